@@ -1,0 +1,52 @@
+# Intake: `make run` starts it on SQLite with a first admin; `make test` passes the tests.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test lint bench security install install-test browser clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	@mkdir -p var
+	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/litestar --app app.asgi:app bootstrap
+	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/uvicorn app.asgi:app \
+	  --host 127.0.0.1 --port 8000 --no-access-log --proxy-headers --forwarded-allow-ips 127.0.0.1
+
+# Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "!!! could not install chromium: browser tests will be skipped"; \
+	  else echo "!!! chromium missing and not root: browser tests will be skipped"; fi; \
+	fi
+
+test: install-test browser
+	$(BIN)/python -m tests.run_suites
+
+lint: install-test
+	$(BIN)/ruff check app kiosk tests bench
+	$(BIN)/ruff format --check app kiosk
+	$(BIN)/mypy app kiosk
+
+bench: install-test
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

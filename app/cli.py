@@ -1,0 +1,89 @@
+"""`litestar` commands: set up a database, create staff, reset a password."""
+
+import asyncio
+from typing import Any
+
+import click
+from litestar.plugins import CLIPlugin
+
+from app.clock import utcnow
+
+
+def _run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+@click.group(name="staff", help="Staff accounts.")
+def staff_group() -> None:
+    pass
+
+
+@staff_group.command(name="create", help="Create a staff member and print a one-time password.")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default="")
+@click.option("--role", type=click.Choice(["admin", "hr", "reception"]), required=True)
+def create_staff(email: str, display_name: str, role: str) -> None:
+    from app.errors import ValidationFailed
+    from app.staff.services import create_staff as create
+
+    try:
+        _, one_time = _run(create(email, display_name or email, role, None, utcnow()))
+    except ValidationFailed as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from exc
+    click.echo(f"staff e-mail: {email.strip().lower()}")
+    click.echo(f"one-time password: {one_time}")
+
+
+@staff_group.command(name="reset-password", help="Give a staff member a new one-time password.")
+@click.option("--email", required=True)
+def reset_password(email: str) -> None:
+    from app.staff.services import set_password
+    from app.tables import StaffMember
+
+    async def go() -> str | None:
+        row = (
+            await StaffMember.select(StaffMember.id)
+            .where(StaffMember.email == email.strip().lower())
+            .first()
+        )
+        if row is None:
+            raise click.ClickException("no staff member has this e-mail")
+        return await set_password(row["id"], None, utcnow())
+
+    click.echo(f"one-time password: {_run(go())}")
+
+
+@click.command(name="bootstrap", help="Apply migrations; create the first admin if none exists.")
+def bootstrap() -> None:
+    from app.staff.services import ensure_first_admin
+
+    async def go() -> tuple[str, str] | None:
+        await migrate()
+        return await ensure_first_admin(utcnow())
+
+    created = _run(go())
+    if created:
+        click.echo(f"admin e-mail: {created[0]}")
+        click.echo(f"one-time password: {created[1]}")
+
+
+async def migrate() -> None:
+    """Apply every pending migration (quietly: Piccolo prints its progress)."""
+    import contextlib
+    import io
+
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = await run_forwards("intake")
+    if not result.success:
+        raise click.ClickException(f"migrations failed: {result.message}")
+
+
+COMMANDS: list[click.Command] = [staff_group, bootstrap]
+
+
+class IntakeCLIPlugin(CLIPlugin):
+    def on_cli_init(self, cli: click.Group) -> None:
+        for command in COMMANDS:
+            cli.add_command(command)

@@ -1,0 +1,187 @@
+"""Settings, read from the environment once, into one frozen Struct.
+
+Every variable is listed in the README. Nothing else configures Intake."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """The settings are unsafe or inconsistent; the message says why."""
+
+
+class Retention(msgspec.Struct, frozen=True):
+    """Retention periods in days (MISSION.md, "Retention defaults")."""
+
+    visits_days: int = 30  # after sign-out
+    applications_days: int = 183  # ~6 months after the position closes or a rejection
+    talent_pool_days: int = 730  # 24 months with the "keep me for future positions" consent
+    waiting_consent_days: int = 30  # applications that never got consent m or n
+    audit_days: int = 1095  # audit and consent records: 3 years
+    mail_days: int = 7  # sent mail kept for troubleshooting, then erased
+    enabled: bool = True
+
+
+class Smtp(msgspec.Struct, frozen=True):
+    host: str = ""
+    port: int = 25
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    sender: str = "intake@example.com"
+
+
+class Settings(msgspec.Struct, frozen=True):
+    env: str = "development"  # development | production
+    database_url: str = ""
+    secret_key: str = ""
+    debug: bool = False
+    cookie_secure: bool = True
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: str = str(ROOT / "var")
+    languages: tuple[str, ...] = ("en", "da")
+    timezone: str = "Europe/Copenhagen"
+    end_of_day: str = "20:00"  # automatic visitor sign-out, local time
+    db_pool_size: int = 10  # PostgreSQL pool; 0 = a connection per query (tests)
+    argon2_profile: str = "production"  # "test" is a cheap profile, refused in production
+    scheduler: bool = True
+    redis_url: str = ""
+    openapi_public: bool = False
+    company_name: str = "IP Dots"
+    dpo_email: str = "privacy@example.com"
+    authority_name: str = "Datatilsynet"
+    authority_url: str = "https://www.datatilsynet.dk"
+    authority_address: str = "Carl Jacobsens Vej 35, 2500 Valby, Denmark"
+    retention: Retention = Retention()
+    retention_batch_size: int = 500
+    smtp: Smtp = Smtp()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return not self.database_url.startswith("postgres")
+
+    @property
+    def cv_dir(self) -> Path:
+        return Path(self.data_dir) / "cv"
+
+    def unsafe_settings(self) -> list[str]:
+        """What would be unsafe in production, in plain words (see `litestar deploy-check`)."""
+        problems = []
+        if self.debug:
+            problems.append("INTAKE_DEBUG is on: stack traces would reach the browser")
+        if len(self.secret_key) < 32:
+            problems.append("INTAKE_SECRET_KEY is missing or shorter than 32 characters")
+        if not self.cookie_secure:
+            problems.append("INTAKE_COOKIE_SECURE is off: cookies would travel over plain HTTP")
+        if self.openapi_public:
+            problems.append("INTAKE_OPENAPI_PUBLIC is on: the API schema is public")
+        if self.smtp.host and not self.smtp.starttls and self.smtp.port != 465:
+            problems.append("SMTP is configured without TLS (set SMTP_STARTTLS=1)")
+        if not self.retention.enabled:
+            problems.append("retention is turned off: personal data would be kept forever")
+        if self.argon2_profile != "production":
+            problems.append("INTAKE_ARGON2_PROFILE is not 'production'")
+        return problems
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A development secret, generated once into var/ so restarts keep sessions valid."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment; raise ConfigError when production is unsafe."""
+    e = os.environ if environ is None else environ
+    env = e.get("INTAKE_ENV", "development")
+    if env not in {"development", "production"}:
+        raise ConfigError(f"INTAKE_ENV must be 'development' or 'production', not {env!r}")
+    data_dir = Path(e.get("INTAKE_DATA_DIR", str(ROOT / "var")))
+    secret = e.get("INTAKE_SECRET_KEY", "")
+    if not secret and env == "development":
+        secret = _dev_secret(data_dir)
+    try:
+        retention = Retention(
+            visits_days=int(e.get("RETENTION_VISITS_DAYS", 30)),
+            applications_days=int(e.get("RETENTION_APPLICATIONS_DAYS", 183)),
+            talent_pool_days=int(e.get("RETENTION_TALENT_POOL_DAYS", 730)),
+            waiting_consent_days=int(e.get("RETENTION_WAITING_CONSENT_DAYS", 30)),
+            audit_days=int(e.get("RETENTION_AUDIT_DAYS", 1095)),
+            mail_days=int(e.get("RETENTION_MAIL_DAYS", 7)),
+            enabled=_bool(e.get("RETENTION_ENABLED", "1")),
+        )
+        smtp = Smtp(
+            host=e.get("SMTP_HOST", ""),
+            port=int(e.get("SMTP_PORT", 25)),
+            username=e.get("SMTP_USERNAME", ""),
+            password=e.get("SMTP_PASSWORD", ""),
+            starttls=_bool(e.get("SMTP_STARTTLS", "0")),
+            sender=e.get("SMTP_FROM", "intake@example.com"),
+        )
+        settings = Settings(
+            env=env,
+            database_url=e.get("DATABASE_URL", f"sqlite:///{data_dir / 'intake.sqlite'}"),
+            secret_key=secret,
+            debug=_bool(e.get("INTAKE_DEBUG", "0")),
+            cookie_secure=_bool(e.get("INTAKE_COOKIE_SECURE", "1")),
+            base_url=e.get("INTAKE_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            data_dir=str(data_dir),
+            languages=tuple(e.get("INTAKE_LANGUAGES", "en,da").split(",")),
+            timezone=e.get("INTAKE_TIMEZONE", "Europe/Copenhagen"),
+            end_of_day=e.get("INTAKE_END_OF_DAY", "20:00"),
+            db_pool_size=int(e.get("INTAKE_DB_POOL_SIZE", 10)),
+            argon2_profile=e.get("INTAKE_ARGON2_PROFILE", "production"),
+            scheduler=_bool(e.get("INTAKE_SCHEDULER", "1")),
+            redis_url=e.get("REDIS_URL", ""),
+            openapi_public=_bool(e.get("INTAKE_OPENAPI_PUBLIC", "0")),
+            company_name=e.get("INTAKE_COMPANY_NAME", "IP Dots"),
+            dpo_email=e.get("INTAKE_DPO_EMAIL", "privacy@example.com"),
+            authority_name=e.get("INTAKE_AUTHORITY_NAME", "Datatilsynet"),
+            authority_url=e.get("INTAKE_AUTHORITY_URL", "https://www.datatilsynet.dk"),
+            retention=retention,
+            retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
+            smtp=smtp,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"a numeric setting is not a number: {exc}") from exc
+    if settings.is_production:
+        problems = settings.unsafe_settings()
+        if problems:
+            raise ConfigError("refusing to start in production: " + "; ".join(problems))
+    return settings
+
+
+_current: Settings | None = None
+
+
+def use(settings: Settings) -> None:
+    """Make `settings` the ones services read through `current()` (set by create_app)."""
+    global _current
+    _current = settings
+
+
+def current() -> Settings:
+    global _current
+    if _current is None:
+        _current = load_settings()
+    return _current

@@ -1,0 +1,106 @@
+"""The scheduler: APScheduler 3.11 inside the app, one runner among all workers (app/leader.py).
+
+Each job is one call into a service, which takes `now`. Jobs are declared by their domains in
+`JOBS`; every run's outcome is kept in JobRun and shown in the console."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.clock import utcnow
+from app.config import Settings
+from app.leader import Leadership
+from app.mail import deliver_pending
+from app.staff.sessions import purge_expired
+from app.tables import JobRun
+
+log = logging.getLogger("intake.jobs")
+
+
+class Job(NamedTuple):
+    name: str
+    run: Callable[[datetime], Awaitable[dict[str, Any]]]
+    trigger: str  # "interval" | "cron"
+    trigger_args: dict[str, Any]
+
+
+async def _purge_sessions(now: datetime) -> dict[str, Any]:
+    return {"sessions": await purge_expired(now)}
+
+
+async def _deliver_mail(now: datetime) -> dict[str, Any]:
+    return {"sent": await deliver_pending(now)}
+
+
+JOBS: list[Job] = [
+    Job("expired_sessions", _purge_sessions, "interval", {"hours": 1}),
+    Job("deliver_mail", _deliver_mail, "interval", {"seconds": 30}),
+]
+
+
+async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
+    """Run one job and keep its outcome (start, end, counts, error) for the console."""
+    now = now or utcnow()
+    run = JobRun(job=job.name, started_at=now)
+    await run.save()
+    try:
+        counts = await job.run(now)
+    except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the scheduler goes on
+        log.error("job %s failed: %s", job.name, type(exc).__name__)
+        await JobRun.update({JobRun.finished_at: utcnow(), JobRun.error: type(exc).__name__}).where(
+            JobRun.id == run.id
+        )
+        return {}
+    await JobRun.update({JobRun.finished_at: utcnow(), JobRun.counts: counts}).where(
+        JobRun.id == run.id
+    )
+    return counts
+
+
+class Runner:
+    """Starts APScheduler only in the worker that holds the leadership lock; the others try
+    again every `retry_seconds`, so when the holder dies another worker takes over."""
+
+    def __init__(self, settings: Settings, retry_seconds: float = 15.0) -> None:
+        self.settings = settings
+        self.leadership = Leadership(settings.database_url, settings.data_dir)
+        self.scheduler: AsyncIOScheduler | None = None
+        self.retry_seconds = retry_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._elect())
+
+    async def _elect(self) -> None:
+        while True:
+            if self.scheduler is None and await self.leadership.try_acquire():
+                self._start_scheduler()
+            elif self.scheduler is not None and not await self.leadership.still_held():
+                log.warning("scheduler leadership lost; stepping down")
+                self.scheduler.shutdown(wait=False)
+                self.scheduler = None
+            await asyncio.sleep(self.retry_seconds)
+
+    def _start_scheduler(self) -> None:
+        scheduler = AsyncIOScheduler(
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+        for job in JOBS:
+            scheduler.add_job(
+                run_job, job.trigger, args=[job], id=job.name, name=job.name, **job.trigger_args
+            )
+        scheduler.start()
+        self.scheduler = scheduler
+        log.info("scheduler started in this worker with %d jobs", len(JOBS))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        await self.leadership.release()

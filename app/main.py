@@ -1,0 +1,113 @@
+"""The composition root: the one file that knows every door (portal, kiosk, console)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.template.config import TemplateConfig
+
+from app import db, logs
+from app.cli import IntakeCLIPlugin
+from app.config import ROOT, Settings, load_settings, use
+from app.jobs import Runner
+from app.web import health
+from app.web.access import public
+from app.web.console import auth, home, staff_admin
+from app.web.errors import handle_exception
+from app.web.guards import check_access
+from app.web.middleware import privacy_middleware
+
+# Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
+RATE_LIMITED_PREFIXES = ("/console/login", "/console/reset", "/apply", "/kiosk/pair", "/me/signin")
+
+
+def route_handlers() -> list[Any]:
+    handlers: list[Any] = [*health.ROUTES, *auth.ROUTES, *home.ROUTES, *staff_admin.ROUTES]
+    handlers.append(
+        create_static_files_router(
+            path="/static",
+            directories=[ROOT / "app" / "static"],
+            name="static",
+            opt=public(),
+            include_in_schema=False,
+        )
+    )
+    return handlers
+
+
+def _rate_limit_store(settings: Settings) -> Store:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.redis_url, namespace="intake-rate")
+    return MemoryStore()
+
+
+def _is_rate_limited(request: Any) -> bool:
+    return request.method == "POST" and request.url.path.startswith(RATE_LIMITED_PREFIXES)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    use(settings)
+    logs.configure(settings.debug)
+    runner = Runner(settings) if settings.scheduler else None
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await db.start(settings.db_pool_size)
+        if runner:
+            await runner.start()
+        try:
+            yield
+        finally:
+            if runner:
+                await runner.stop()
+            await db.stop()
+
+    app = Litestar(
+        route_handlers=route_handlers(),
+        guards=[check_access],
+        lifespan=[lifespan],
+        debug=settings.debug,
+        template_config=TemplateConfig(
+            directory=Path(ROOT / "templates"),
+            engine=JinjaTemplateEngine,
+            engine_callback=_configure_jinja,
+        ),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_name="intake_csrf",
+        ),
+        stores={"rate_limit": _rate_limit_store(settings)},
+        middleware=[
+            RateLimitConfig(
+                rate_limit=("minute", 30),
+                check_throttle_handler=_is_rate_limited,
+                store="rate_limit",
+            ).middleware
+        ],
+        exception_handlers={Exception: handle_exception},
+        openapi_config=OpenAPIConfig(title="Intake", version="1.0.0", path="/schema"),
+        request_max_body_size=11 * 1024 * 1024,
+        plugins=[IntakeCLIPlugin()],
+    )
+    app.asgi_handler = privacy_middleware(app.asgi_handler)
+    return app
+
+
+def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+    engine.engine.add_extension("jinja2.ext.i18n")
+    engine.engine.autoescape = True

@@ -1,0 +1,77 @@
+"""argon2id password hashing, off the event loop and bounded (SECURITY.md "Passwords").
+
+Production uses argon2-cffi's defaults (64 MiB, t=3, p=4; RFC 9106). The "test" profile is
+cheap so the suite runs fast; `load_settings` refuses it in production."""
+
+from pathlib import Path
+
+import anyio
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+# At most two hashes at once: a burst of logins queues here instead of starving the kiosk.
+_LIMITER = anyio.CapacityLimiter(2)
+_COMMON = frozenset(
+    line.strip().lower()
+    for line in (Path(__file__).parent / "common_passwords.txt").read_text().splitlines()
+    if line.strip()
+)
+MIN_LENGTH, MAX_LENGTH = 12, 128
+
+
+def make_hasher(profile: str) -> PasswordHasher:
+    if profile == "test":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
+
+
+class Passwords:
+    def __init__(self, profile: str) -> None:
+        self.hasher = make_hasher(profile)
+        # An unknown e-mail is checked against this, so it costs the same time (ASVS 6.3.8).
+        self._dummy = self.hasher.hash("intake-dummy-password-for-equal-timing")
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(self.hasher.hash, password, limiter=_LIMITER)
+
+    async def verify(self, stored: str | None, password: str) -> bool:
+        """True when `password` matches. Any argon2 error (a mismatch, a corrupt hash) is a
+        plain False: a broken stored hash is a failed login, never a 500."""
+        target = stored or self._dummy
+
+        def check() -> bool:
+            try:
+                return self.hasher.verify(target, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
+
+        ok = await anyio.to_thread.run_sync(check, limiter=_LIMITER)
+        return ok and stored is not None
+
+    def needs_rehash(self, stored: str) -> bool:
+        try:
+            return self.hasher.check_needs_rehash(stored)
+        except InvalidHashError:
+            return True
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """ASVS 6.2: length only, no composition rules, refuse common passwords."""
+    if len(password) < MIN_LENGTH:
+        return "Use at least 12 characters."
+    if len(password) > MAX_LENGTH:
+        return "Use at most 128 characters."
+    lowered = password.lower()
+    if lowered in _COMMON or (email and lowered == email.lower()):
+        return "This password is too common. Choose another."
+    return None
+
+
+_instances: dict[str, Passwords] = {}
+
+
+def passwords(profile: str) -> Passwords:
+    """One hasher per profile for the process (the dummy hash is made once)."""
+    if profile not in _instances:
+        _instances[profile] = Passwords(profile)
+    return _instances[profile]

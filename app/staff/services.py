@@ -1,0 +1,268 @@
+"""Staff accounts: login, passwords, invites, roles. Called by the console and the CLI."""
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from app import throttle
+from app.config import current
+from app.db import transaction
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.mail import queue
+from app.privacy.audit import Actor, record
+from app.staff.passwords import Passwords, password_problem, passwords
+from app.staff.sessions import close_staff_sessions
+from app.tables import StaffMember, Token
+from app.tokens import digest, new_token
+
+ROLES = ("admin", "hr", "reception")
+INVITE_TTL = timedelta(days=3)
+RESET_TTL = timedelta(hours=1)
+FIRST_ADMIN_EMAIL = "admin@example.com"
+
+
+class LoginFailed(Exception):
+    """One answer for an unknown e-mail, a wrong password and a disabled account."""
+
+
+def _pw() -> Passwords:
+    return passwords(current().argon2_profile)
+
+
+def _normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def create_staff(
+    email: str, display_name: str, role: str, password: str | None, now: datetime
+) -> tuple[int, str | None]:
+    """Create a staff member. Without `password` a one-time password is generated and returned;
+    the member must choose a new one at first login."""
+    if role not in ROLES:
+        raise ValidationFailed({"role": "Choose admin, hr or reception."})
+    one_time = None
+    if password is None:
+        one_time = password = secrets.token_urlsafe(15)
+    elif problem := password_problem(password, email):
+        raise ValidationFailed({"password": problem})
+    email = _normal_email(email)
+    if await StaffMember.exists().where(StaffMember.email == email):
+        raise ValidationFailed({"email": "A staff member with this e-mail already exists."})
+    member = StaffMember(
+        email=email,
+        display_name=display_name.strip()[:120] or email,
+        role=role,
+        password_hash=await _pw().hash(password),
+        must_change_password=one_time is not None,
+        created_at=now,
+    )
+    await member.save()
+    return int(member.id), one_time
+
+
+async def ensure_first_admin(now: datetime) -> tuple[str, str] | None:
+    """`make run` on an empty database: one admin with a one-time password. No default
+    accounts otherwise (SECURITY.md)."""
+    if await StaffMember.exists().where(StaffMember.role == "admin"):
+        return None
+    _, one_time = await create_staff(FIRST_ADMIN_EMAIL, "Administrator", "admin", None, now)
+    assert one_time is not None
+    return FIRST_ADMIN_EMAIL, one_time
+
+
+async def authenticate(email: str, password: str, ip_prefix: str, now: datetime) -> dict:
+    """The staff row for a correct e-mail and password. Unknown e-mails cost one argon2 verify,
+    like wrong passwords (ASVS 6.3.8); failures grow a delay per account and per client."""
+    email = _normal_email(email)[:254]
+    keys = [throttle.key("login-account", email), throttle.key("login-client", ip_prefix)]
+    await throttle.ensure_allowed(keys, now)
+    row = await StaffMember.select().where(StaffMember.email == email).first()
+    ok = await _pw().verify(row["password_hash"] if row else None, password[:1024])
+    if not ok or row is None or row["disabled"]:
+        await throttle.record_failure(keys[0], throttle.LOGIN_ACCOUNT, now)
+        await throttle.record_failure(keys[1], throttle.LOGIN_CLIENT, now)
+        raise LoginFailed()
+    await throttle.clear(keys[:1])
+    changes: dict = {StaffMember.last_login_at: now}
+    if _pw().needs_rehash(row["password_hash"]):
+        changes[StaffMember.password_hash] = await _pw().hash(password)
+    await StaffMember.update(changes).where(StaffMember.id == row["id"])
+    return row
+
+
+async def change_password(staff_id: int, current_password: str, new: str, now: datetime) -> None:
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    if row is None:
+        raise NotFound()
+    if not await _pw().verify(row["password_hash"], current_password[:1024]):
+        raise ValidationFailed({"current_password": "This is not your current password."})
+    if problem := password_problem(new, row["email"]):
+        raise ValidationFailed({"new_password": problem})
+    if new == current_password:
+        raise ValidationFailed({"new_password": "Choose a password you have not used here."})
+    await StaffMember.update(
+        {StaffMember.password_hash: await _pw().hash(new), StaffMember.must_change_password: False}
+    ).where(StaffMember.id == staff_id)
+    await record(
+        Actor("staff", staff_id),
+        "staff.password_changed",
+        now,
+        subject_kind="staff",
+        subject_ref=str(staff_id),
+    )
+
+
+async def set_password(staff_id: int, new: str | None, now: datetime) -> str | None:
+    """CLI reset: a given password, or a one-time one that must be changed at next login."""
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    if row is None:
+        raise NotFound()
+    one_time = None
+    if new is None:
+        one_time = new = secrets.token_urlsafe(15)
+    elif problem := password_problem(new, row["email"]):
+        raise ValidationFailed({"password": problem})
+    async with transaction():
+        await StaffMember.update(
+            {
+                StaffMember.password_hash: await _pw().hash(new),
+                StaffMember.must_change_password: one_time is not None,
+            }
+        ).where(StaffMember.id == staff_id)
+        await close_staff_sessions(staff_id)
+    return one_time
+
+
+async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
+    """A single-use, expiring invite link, stored hashed and mailed to the new colleague."""
+    email = _normal_email(email)
+    errors = {}
+    if role not in ROLES:
+        errors["role"] = "Choose admin, hr or reception."
+    if "@" not in email or len(email) > 254:
+        errors["email"] = "Enter a valid e-mail address."
+    elif await StaffMember.exists().where(StaffMember.email == email):
+        errors["email"] = "A staff member with this e-mail already exists."
+    if errors:
+        raise ValidationFailed(errors)
+    token = new_token()
+    async with transaction():
+        await Token.insert(
+            Token(
+                purpose="staff_invite",
+                token_hash=digest(token),
+                payload={"email": email, "role": role},
+                created_at=now,
+                expires_at=now + INVITE_TTL,
+            )
+        )
+        link = f"{current().base_url}/console/invite/{token}"
+        await queue(email, "Your Intake staff account", f"Open this link to join:\n{link}\n", now)
+        await record(actor, "staff.invited", now, subject_kind="staff", reason=role)
+    return token
+
+
+async def _live_token(token: str, purpose: str, now: datetime) -> Token:
+    row = await Token.objects().where(Token.token_hash == digest(token[:200])).first()
+    if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now:
+        raise NotFound("This link is invalid or has expired.")
+    return row
+
+
+def _payload(row: Token) -> dict[str, Any]:
+    value = row.payload
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+async def invite_details(token: str, now: datetime) -> dict[str, Any]:
+    return _payload(await _live_token(token, "staff_invite", now))
+
+
+async def accept_invite(token: str, display_name: str, password: str, now: datetime) -> int:
+    async with transaction():
+        row = await _live_token(token, "staff_invite", now)
+        payload = _payload(row)
+        errors = {}
+        if not display_name.strip():
+            errors["display_name"] = "Enter your name."
+        if problem := password_problem(password, payload.get("email", "")):
+            errors["password"] = problem
+        if errors:
+            raise ValidationFailed(errors)
+        staff_id, _ = await create_staff(
+            payload["email"], display_name, payload["role"], password, now
+        )
+        await Token.update({Token.used_at: now}).where(Token.id == row.id)
+    return staff_id
+
+
+async def update_member(
+    actor: Actor, staff_id: int, role: str, disabled: bool, now: datetime
+) -> None:
+    """Set a role or disable an account; every session of that person ends at once."""
+    if role not in ROLES:
+        raise ValidationFailed({"role": "Choose admin, hr or reception."})
+    if staff_id == actor.id and (disabled or role != "admin"):
+        raise Forbidden("You cannot remove your own admin access.")
+    async with transaction():
+        row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+        if row is None:
+            raise NotFound()
+        await StaffMember.update({StaffMember.role: role, StaffMember.disabled: disabled}).where(
+            StaffMember.id == staff_id
+        )
+        if row["role"] != role or row["disabled"] != disabled:
+            await close_staff_sessions(staff_id)
+        await record(
+            actor,
+            "staff.updated",
+            now,
+            subject_kind="staff",
+            subject_ref=str(staff_id),
+            reason=f"role={role} disabled={disabled}",
+        )
+
+
+async def request_password_reset(email: str, now: datetime) -> None:
+    """Mail a single-use reset link if the account exists; the answer is the same either way."""
+    email = _normal_email(email)[:254]
+    row = await StaffMember.select().where(StaffMember.email == email).first()
+    if row is None or row["disabled"]:
+        return
+    token = new_token()
+    async with transaction():
+        await Token.insert(
+            Token(
+                purpose="password_reset",
+                token_hash=digest(token),
+                staff=row["id"],
+                created_at=now,
+                expires_at=now + RESET_TTL,
+            )
+        )
+        link = f"{current().base_url}/console/reset/{token}"
+        await queue(
+            email,
+            "Reset your Intake password",
+            f"Open this link within an hour to choose a new password:\n{link}\n",
+            now,
+        )
+
+
+async def reset_password(token: str, new: str, now: datetime) -> None:
+    async with transaction():
+        row = await _live_token(token, "password_reset", now)
+        member = await StaffMember.select().where(StaffMember.id == row.staff).first()
+        if member is None:
+            raise NotFound("This link is invalid or has expired.")
+        if problem := password_problem(new, member["email"]):
+            raise ValidationFailed({"password": problem})
+        await StaffMember.update(
+            {
+                StaffMember.password_hash: await _pw().hash(new),
+                StaffMember.must_change_password: False,
+            }
+        ).where(StaffMember.id == member["id"])
+        await Token.update({Token.used_at: now}).where(Token.id == row.id)
+        await close_staff_sessions(member["id"])

@@ -1,0 +1,81 @@
+"""Server-side login sessions for staff and candidates (SECURITY.md "Sessions").
+
+A login always makes a new row with a new random id, so an id planted in a browser before
+login is worthless (session fixation, ASVS 7.2.4). Logout and role changes delete rows."""
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from app.tables import Session
+from app.tokens import digest, new_token
+
+STAFF_IDLE = timedelta(minutes=30)
+STAFF_ABSOLUTE = timedelta(hours=10)
+CANDIDATE_IDLE = timedelta(minutes=30)
+CANDIDATE_ABSOLUTE = timedelta(hours=2)
+# last_seen_at is written at most this often: a page view need not always be a write.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+class SessionInfo(msgspec.Struct, frozen=True):
+    id: int
+    staff_id: int | None
+    candidate_id: int | None
+
+
+async def open_session(
+    now: datetime, *, staff_id: int | None = None, candidate_id: int | None = None
+) -> str:
+    lifetime = STAFF_ABSOLUTE if staff_id is not None else CANDIDATE_ABSOLUTE
+    token = new_token()
+    await Session.insert(
+        Session(
+            token_hash=digest(token),
+            staff=staff_id,
+            candidate=candidate_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    return token
+
+
+async def load_session(token: str | None, now: datetime) -> SessionInfo | None:
+    """The live session for `token`, or None when it is unknown, idle too long or too old."""
+    if not token or len(token) > 100:
+        return None
+    row = await Session.select().where(Session.token_hash == digest(token)).first()
+    if row is None:
+        return None
+    idle = STAFF_IDLE if row["staff"] is not None else CANDIDATE_IDLE
+    if now >= row["expires_at"] or now - row["last_seen_at"] >= idle:
+        await Session.delete().where(Session.id == row["id"])
+        return None
+    if now - row["last_seen_at"] >= TOUCH_EVERY:
+        await Session.update({Session.last_seen_at: now}).where(Session.id == row["id"])
+    return SessionInfo(id=row["id"], staff_id=row["staff"], candidate_id=row["candidate"])
+
+
+async def close_session(token: str | None) -> None:
+    if token:
+        await Session.delete().where(Session.token_hash == digest(token))
+
+
+async def close_staff_sessions(staff_id: int) -> None:
+    """At a role change, a disable or a password reset every session of that person ends."""
+    await Session.delete().where(Session.staff == staff_id)
+
+
+async def purge_expired(now: datetime) -> int:
+    """Hourly job: sessions past their absolute end or idle too long."""
+    stale = await Session.select(Session.id).where(
+        (Session.expires_at <= now)
+        | ((Session.staff.is_not_null()) & (Session.last_seen_at <= now - STAFF_IDLE))
+        | ((Session.candidate.is_not_null()) & (Session.last_seen_at <= now - CANDIDATE_IDLE))
+    )
+    ids = [r["id"] for r in stale]
+    if ids:
+        await Session.delete().where(Session.id.is_in(ids))
+    return len(ids)

@@ -1,0 +1,406 @@
+"""Every table of Intake.
+
+On-delete choices are made with erasure in mind (GDPR Art. 17, policy "we destroy or erase it
+in a secure manner"):
+- rows that *are* a person's data hang off that person with CASCADE, so erasing the person
+  erases them in the same statement;
+- rows that must outlive a person (consent events, audit events, deletion receipts) carry no
+  foreign key at all, only the person's internal `uid` (a random UUID that means nothing once
+  the person's row is gone);
+- references to staff use SET NULL, so removing a staff account never erases candidate data;
+- references to notice versions and positions use RESTRICT: they are never deleted while
+  something points at them (consent records must keep pointing at the text that was shown).
+"""
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Boolean,
+    Bytea,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+# --- staff -------------------------------------------------------------------------------
+
+
+class StaffMember(Table, tablename="staff_member"):
+    id: Serial
+    email = Varchar(length=254, unique=True)
+    display_name = Varchar(length=120)
+    role = Varchar(length=16)  # admin | hr | reception
+    password_hash = Varchar(length=255, null=True, default=None)
+    must_change_password = Boolean(default=False)
+    disabled = Boolean(default=False)
+    totp_secret = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class Session(Table, tablename="web_session"):
+    """A server-side login session of a staff member or a candidate.
+
+    The browser holds a random token; only its SHA-256 is stored, so a leaked database does
+    not hand out live sessions. A new row (new id) is made at every login (ASVS 7.2.4)."""
+
+    id: Serial
+    token_hash = Varchar(length=64, unique=True)
+    staff = ForeignKey(StaffMember, on_delete=OnDelete.cascade, null=True, index=True)
+    candidate: ForeignKey = ForeignKey(
+        "Candidate", on_delete=OnDelete.cascade, null=True, index=True
+    )
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)  # absolute end (10 h for staff)
+
+
+class Token(Table, tablename="single_use_token"):
+    """Single-use, expiring links: staff invites, password resets, candidate sign-in links,
+    e-mail verification. Stored hashed."""
+
+    id: Serial
+    purpose = Varchar(length=32)
+    token_hash = Varchar(length=64, unique=True)
+    staff = ForeignKey(StaffMember, on_delete=OnDelete.cascade, null=True)
+    candidate: ForeignKey = ForeignKey("Candidate", on_delete=OnDelete.cascade, null=True)
+    payload = JSON(default="{}")  # e.g. role of an invite, the new e-mail to verify
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(index=True)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class Throttle(Table, tablename="throttle"):
+    """Failed-attempt counters for login, pairing codes and sign-out codes, per key.
+
+    Keys are hashes (of an e-mail or a truncated IP), never the raw value."""
+
+    id: Serial
+    key = Varchar(length=80, unique=True)
+    failures = Integer(default=0)
+    last_failure_at = Timestamptz(default=TimestamptzNow())
+    locked_until = Timestamptz(null=True, default=None)
+
+
+# --- notices and consent ----------------------------------------------------------------
+
+
+class NoticeVersion(Table, tablename="notice_version"):
+    """One published version of the candidate or the visitor privacy notice, per language."""
+
+    id: Serial
+    audience = Varchar(length=16)  # candidate | visitor
+    language = Varchar(length=8)
+    version = Integer()
+    title = Varchar(length=200)
+    summary = Text(default="")  # the short, layered text (kiosk first screen)
+    body = Text()  # full text, Markdown
+    purpose_texts = JSON(default="{}")  # purpose code -> exact text shown beside the choice
+    text_hash = Varchar(length=64)
+    published_at = Timestamptz(default=TimestamptzNow())
+    published_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+
+
+class ConsentEvent(Table, tablename="consent_event"):
+    """Append-only proof of consent (GDPR Art. 7(1)). Names the candidate only by `uid`."""
+
+    id: Serial
+    candidate_ref = UUID(index=True)
+    purpose = Varchar(length=16)  # m | n | talent_pool | marketing
+    action = Varchar(length=16)  # given | withdrawn
+    at = Timestamptz(default=TimestamptzNow())
+    notice_version = ForeignKey(NoticeVersion, on_delete=OnDelete.restrict, null=True)
+    text_hash = Varchar(length=64)
+    language = Varchar(length=8)
+    channel = Varchar(length=16)  # portal | console | mail
+    ip_prefix = Varchar(length=64, default="")
+    erase_after = Timestamptz(index=True)
+
+
+# --- recruiting -------------------------------------------------------------------------
+
+
+class Position(Table, tablename="position"):
+    id: Serial
+    title = Varchar(length=200)
+    slug = Varchar(length=120, unique=True)
+    description = Text(default="")  # Markdown, rendered safely
+    location = Varchar(length=200, default="")
+    status = Varchar(length=16, default="draft", index=True)  # draft | open | closed
+    created_at = Timestamptz(default=TimestamptzNow())
+    opened_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class Candidate(Table, tablename="candidate"):
+    id: Serial
+    uid = UUID(unique=True)  # internal id used by consent and audit records
+    full_name = Varchar(length=200)
+    email = Varchar(length=254, unique=True)
+    email_pending = Varchar(length=254, null=True, default=None)
+    phone = Varchar(length=40, default="")
+    language = Varchar(length=8, default="en")
+    # Current consent state; the ledger (ConsentEvent) is the proof, these are its cache.
+    consent_m = Boolean(default=False)
+    consent_n = Boolean(default=False)
+    consent_version_m = Integer(null=True, default=None)  # NoticeVersion id consented under
+    consent_version_n = Integer(null=True, default=None)
+    talent_pool = Boolean(default=False)
+    marketing = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    erase_after = Timestamptz(null=True, default=None, index=True)
+
+
+class Application(Table, tablename="application"):
+    id: Serial
+    uid = UUID(unique=True)
+    candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True)
+    position = ForeignKey(Position, on_delete=OnDelete.restrict, index=True)
+    # "candidate_id:position_id": a double click or a resubmission cannot make a second row
+    dedupe_key = Varchar(length=40, unique=True)
+    cover_letter = Text(default="")
+    # received | screening | interview | offer | hired | rejected | withdrawn
+    stage = Varchar(length=16, default="received", index=True)
+    restricted = Boolean(default=False)  # Art. 18: kept, hidden from all processing
+    objected = Boolean(default=False)  # Art. 21: restricted until the objection is answered
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    lock_version = Integer(default=0)  # optimistic lock for concurrent reviewers
+    erase_after = Timestamptz(null=True, default=None, index=True)
+
+
+class CVFile(Table, tablename="cv_file"):
+    """An encrypted CV. The file on disk is useless without `wrapped_key`; destroying the key
+    destroys the file (policy: "erase it in a secure manner")."""
+
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    storage_name = Varchar(length=64, unique=True)
+    original_name = Varchar(length=255)
+    media_type = Varchar(length=100)
+    size = Integer()
+    wrapped_key = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Rating(Table, tablename="rating"):
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    score = SmallInt()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Comment(Table, tablename="comment"):
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    body = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StageChange(Table, tablename="stage_change"):
+    """Who moved an application and when: decisions are human (policy: no profiling)."""
+
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    from_stage = Varchar(length=16)
+    to_stage = Varchar(length=16)
+    actor = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    at = Timestamptz(default=TimestamptzNow())
+
+
+# --- visits -----------------------------------------------------------------------------
+
+
+class Host(Table, tablename="host"):
+    id: Serial
+    name = Varchar(length=200)
+    email = Varchar(length=254)
+    department = Varchar(length=200, default="")
+    active = Boolean(default=True)
+
+
+class Kiosk(Table, tablename="kiosk"):
+    id: Serial
+    name = Varchar(length=100)
+    location = Varchar(length=200, default="")
+    pairing_code_hash = Varchar(length=64, null=True, default=None)
+    pairing_expires_at = Timestamptz(null=True, default=None)
+    credential_hash = Varchar(length=64, null=True, default=None, unique=True)
+    enrolled_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen_at = Timestamptz(null=True, default=None)
+
+
+class ExpectedVisit(Table, tablename="expected_visit"):
+    """A pre-registration by a host or reception."""
+
+    id: Serial
+    visitor_name = Varchar(length=200)
+    visitor_email = Varchar(length=254, default="")
+    company = Varchar(length=200, default="")
+    purpose = Varchar(length=100, default="")
+    host = ForeignKey(Host, on_delete=OnDelete.set_null, null=True)
+    expected_on = Date(index=True)
+    code_hash = Varchar(length=64, index=True)
+    created_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    used_at = Timestamptz(null=True, default=None)
+    erase_after = Timestamptz(null=True, default=None, index=True)
+
+
+class Visit(Table, tablename="visit"):
+    id: Serial
+    uid = UUID(unique=True)
+    visitor_name = Varchar(length=200)
+    company = Varchar(length=200, default="")
+    purpose = Varchar(length=100, default="")
+    host = ForeignKey(Host, on_delete=OnDelete.set_null, null=True)
+    kiosk = ForeignKey(Kiosk, on_delete=OnDelete.set_null, null=True)
+    language = Varchar(length=8, default="en")
+    notice_version = ForeignKey(NoticeVersion, on_delete=OnDelete.restrict, null=True)
+    expected_visit = ForeignKey(ExpectedVisit, on_delete=OnDelete.set_null, null=True)
+    signed_in_at = Timestamptz(default=TimestamptzNow(), index=True)
+    signed_out_at = Timestamptz(null=True, default=None, index=True)
+    signed_out_by = Varchar(length=16, default="")  # kiosk | reception | auto
+    signout_code_hash = Varchar(length=64, null=True, default=None, index=True)
+    erase_after = Timestamptz(null=True, default=None, index=True)
+
+
+# --- rights, audit, disclosure, statistics ----------------------------------------------
+
+
+class RightsRequest(Table, tablename="rights_request"):
+    id: Serial
+    uid = UUID(unique=True)
+    kind = Varchar(length=16)  # access | correction | erasure | restriction | objection | complaint
+    requester_kind = Varchar(length=16)  # candidate | visitor
+    candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, null=True, index=True)
+    requester_name = Varchar(length=200, default="")
+    requester_email = Varchar(length=254, default="")
+    details = Text(default="")
+    language = Varchar(length=8, default="en")
+    status = Varchar(length=16, default="open", index=True)  # open | in_progress | done | refused
+    received_at = Timestamptz(default=TimestamptzNow())
+    due_at = Timestamptz(index=True)  # Art. 12(3): one month, extendable by two
+    extended_due_at = Timestamptz(null=True, default=None)
+    extension_reason = Text(default="")
+    assignee = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    closed_at = Timestamptz(null=True, default=None)
+    outcome = Text(default="")
+    erase_after = Timestamptz(null=True, default=None, index=True)
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Who touched whose data, when and why; never the data itself."""
+
+    id: Serial
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor_kind = Varchar(length=16)  # staff | candidate | system | kiosk
+    actor_id = Integer(null=True, default=None)
+    actor_role = Varchar(length=16, default="")
+    action = Varchar(length=48, index=True)
+    subject_kind = Varchar(length=16, default="")  # candidate | visitor | staff | ...
+    subject_ref = Varchar(length=64, default="", index=True)
+    object_id = Varchar(length=64, default="")
+    reason = Varchar(length=200, default="")
+    erase_after = Timestamptz(index=True)
+
+
+class Disclosure(Table, tablename="disclosure"):
+    """A hand-over of personal data to an authority (policy: only with a warrant)."""
+
+    id: Serial
+    subject_kind = Varchar(length=16)
+    subject_ref = Varchar(length=64)
+    recipient = Varchar(length=200)
+    legal_basis = Varchar(length=200)
+    reference = Varchar(length=200, default="")
+    description = Text(default="")
+    disclosed_at = Timestamptz(default=TimestamptzNow())
+    recorded_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    erase_after = Timestamptz(index=True)
+
+
+class AnonymousStat(Table, tablename="anonymous_stat"):
+    """Aggregate counts with no personal data (policy: statistics only anonymised)."""
+
+    id: Serial
+    key = Varchar(length=300, unique=True)  # metric|period|dimension, for an upsert
+    metric = Varchar(length=32)  # applications | stage_reached | visits
+    period = Date()  # first day of the month, or the day
+    dimension = Varchar(length=200, default="")  # position title, stage, visit purpose
+    total = Integer(default=0)
+
+
+class DeletionReceipt(Table, tablename="deletion_receipt"):
+    """Proof that something was erased, without personal data."""
+
+    id: Serial
+    kind = Varchar(length=32)
+    reference = Varchar(length=64, index=True)
+    reason = Varchar(length=64)
+    erased_at = Timestamptz(default=TimestamptzNow())
+    erase_after = Timestamptz(index=True)
+
+
+class OutboxMail(Table, tablename="outbox_mail"):
+    id: Serial
+    to_address = Varchar(length=254)
+    subject = Varchar(length=255)
+    body = Text()
+    category = Varchar(length=16, default="admin")  # admin | marketing
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    sent_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    last_error = Varchar(length=255, default="")
+    erase_after = Timestamptz(index=True)
+
+
+class JobRun(Table, tablename="job_run"):
+    id: Serial
+    job = Varchar(length=48, index=True)
+    started_at = Timestamptz(default=TimestamptzNow(), index=True)
+    finished_at = Timestamptz(null=True, default=None)
+    counts = JSON(default="{}")
+    error = Varchar(length=500, default="")
+
+
+ALL_TABLES: list[type[Table]] = [
+    StaffMember,
+    NoticeVersion,
+    Position,
+    Candidate,
+    Session,
+    Token,
+    Throttle,
+    ConsentEvent,
+    Application,
+    CVFile,
+    Rating,
+    Comment,
+    StageChange,
+    Host,
+    Kiosk,
+    ExpectedVisit,
+    Visit,
+    RightsRequest,
+    AuditEvent,
+    Disclosure,
+    AnonymousStat,
+    DeletionReceipt,
+    OutboxMail,
+    JobRun,
+]

@@ -1,0 +1,211 @@
+"""Staff login, logout, password change, invites and password reset."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.clock import utcnow
+from app.errors import IntakeError, ValidationFailed
+from app.staff import services
+from app.staff.sessions import STAFF_ABSOLUTE, close_session, open_session
+from app.web.access import public, staff_pending_password
+from app.web.cookies import expired_cookie, session_cookie
+from app.web.forms import Email, first_values, parse_form, text
+from app.web.guards import STAFF_COOKIE
+from app.web.render import page
+
+Password = Annotated[str, msgspec.Meta(max_length=1024)]
+
+
+class LoginForm(msgspec.Struct):
+    email: Email
+    password: Password
+
+
+class PasswordForm(msgspec.Struct):
+    current_password: Password
+    new_password: Password
+    confirm_password: Password
+
+
+class InviteAcceptForm(msgspec.Struct):
+    display_name: text(120)  # type: ignore[valid-type]
+    password: Password
+
+
+class ResetRequestForm(msgspec.Struct):
+    email: Email
+
+
+class ResetForm(msgspec.Struct):
+    password: Password
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect after login is a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/console"
+
+
+def _without_secrets(form: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in form.items() if "password" not in k and isinstance(v, str)}
+
+
+@get("/console/login", opt=public())
+async def login_page(request: Request) -> Template:
+    return page(request, "console/login.html", next=_safe_next(request.query_params.get("next")))
+
+
+@post("/console/login", opt=public())
+async def login(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    next_url = _safe_next(form.get("next"))
+    try:
+        data = parse_form(form, LoginForm)
+        staff = await services.authenticate(
+            data.email, data.password, request.client.host if request.client else "", utcnow()
+        )
+    except ValidationFailed as exc:
+        return page(
+            request,
+            "console/login.html",
+            status_code=400,
+            errors=exc.errors,
+            values=_without_secrets(form),
+            next=next_url,
+        )
+    except services.LoginFailed:
+        return page(
+            request,
+            "console/login.html",
+            status_code=400,
+            errors={"form": "Wrong e-mail or password."},
+            values=_without_secrets(form),
+            next=next_url,
+        )
+    # A brand-new session id at login; whatever id the browser had is dropped (ASVS 7.2.4).
+    await close_session(request.cookies.get(STAFF_COOKIE))
+    token = await open_session(utcnow(), staff_id=staff["id"])
+    target = "/console/password" if staff["must_change_password"] else next_url
+    return Redirect(
+        target,
+        status_code=303,
+        cookies=[session_cookie(STAFF_COOKIE, token, int(STAFF_ABSOLUTE.total_seconds()))],
+    )
+
+
+@post("/console/logout", opt=staff_pending_password())
+async def logout(request: Request) -> Redirect:
+    await close_session(request.cookies.get(STAFF_COOKIE))
+    return Redirect("/console/login", status_code=303, cookies=[expired_cookie(STAFF_COOKIE)])
+
+
+@get("/console/password", opt=staff_pending_password())
+async def password_page(request: Request) -> Template:
+    return page(request, "console/password.html")
+
+
+@post("/console/password", opt=staff_pending_password())
+async def change_password(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    staff = request.scope["state"]["staff"]
+    try:
+        data = parse_form(form, PasswordForm)
+        if data.new_password != data.confirm_password:
+            raise ValidationFailed({"confirm_password": "The two new passwords differ."})
+        await services.change_password(staff.id, data.current_password, data.new_password, utcnow())
+    except ValidationFailed as exc:
+        return page(request, "console/password.html", status_code=400, errors=exc.errors)
+    # The password changed: a fresh session id, the old one stops working.
+    await close_session(request.cookies.get(STAFF_COOKIE))
+    token = await open_session(utcnow(), staff_id=staff.id)
+    return Redirect(
+        "/console?changed=1",
+        status_code=303,
+        cookies=[session_cookie(STAFF_COOKIE, token, int(STAFF_ABSOLUTE.total_seconds()))],
+    )
+
+
+@get("/console/invite/{token:str}", opt=public())
+async def invite_page(request: Request, token: FromPath[str]) -> Template:
+    details = await services.invite_details(token, utcnow())
+    return page(request, "console/invite.html", invite=details, token=token)
+
+
+@post("/console/invite/{token:str}", opt=public())
+async def accept_invite(request: Request, token: FromPath[str]) -> Template | Redirect:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, InviteAcceptForm)
+        await services.accept_invite(token, data.display_name, data.password, utcnow())
+    except ValidationFailed as exc:
+        details = await services.invite_details(token, utcnow())
+        return page(
+            request,
+            "console/invite.html",
+            status_code=400,
+            errors=exc.errors,
+            values=_without_secrets(form),
+            invite=details,
+            token=token,
+        )
+    return Redirect("/console/login?joined=1", status_code=303)
+
+
+@get("/console/reset", opt=public())
+async def reset_request_page(request: Request) -> Template:
+    return page(request, "console/reset_request.html")
+
+
+@post("/console/reset", opt=public())
+async def reset_request(request: Request) -> Template:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, ResetRequestForm)
+    except ValidationFailed as exc:
+        return page(
+            request,
+            "console/reset_request.html",
+            status_code=400,
+            errors=exc.errors,
+            values=_without_secrets(form),
+        )
+    await services.request_password_reset(data.email, utcnow())
+    return page(request, "console/reset_request.html", sent=True)
+
+
+@get("/console/reset/{token:str}", opt=public())
+async def reset_page(request: Request, token: FromPath[str]) -> Template:
+    return page(request, "console/reset.html", token=token)
+
+
+@post("/console/reset/{token:str}", opt=public())
+async def reset(request: Request, token: FromPath[str]) -> Template | Redirect:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, ResetForm)
+        await services.reset_password(token, data.password, utcnow())
+    except ValidationFailed as exc:
+        return page(request, "console/reset.html", status_code=400, errors=exc.errors, token=token)
+    except IntakeError:
+        raise
+    return Redirect("/console/login?reset=1", status_code=303)
+
+
+ROUTES = [
+    login_page,
+    login,
+    logout,
+    password_page,
+    change_password,
+    invite_page,
+    accept_invite,
+    reset_request_page,
+    reset_request,
+    reset_page,
+    reset,
+]

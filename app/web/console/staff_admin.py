@@ -1,0 +1,93 @@
+"""Admin pages: invite staff, set roles, disable accounts; the development outbox."""
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.clock import utcnow
+from app.config import current
+from app.errors import NotFound, ValidationFailed
+from app.privacy.audit import Actor
+from app.staff import services
+from app.tables import OutboxMail, StaffMember
+from app.web.access import staff
+from app.web.console.home import navigation_for
+from app.web.forms import Email, choice, first_values, parse_form
+from app.web.render import page
+
+
+class InviteForm(msgspec.Struct):
+    email: Email
+    role: choice(*services.ROLES)  # type: ignore[valid-type]
+
+
+class MemberForm(msgspec.Struct):
+    role: choice(*services.ROLES)  # type: ignore[valid-type]
+    disabled: bool = False
+
+
+def actor(request: Request) -> Actor:
+    me = request.scope["state"]["staff"]
+    return Actor(kind="staff", id=me.id, role=me.role)
+
+
+async def _staff_page(request: Request, status_code: int = 200, **ctx: object) -> Template:
+    members = await StaffMember.select(
+        StaffMember.id,
+        StaffMember.email,
+        StaffMember.display_name,
+        StaffMember.role,
+        StaffMember.disabled,
+        StaffMember.last_login_at,
+    ).order_by(StaffMember.email)
+    me = request.scope["state"]["staff"]
+    return page(
+        request,
+        "console/staff.html",
+        status_code=status_code,
+        members=members,
+        roles=services.ROLES,
+        nav=navigation_for(me.role),
+        **ctx,
+    )
+
+
+@get("/console/staff", opt=staff("admin"))
+async def staff_list(request: Request) -> Template:
+    return await _staff_page(request, invited=request.query_params.get("invited") == "1")
+
+
+@post("/console/staff/invite", opt=staff("admin"))
+async def invite(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, InviteForm)
+        await services.invite(actor(request), data.email, data.role, utcnow())
+    except ValidationFailed as exc:
+        return await _staff_page(request, status_code=400, errors=exc.errors, values=form)
+    return Redirect("/console/staff?invited=1", status_code=303)
+
+
+@post("/console/staff/{member_id:int}", opt=staff("admin"))
+async def update_member(request: Request, member_id: FromPath[int]) -> Template | Redirect:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, MemberForm)
+        await services.update_member(actor(request), member_id, data.role, data.disabled, utcnow())
+    except ValidationFailed as exc:
+        return await _staff_page(request, status_code=400, errors=exc.errors)
+    return Redirect("/console/staff", status_code=303)
+
+
+@get("/console/outbox", opt=staff("admin"))
+async def outbox(request: Request) -> Template:
+    """Development only: without SMTP, mail waits here so an admin can read it."""
+    if current().is_production:
+        raise NotFound()
+    mails = await OutboxMail.select().order_by(OutboxMail.id, ascending=False).limit(100)
+    me = request.scope["state"]["staff"]
+    return page(request, "console/outbox.html", mails=mails, nav=navigation_for(me.role))
+
+
+ROUTES = [staff_list, invite, update_member, outbox]

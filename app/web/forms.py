@@ -1,0 +1,101 @@
+"""HTML form input into msgspec Structs, with every field's problem reported at once.
+
+Litestar's own body parsing answers a JSON 400 on the first bad field; a person filling a form
+needs every message beside its field, in their language, with what they typed kept. Limits are
+msgspec constraints on the Struct; this module only turns their failures into plain words."""
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar, get_args, get_origin
+
+import msgspec
+from msgspec import Meta
+
+from app.errors import ValidationFailed
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+Email = Annotated[
+    str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="Enter a valid e-mail address.")
+]
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    return Annotated[str, Meta(max_length=max_length, min_length=min_length)]
+
+
+def choice(*options: str) -> Any:
+    """One of `options`, exactly (a select or radio group)."""
+    pattern = "^(" + "|".join(re.escape(o) for o in options) + ")$"
+    return Annotated[
+        str, Meta(max_length=64, pattern=pattern, description="Choose one of the options.")
+    ]
+
+
+def _meta(tp: Any) -> Meta | None:
+    if get_origin(tp) is Annotated:
+        for extra in get_args(tp)[1:]:
+            if isinstance(extra, Meta):
+                return extra
+    return None
+
+
+def _base(tp: Any) -> Any:
+    return get_args(tp)[0] if get_origin(tp) is Annotated else tp
+
+
+def _message(tp: Any) -> str:
+    meta = _meta(tp)
+    if meta is not None:
+        if meta.description:
+            return meta.description
+        if meta.max_length is not None:
+            return f"Use at most {meta.max_length} characters."
+        if meta.min_length:
+            return f"Use at least {meta.min_length} characters."
+    return "Check this value."
+
+
+def first_values(form: Any) -> dict[str, Any]:
+    """One value per field: a repeated field keeps its first value."""
+    if hasattr(form, "multi_items"):
+        out: dict[str, Any] = {}
+        for key, value in form.multi_items():
+            out.setdefault(key, value)
+        return out
+    return dict(form)
+
+
+def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
+    """Build `struct` from form fields or raise ValidationFailed with a message per field.
+
+    Booleans are checkboxes: present with "true"/"on"/"1" means ticked. Strings are stripped;
+    control characters (NUL included) are refused rather than stored."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in msgspec.structs.fields(struct):
+        raw = form.get(f.encode_name)
+        base = _base(f.type)
+        if base is bool:
+            values[f.name] = isinstance(raw, str) and raw.lower() in {"true", "on", "1", "yes"}
+            continue
+        if raw is not None and not isinstance(raw, str):
+            errors[f.name] = "Check this value."
+            continue
+        raw = (raw or "").strip()
+        if CONTROL.search(raw):
+            errors[f.name] = "This contains characters that are not allowed."
+            continue
+        if raw == "":
+            if f.required:
+                errors[f.name] = "This field is required."
+            continue
+        try:
+            values[f.name] = msgspec.convert(raw, f.type, strict=False)
+        except msgspec.ValidationError:
+            errors[f.name] = "Enter a whole number." if base is int else _message(f.type)
+    if errors:
+        raise ValidationFailed(errors)
+    return msgspec.convert(values, struct, strict=False)

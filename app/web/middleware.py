@@ -1,0 +1,78 @@
+"""The outermost layer, pure ASGI so it also wraps error responses:
+
+- the client IP is truncated in the scope before anything else sees it (policy: IPs
+  anonymised; SECURITY.md "Privacy in the plumbing");
+- each request gets a correlation id (shown on error pages, written in the log);
+- security headers go on every response, errors included;
+- one access-log line per request, with the route *template* (a path can hold a token) and
+  no query string, no IP, no user agent."""
+
+import logging
+import time
+import uuid
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.privacy.ip import truncate_ip
+
+access_log = logging.getLogger("intake.access")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+STATIC_HEADERS = [
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+def privacy_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        client = scope.get("client")
+        if client:
+            scope["client"] = (truncate_ip(client[0]), 0)
+        request_id = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        cacheable = scope["path"].startswith("/static/")
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [
+                    h
+                    for h in message.get("headers", [])
+                    if h[0].lower() != b"cache-control" or cacheable
+                ]
+                headers.extend(STATIC_HEADERS)
+                headers.append((b"x-request-id", request_id.encode()))
+                if not cacheable:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await app(scope, receive, send_wrapper)
+        finally:
+            access_log.info(
+                "%s %s %s %.1fms rid=%s",
+                scope.get("method", ""),
+                scope.get("path_template") or "(unrouted)",
+                status,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+
+    return middleware

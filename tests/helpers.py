@@ -1,0 +1,29 @@
+"""Small helpers shared by the tests: CSRF tokens from forms, logging in."""
+
+import re
+
+from litestar.testing import AsyncTestClient
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+async def form_token(client: AsyncTestClient, path: str) -> str:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    return csrf_from(response.text)
+
+
+async def post_form(client: AsyncTestClient, path: str, data: dict, token_from: str | None = None):
+    """POST `data` with the CSRF token of the page at `token_from` (default: `path`)."""
+    token = await form_token(client, token_from or path)
+    return await client.post(path, data={**data, "_csrf_token": token})
+
+
+async def login_staff(client: AsyncTestClient, email: str, password: str):
+    return await post_form(client, "/console/login", {"email": email, "password": password})
