@@ -55,10 +55,12 @@ def reset_password(email: str) -> None:
 
 @click.command(name="bootstrap", help="Apply migrations; create the first admin if none exists.")
 def bootstrap() -> None:
+    from app.privacy.notices import ensure_default_notices
     from app.staff.services import ensure_first_admin
 
     async def go() -> tuple[str, str] | None:
         await migrate()
+        await ensure_default_notices(utcnow())
         return await ensure_first_admin(utcnow())
 
     created = _run(go())

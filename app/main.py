@@ -1,8 +1,11 @@
 """The composition root: the one file that knows every door (portal, kiosk, console)."""
 
+import importlib
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from litestar import Litestar
@@ -19,19 +22,34 @@ from app import db, logs
 from app.cli import IntakeCLIPlugin
 from app.config import ROOT, Settings, load_settings, use
 from app.jobs import Runner
-from app.web import health
+from app.web import console, health, portal
 from app.web.access import public
-from app.web.console import auth, home, staff_admin
 from app.web.errors import handle_exception
-from app.web.guards import check_access
+from app.web.guards import EXTRA_CHECKS, check_access
 from app.web.middleware import privacy_middleware
+from kiosk import routes as kiosk_routes
 
 # Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
 RATE_LIMITED_PREFIXES = ("/console/login", "/console/reset", "/apply", "/kiosk/pair", "/me/signin")
 
 
+def door_routes(package: ModuleType) -> list[Any]:
+    """Every module of a door package contributes its `ROUTES` list. A new page is a new
+    module; nobody edits a central list (and every route still declares its access rule)."""
+    routes: list[Any] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        routes.extend(getattr(module, "ROUTES", []))
+    return routes
+
+
 def route_handlers() -> list[Any]:
-    handlers: list[Any] = [*health.ROUTES, *auth.ROUTES, *home.ROUTES, *staff_admin.ROUTES]
+    handlers: list[Any] = [
+        *health.ROUTES,
+        *door_routes(console),
+        *door_routes(portal),
+        *kiosk_routes.ROUTES,
+    ]
     handlers.append(
         create_static_files_router(
             path="/static",
@@ -59,6 +77,7 @@ def _is_rate_limited(request: Any) -> bool:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     use(settings)
+    EXTRA_CHECKS["kiosk"] = kiosk_routes.check_kiosk
     logs.configure(settings.debug)
     runner = Runner(settings) if settings.scheduler else None
 

@@ -78,6 +78,15 @@ async def clean_database() -> AsyncIterator[None]:
 
 
 @pytest.fixture
+async def notices():  # type: ignore[no-untyped-def]
+    """Version 1 of the candidate and visitor notices, as `make run` publishes them."""
+    from app.clock import utcnow
+    from app.privacy.notices import ensure_default_notices
+
+    await ensure_default_notices(utcnow())
+
+
+@pytest.fixture
 def settings():  # type: ignore[no-untyped-def]
     from app.config import load_settings
 

@@ -1,0 +1,74 @@
+"""The consent ledger (GDPR Art. 7): every give and withdraw is an append-only event; the
+flags on Candidate are a cache of the latest event per purpose, kept in the same transaction.
+
+Callers run these inside their own use-case transaction (app.db.transaction)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.config import current
+from app.privacy.notices import CANDIDATE_PURPOSES, Notice, purpose_hash
+from app.tables import Candidate, ConsentEvent
+
+_FLAG = {
+    "m": Candidate.consent_m,
+    "n": Candidate.consent_n,
+    "talent_pool": Candidate.talent_pool,
+    "marketing": Candidate.marketing,
+}
+_VERSION = {"m": Candidate.consent_version_m, "n": Candidate.consent_version_n}
+
+
+async def record(
+    candidate_id: int,
+    candidate_uid: str,
+    purpose: str,
+    given: bool,
+    notice: Notice,
+    *,
+    language: str,
+    channel: str,
+    ip_prefix: str,
+    now: datetime,
+) -> None:
+    """Append one event and update the cached flag. `notice` is the version whose text for
+    `purpose` was on the screen."""
+    if purpose not in CANDIDATE_PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    shown = notice.purpose_texts.get(purpose, "")
+    await ConsentEvent.insert(
+        ConsentEvent(
+            candidate_ref=candidate_uid,
+            purpose=purpose,
+            action="given" if given else "withdrawn",
+            at=now,
+            notice_version=notice.id,
+            text_hash=purpose_hash(shown),
+            language=language,
+            channel=channel,
+            ip_prefix=ip_prefix,
+            erase_after=now + timedelta(days=current().retention.audit_days),
+        )
+    )
+    changes: dict[Any, Any] = {_FLAG[purpose]: given}
+    if purpose in _VERSION:
+        changes[_VERSION[purpose]] = notice.id if given else None
+    await Candidate.update(changes).where(Candidate.id == candidate_id)
+
+
+async def history(candidate_uid: str) -> list[dict]:
+    """Every consent event of one person, oldest first (for their export and the DPO)."""
+    return await (
+        ConsentEvent.select(
+            ConsentEvent.purpose,
+            ConsentEvent.action,
+            ConsentEvent.at,
+            ConsentEvent.notice_version,
+            ConsentEvent.text_hash,
+            ConsentEvent.language,
+            ConsentEvent.channel,
+            ConsentEvent.ip_prefix,
+        )
+        .where(ConsentEvent.candidate_ref == candidate_uid)
+        .order_by(ConsentEvent.id)
+    )

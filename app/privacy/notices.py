@@ -1,0 +1,136 @@
+"""Privacy notices: versioned, per audience (candidate, visitor) and language.
+
+Consent records point at the exact version and the hash of the exact text shown (GDPR Art.
+7(1)), so versions are never edited or deleted: publishing makes a new one."""
+
+import hashlib
+import json
+from datetime import datetime
+
+import msgspec
+
+from app.db import transaction
+from app.privacy import default_notices
+from app.tables import NoticeVersion
+
+AUDIENCES = ("candidate", "visitor")
+# Purposes the candidate can consent to (policy purposes m, n and L, and the talent pool).
+CANDIDATE_PURPOSES = ("m", "n", "talent_pool", "marketing")
+
+
+class Notice(msgspec.Struct, frozen=True):
+    id: int
+    audience: str
+    language: str
+    version: int
+    title: str
+    summary: str
+    body: str
+    purpose_texts: dict[str, str]
+    text_hash: str
+    published_at: datetime
+
+
+def text_hash(title: str, summary: str, body: str, purpose_texts: dict[str, str]) -> str:
+    canonical = json.dumps(
+        [title, summary, body, purpose_texts], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def purpose_hash(text: str) -> str:
+    """The hash recorded with a consent event: of the exact purpose text beside the box."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _notice(row: dict) -> Notice:
+    texts = row["purpose_texts"]
+    if isinstance(texts, str):
+        texts = json.loads(texts)
+    return Notice(
+        id=row["id"],
+        audience=row["audience"],
+        language=row["language"],
+        version=row["version"],
+        title=row["title"],
+        summary=row["summary"],
+        body=row["body"],
+        purpose_texts=texts,
+        text_hash=row["text_hash"],
+        published_at=row["published_at"],
+    )
+
+
+async def current_notice(audience: str, language: str) -> Notice | None:
+    """The newest version for `audience` in `language` (falling back to English)."""
+    for lang in dict.fromkeys([language, "en"]):
+        row = await (
+            NoticeVersion.select()
+            .where((NoticeVersion.audience == audience) & (NoticeVersion.language == lang))
+            .order_by(NoticeVersion.version, ascending=False)
+            .first()
+        )
+        if row:
+            return _notice(row)
+    return None
+
+
+async def notice_by_id(notice_id: int) -> Notice | None:
+    row = await NoticeVersion.select().where(NoticeVersion.id == notice_id).first()
+    return _notice(row) if row else None
+
+
+async def publish(
+    audience: str,
+    language: str,
+    title: str,
+    summary: str,
+    body: str,
+    purpose_texts: dict[str, str],
+    now: datetime,
+    published_by: int | None = None,
+) -> Notice:
+    """A new version; the old ones stay, because consent records point at them."""
+    async with transaction():
+        latest = await (
+            NoticeVersion.select(NoticeVersion.version)
+            .where((NoticeVersion.audience == audience) & (NoticeVersion.language == language))
+            .order_by(NoticeVersion.version, ascending=False)
+            .first()
+        )
+        row = NoticeVersion(
+            audience=audience,
+            language=language,
+            version=(latest["version"] + 1) if latest else 1,
+            title=title,
+            summary=summary,
+            body=body,
+            purpose_texts=purpose_texts,
+            text_hash=text_hash(title, summary, body, purpose_texts),
+            published_at=now,
+            published_by=published_by,
+        )
+        await row.save()
+    notice = await notice_by_id(int(row.id))
+    assert notice is not None
+    return notice
+
+
+async def ensure_default_notices(now: datetime) -> int:
+    """First start: version 1 of each notice in English and Danish, if none exists."""
+    made = 0
+    for (audience, language), text in default_notices.NOTICES.items():
+        if not await NoticeVersion.exists().where(
+            (NoticeVersion.audience == audience) & (NoticeVersion.language == language)
+        ):
+            await publish(
+                audience,
+                language,
+                text["title"],
+                text["summary"],
+                text["body"],
+                text.get("purposes", {}),
+                now,
+            )
+            made += 1
+    return made
