@@ -41,7 +41,7 @@ test: install-test browser
 	$(BIN)/python -m tests.run_suites
 
 lint: install-test
-	$(BIN)/ruff check app kiosk tests bench
+	$(BIN)/ruff check $(wildcard app kiosk tests bench)
 	$(BIN)/ruff format --check app kiosk
 	$(BIN)/mypy app kiosk
 
