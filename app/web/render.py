@@ -1,5 +1,6 @@
 """Rendering a page: the template, the visitor's language and the shared chrome."""
 
+import re
 from typing import Any
 
 from jinja2.ext import _make_new_gettext, _make_new_ngettext  # newstyle gettext semantics
@@ -29,7 +30,23 @@ def language(request: Request) -> str:
 
 
 def translate(request: Request, message: str) -> str:
-    return translations(language(request)).gettext(message)
+    return translate_message(language(request), message)
+
+
+# Messages that carry a number are translated by their pattern, then filled in.
+_NUMBERED = [
+    (re.compile(r"^Use at most (\d+) characters\.$"), "Use at most %(n)s characters."),
+    (re.compile(r"^Use at least (\d+) characters\.$"), "Use at least %(n)s characters."),
+]
+
+
+def translate_message(lang: str, message: str) -> str:
+    gettext = translations(lang).gettext
+    for pattern, msgid in _NUMBERED:
+        match = pattern.match(message)
+        if match:
+            return gettext(msgid) % {"n": match.group(1)}
+    return gettext(message)
 
 
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Template:
@@ -44,6 +61,7 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
         gettext=_make_new_gettext(t.gettext),
         ngettext=_make_new_ngettext(t.ngettext),
         _=_make_new_gettext(t.gettext),
+        err=lambda message: translate_message(lang, message),
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,
