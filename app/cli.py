@@ -84,6 +84,10 @@ async def migrate() -> None:
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap]
 
+from app.deploy_check import deploy_check  # noqa: E402 - appended by the security issue (7)
+
+COMMANDS.append(deploy_check)
+
 
 class IntakeCLIPlugin(CLIPlugin):
     def on_cli_init(self, cli: click.Group) -> None:

@@ -110,8 +110,9 @@ def _dev_secret(data_dir: Path) -> str:
     return key
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from the environment; raise ConfigError when production is unsafe."""
+def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) -> Settings:
+    """Read the settings from the environment; raise ConfigError when production is unsafe
+    (unless `check` is False: `litestar deploy-check` reads them to report, not to run)."""
     e = os.environ if environ is None else environ
     env = e.get("INTAKE_ENV", "development")
     if env not in {"development", "production"}:
@@ -164,7 +165,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         )
     except ValueError as exc:
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc
-    if settings.is_production:
+    if check and settings.is_production:
         problems = settings.unsafe_settings()
         if problems:
             raise ConfigError("refusing to start in production: " + "; ".join(problems))

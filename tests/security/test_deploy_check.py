@@ -1,0 +1,96 @@
+"""`litestar deploy-check` (issue 7 item 6): each unsafe setting is named; production exits 1
+on any of them, development warns and exits 0. Run as a real subprocess, as an operator would."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LITESTAR = Path(sys.executable).parent / "litestar"
+SAFE = {
+    "INTAKE_ENV": "production",
+    "INTAKE_SECRET_KEY": "a-production-secret-that-is-long-enough-0123456789",
+    "INTAKE_DEBUG": "0",
+    "INTAKE_COOKIE_SECURE": "1",
+    "INTAKE_OPENAPI_PUBLIC": "0",
+    "INTAKE_ARGON2_PROFILE": "production",
+    "INTAKE_BASE_URL": "https://intake.example.com",
+    "INTAKE_SCHEDULER": "0",
+    "RETENTION_ENABLED": "1",
+    "SMTP_HOST": "",
+}
+
+
+def deploy_check(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "SMTP_", "RETENTION_"))}
+    env.update(SAFE)
+    env.update({"INTAKE_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+                "PYTHONPATH": str(ROOT)})
+    env.update(overrides)
+    return subprocess.run([str(LITESTAR), "--app", "app.asgi:app", "deploy-check"], env=env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_a_safe_production_configuration_passes(tmp_path):
+    result = deploy_check(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no unsafe settings found" in result.stdout
+
+
+UNSAFE = [
+    ({"INTAKE_DEBUG": "1"}, "INTAKE_DEBUG is on"),
+    ({"INTAKE_SECRET_KEY": ""}, "INTAKE_SECRET_KEY is missing or shorter"),
+    ({"INTAKE_SECRET_KEY": "short-secret"}, "INTAKE_SECRET_KEY is missing or shorter"),
+    ({"INTAKE_COOKIE_SECURE": "0"}, "INTAKE_COOKIE_SECURE is off"),
+    ({"INTAKE_OPENAPI_PUBLIC": "1"}, "INTAKE_OPENAPI_PUBLIC is on"),
+    ({"SMTP_HOST": "mail.example.com", "SMTP_PORT": "25", "SMTP_STARTTLS": "0"},
+     "SMTP is configured without TLS"),
+    ({"RETENTION_ENABLED": "0"}, "retention is turned off"),
+    ({"INTAKE_ARGON2_PROFILE": "test"}, "INTAKE_ARGON2_PROFILE is not 'production'"),
+    ({"INTAKE_BASE_URL": "http://intake.example.com"}, "INTAKE_BASE_URL is not https"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), UNSAFE,
+                         ids=[m.split()[0] + "-" + str(i) for i, (_, m) in enumerate(UNSAFE)])
+def test_each_unsafe_setting_fails_in_production(tmp_path, overrides, message):
+    result = deploy_check(tmp_path, **overrides)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"ERROR: {message}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_smtp_with_tls_is_not_a_finding(tmp_path):
+    for overrides in ({"SMTP_HOST": "mail.example.com", "SMTP_STARTTLS": "1"},
+                      {"SMTP_HOST": "mail.example.com", "SMTP_PORT": "465"}):
+        result = deploy_check(tmp_path, **overrides)
+        assert result.returncode == 0, result.stdout
+
+
+def test_development_lists_the_same_findings_as_warnings_and_exits_0(tmp_path):
+    result = deploy_check(tmp_path, INTAKE_ENV="development", INTAKE_DEBUG="1",
+                          INTAKE_COOKIE_SECURE="0", RETENTION_ENABLED="0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for message in ("INTAKE_DEBUG is on", "INTAKE_COOKIE_SECURE is off", "retention is turned off"):
+        assert f"WARNING: {message}" in result.stdout
+    assert "ERROR" not in result.stdout
+
+
+def test_several_findings_are_all_listed(tmp_path):
+    result = deploy_check(tmp_path, INTAKE_DEBUG="1", INTAKE_OPENAPI_PUBLIC="1", INTAKE_SECRET_KEY="")
+    assert result.returncode == 1
+    assert result.stdout.count("ERROR: ") == 3
+    assert "3 unsafe setting(s)" in result.stdout
+
+
+def test_the_server_itself_still_refuses_to_start_unsafe_in_production(tmp_path):
+    """The report-only path must not become a way to run an unsafe production server."""
+    env = {**os.environ, **SAFE, "INTAKE_DEBUG": "1", "INTAKE_DATA_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", "import app.asgi"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "refusing to start in production" in result.stderr
