@@ -1,0 +1,74 @@
+"""Hosts: the colleagues visitors come to see, kept by admins (the kiosk lists active ones)."""
+
+import msgspec
+
+from app.db import transaction
+from app.errors import NotFound, ValidationFailed
+from app.tables import Host
+
+
+class HostInfo(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    department: str
+
+
+class HostFields(msgspec.Struct):
+    name: str
+    email: str
+    department: str = ""
+    active: bool = True
+
+
+async def active_hosts() -> list[HostInfo]:
+    rows = await (
+        Host.select(Host.id, Host.name, Host.department)
+        .where(Host.active == True)  # noqa: E712 - Piccolo builds SQL from ==
+        .order_by(Host.name)
+    )
+    return [HostInfo(id=r["id"], name=r["name"], department=r["department"]) for r in rows]
+
+
+async def all_hosts() -> list[dict]:
+    return list(await Host.select().order_by(Host.name))
+
+
+async def active_host(host_id: int) -> dict:
+    """The host a visitor chose; an unknown or retired one is a field error, not a 500."""
+    row = await Host.select().where((Host.id == host_id) & (Host.active == True)).first()  # noqa: E712
+    if row is None:
+        raise ValidationFailed({"host": "Choose a host from the list."})
+    return dict(row)
+
+
+def _check(fields: HostFields) -> None:
+    if not fields.name.strip():
+        raise ValidationFailed({"name": "This field is required."})
+
+
+async def create_host(fields: HostFields) -> int:
+    _check(fields)
+    async with transaction():
+        row = Host(
+            name=fields.name.strip(),
+            email=fields.email.strip(),
+            department=fields.department.strip(),
+            active=fields.active,
+        )
+        await row.save()
+    return int(row.id)
+
+
+async def update_host(host_id: int, fields: HostFields) -> None:
+    _check(fields)
+    async with transaction():
+        if not await Host.exists().where(Host.id == host_id):
+            raise NotFound("That host does not exist.")
+        await Host.update(
+            {
+                Host.name: fields.name.strip(),
+                Host.email: fields.email.strip(),
+                Host.department: fields.department.strip(),
+                Host.active: fields.active,
+            }
+        ).where(Host.id == host_id)

@@ -1,0 +1,156 @@
+"""Kiosk enrolment: a tablet becomes a kiosk by typing a pairing code that reception made.
+
+The pairing code is short (it is typed on a tablet) and lives 10 minutes; only its keyed hash
+is kept. The tablet then holds a long random device credential; only its SHA-256 is kept
+(app.tokens), so a copy of the database enrols nothing. Revoking clears the hash: the tablet
+is refused at its next request."""
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from app import throttle
+from app.db import transaction
+from app.errors import NotFound, ValidationFailed
+from app.tables import Kiosk
+from app.tokens import digest, new_token
+from app.visits import codes
+
+PAIRING_VALID = timedelta(minutes=10)
+SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is a hint for reception, not a write per request
+
+
+# All clients together may miss many times (a pairing is rare), but not endlessly.
+_ALL = throttle.Policy(free=50, base_seconds=30, cap_seconds=600, reset_after=900)
+
+
+class Pairing(msgspec.Struct, frozen=True):
+    kiosk_id: int
+    code: str
+    expires_at: datetime
+
+
+class Enrolled(msgspec.Struct, frozen=True):
+    kiosk_id: int
+    name: str
+    credential: str
+
+
+class KioskDevice(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    location: str
+
+
+async def create_kiosk(name: str, location: str, now: datetime) -> Pairing:
+    name, location = name.strip(), location.strip()
+    if not name:
+        raise ValidationFailed({"name": "This field is required."})
+    async with transaction():
+        row = Kiosk(name=name[:100], location=location[:200], created_at=now)
+        await row.save()
+        return await _new_pairing(int(row.id), now)
+
+
+async def new_pairing_code(kiosk_id: int, now: datetime) -> Pairing:
+    """A fresh code for a kiosk (re-pairing a replaced tablet also revokes the old one)."""
+    async with transaction():
+        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
+            raise NotFound("That kiosk does not exist.")
+        await Kiosk.update({Kiosk.credential_hash: None, Kiosk.revoked_at: None}).where(
+            Kiosk.id == kiosk_id
+        )
+        return await _new_pairing(kiosk_id, now)
+
+
+async def _new_pairing(kiosk_id: int, now: datetime) -> Pairing:
+    code = codes.new_code(codes.PAIRING_LENGTH)
+    expires = now + PAIRING_VALID
+    await Kiosk.update(
+        {Kiosk.pairing_code_hash: codes.code_hash(code), Kiosk.pairing_expires_at: expires}
+    ).where(Kiosk.id == kiosk_id)
+    return Pairing(kiosk_id=kiosk_id, code=code, expires_at=expires)
+
+
+async def enrol(code: str, client: str, now: datetime) -> Enrolled:
+    """Exchange a valid pairing code for the device credential (once: the code is spent).
+
+    Guessing is throttled per client (the truncated IP) and in total across all clients."""
+    keys = [throttle.key("pair-client", client), throttle.key("pair-all", "kiosk")]
+    await throttle.ensure_allowed(keys, now)
+    wrong = ValidationFailed({"code": "That pairing code is wrong or has expired."})
+    if not codes.looks_valid(code, codes.PAIRING_LENGTH):
+        await throttle.record_failure(keys[0], throttle.SHORT_CODE, now)
+        raise wrong
+    credential = new_token()
+    async with transaction():
+        row = await (
+            Kiosk.select(Kiosk.id, Kiosk.name)
+            .where(
+                (Kiosk.pairing_code_hash == codes.code_hash(code))
+                & (Kiosk.pairing_expires_at > now)
+            )
+            .first()
+        )
+        if row is not None:
+            await Kiosk.update(
+                {
+                    Kiosk.pairing_code_hash: None,
+                    Kiosk.pairing_expires_at: None,
+                    Kiosk.credential_hash: digest(credential),
+                    Kiosk.enrolled_at: now,
+                    Kiosk.revoked_at: None,
+                    Kiosk.last_seen_at: now,
+                }
+            ).where(Kiosk.id == row["id"])
+    if row is None:
+        for k in keys:
+            await throttle.record_failure(k, _ALL if k == keys[1] else throttle.SHORT_CODE, now)
+        raise wrong
+    return Enrolled(kiosk_id=row["id"], name=row["name"], credential=credential)
+
+
+async def device(credential: str | None, now: datetime) -> KioskDevice | None:
+    """The enrolled, unrevoked kiosk holding `credential`, or None."""
+    if not credential or len(credential) > 200:
+        return None
+    row = await (
+        Kiosk.select(Kiosk.id, Kiosk.name, Kiosk.location, Kiosk.last_seen_at)
+        .where((Kiosk.credential_hash == digest(credential)) & Kiosk.revoked_at.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    seen = row["last_seen_at"]
+    if seen is None or now - seen > SEEN_EVERY:
+        await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])
+    return KioskDevice(id=row["id"], name=row["name"], location=row["location"])
+
+
+async def revoke(kiosk_id: int, now: datetime) -> None:
+    async with transaction():
+        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
+            raise NotFound("That kiosk does not exist.")
+        await Kiosk.update(
+            {
+                Kiosk.revoked_at: now,
+                Kiosk.credential_hash: None,
+                Kiosk.pairing_code_hash: None,
+                Kiosk.pairing_expires_at: None,
+            }
+        ).where(Kiosk.id == kiosk_id)
+
+
+async def all_kiosks() -> list[dict]:
+    rows = await Kiosk.select(
+        Kiosk.id,
+        Kiosk.name,
+        Kiosk.location,
+        Kiosk.enrolled_at,
+        Kiosk.revoked_at,
+        Kiosk.last_seen_at,
+        Kiosk.pairing_expires_at,
+        Kiosk.credential_hash,
+    ).order_by(Kiosk.name)
+    # The hash never leaves this module; the console only needs to know there is one.
+    return [{**r, "credential_hash": None, "enrolled": bool(r["credential_hash"])} for r in rows]

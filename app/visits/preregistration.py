@@ -1,0 +1,94 @@
+"""Pre-registration: reception (or a host through reception) announces a visitor, who gets
+an e-mail with a code. At the kiosk the code fills the form, but the privacy notice is still
+shown and acknowledged (policy: visitors are informed when they register)."""
+
+from datetime import date, datetime, time, timedelta
+
+import msgspec
+
+from app import throttle
+from app.config import current
+from app.db import transaction
+from app.errors import ValidationFailed
+from app.mail import queue
+from app.tables import ExpectedVisit
+from app.visits import codes
+from app.visits.hosts import active_host
+from app.visits.local_time import local_date, zone
+from app.visits.visits import PURPOSES, _invitation_row
+
+
+class Expected(msgspec.Struct):
+    visitor_name: str
+    visitor_email: str
+    host_id: int
+    expected_on: date
+    company: str = ""
+    purpose: str = "meeting"
+
+
+class Invitation(msgspec.Struct, frozen=True):
+    visitor_name: str
+    company: str
+    host_name: str
+    purpose: str
+
+
+async def preregister(data: Expected, staff_id: int | None, now: datetime) -> str:
+    """Returns the code (it is also mailed); only its keyed hash is stored."""
+    if not data.visitor_name.strip():
+        raise ValidationFailed({"visitor_name": "This field is required."})
+    if data.purpose not in PURPOSES:
+        raise ValidationFailed({"purpose": "Choose one of the options."})
+    if data.expected_on < local_date(now):
+        raise ValidationFailed({"expected_on": "Choose today or a later date."})
+    code = codes.new_code(codes.INVITATION_LENGTH)
+    async with transaction():
+        host = await active_host(data.host_id)
+        # Kept like a visit: erased after the retention period if it is never used.
+        day_end = datetime.combine(data.expected_on, time.max, tzinfo=zone())
+        row = ExpectedVisit(
+            visitor_name=data.visitor_name.strip(),
+            visitor_email=data.visitor_email.strip(),
+            company=data.company.strip(),
+            purpose=data.purpose,
+            host=host["id"],
+            expected_on=data.expected_on,
+            code_hash=codes.code_hash(code),
+            created_by=staff_id,
+            created_at=now,
+            erase_after=day_end + timedelta(days=current().retention.visits_days),
+        )
+        await row.save()
+        await queue(data.visitor_email.strip(), "Your visit", _mail(data, host, code), now)
+    return code
+
+
+def _mail(data: Expected, host: dict, code: str) -> str:
+    return (
+        f"Hello {data.visitor_name.strip()},\n\n"
+        f"You are expected on {data.expected_on.isoformat()} by {host['name']}.\n"
+        f'At the reception tablet, choose "I have an invitation code" and type: {code}\n\n'
+        f"The tablet will show you our privacy notice for visitors before you sign in.\n"
+    )
+
+
+async def invitation(code: str, kiosk_id: int, now: datetime) -> Invitation:
+    """What the kiosk shows for a code before the visitor confirms. Throttled per kiosk."""
+    key = throttle.key("invitation-kiosk", str(kiosk_id))
+    await throttle.ensure_allowed([key], now)
+    row = await _invitation_row(code, now)
+    if row is None:
+        await throttle.record_failure(key, throttle.SHORT_CODE, now)
+        raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})
+    host = (
+        await ExpectedVisit.select(ExpectedVisit.host.name)
+        .where(ExpectedVisit.id == row["id"])
+        .first()
+    )
+    return Invitation(
+        visitor_name=row["visitor_name"],
+        company=row["company"],
+        host_name=(host or {}).get("host.name") or "",
+        purpose=row["purpose"],
+    )

@@ -1,0 +1,233 @@
+"""Signing visitors in and out: one way, whoever asks (the kiosk page, the kiosk API, the
+reception console, the end-of-day job).
+
+Policy: "You will be informed about your rights ... when you are registering yourself into
+our electronic visit system": every visit names the notice version that was shown before any
+field was filled (Visit.notice_version)."""
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from app import throttle
+from app.config import current
+from app.db import transaction
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.mail import queue
+from app.privacy.audit import Actor, record
+from app.privacy.retention import visit_erase_after
+from app.tables import ExpectedVisit, NoticeVersion, Token, Visit
+from app.tokens import digest
+from app.visits import codes
+from app.visits.hosts import active_host
+from app.visits.local_time import local_date, local_time
+
+# Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
+# without free text that could name someone.
+PURPOSES = ("meeting", "interview", "delivery", "maintenance", "event", "other")
+NAME_MAX = 200
+COMPANY_MAX = 200
+SUBMISSION_PURPOSE = "kiosk_submission"
+
+
+class SignIn(msgspec.Struct):
+    visitor_name: str
+    host_id: int
+    purpose: str
+    language: str
+    notice_id: int
+    company: str = ""
+    submission: str = ""  # one per rendered form: a replayed form is refused
+    invitation_code: str = ""  # pre-registration: the visit's fields come from it
+
+
+class Badge(msgspec.Struct, frozen=True):
+    visit_ref: str
+    first_name: str
+    host_name: str
+    date: date
+    signout_code: str
+
+
+def _check_fields(data: SignIn) -> None:
+    errors: dict[str, str] = {}
+    name = data.visitor_name.strip()
+    if not name:
+        errors["visitor_name"] = "Please write your full name."
+    elif len(name) > NAME_MAX:
+        errors["visitor_name"] = f"Use at most {NAME_MAX} characters."
+    if len(data.company.strip()) > COMPANY_MAX:
+        errors["company"] = f"Use at most {COMPANY_MAX} characters."
+    if data.purpose not in PURPOSES:
+        errors["purpose"] = "Choose the purpose of your visit."
+    if data.language not in current().languages:
+        errors["language"] = "Choose one of the options."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def _check_notice(notice_id: int) -> None:
+    shown = await NoticeVersion.exists().where(
+        (NoticeVersion.id == notice_id) & (NoticeVersion.audience == "visitor")
+    )
+    if not shown:
+        raise ValidationFailed({"form": "Please read the privacy notice first."})
+
+
+async def _spend_submission(submission: str, now: datetime) -> None:
+    """A form is sent once. A second send of the same form (a back button, a double tap, a
+    replay) is refused before anything is written."""
+    if not submission:
+        return
+    token_hash = digest(f"{SUBMISSION_PURPOSE}:{submission}")
+    if await Token.exists().where(Token.token_hash == token_hash):
+        raise Conflict("This form was already sent. Please start again.")
+    await Token.insert(
+        Token(
+            purpose=SUBMISSION_PURPOSE,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + timedelta(days=1),
+            used_at=now,
+        )
+    )
+
+
+async def _claim_invitation(data: SignIn, kiosk_id: int | None, now: datetime) -> int | None:
+    """Pre-registered: name, company, purpose and host come from the invitation."""
+    if not data.invitation_code:
+        return None
+    row = await _invitation_row(data.invitation_code, now)
+    if row is None:
+        raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})
+    data.visitor_name, data.company = row["visitor_name"], row["company"]
+    data.purpose = row["purpose"] if row["purpose"] in PURPOSES else "meeting"
+    data.host_id = row["host"] or 0
+    await ExpectedVisit.update({ExpectedVisit.used_at: now}).where(ExpectedVisit.id == row["id"])
+    return int(row["id"])
+
+
+async def _invitation_row(code: str, now: datetime) -> dict | None:
+    if not codes.looks_valid(code, codes.INVITATION_LENGTH):
+        return None
+    return await (
+        ExpectedVisit.select()
+        .where(
+            (ExpectedVisit.code_hash == codes.code_hash(code))
+            & ExpectedVisit.used_at.is_null()
+            & (ExpectedVisit.expected_on == local_date(now))
+        )
+        .first()
+    )
+
+
+async def _unused_signout_code() -> str:
+    """Unique among visitors on site, so a code signs out exactly one person."""
+    while True:
+        code = codes.new_code(codes.SIGNOUT_LENGTH)
+        taken = await Visit.exists().where(
+            (Visit.signout_code_hash == codes.code_hash(code)) & Visit.signed_out_at.is_null()
+        )
+        if not taken:
+            return code
+
+
+async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
+    """One transaction: the visit, the spent form and the host's e-mail, or nothing."""
+    if data.invitation_code and kiosk_id is not None:
+        await throttle.ensure_allowed([_invite_key(kiosk_id)], now)
+    try:
+        async with transaction():
+            await _spend_submission(data.submission, now)
+            expected_id = await _claim_invitation(data, kiosk_id, now)
+            _check_fields(data)
+            await _check_notice(data.notice_id)
+            host = await active_host(data.host_id)
+            code = await _unused_signout_code()
+            visit = Visit(
+                uid=uuid.uuid4(),
+                visitor_name=data.visitor_name.strip(),
+                company=data.company.strip(),
+                purpose=data.purpose,
+                host=host["id"],
+                kiosk=kiosk_id,
+                language=data.language,
+                notice_version=data.notice_id,
+                expected_visit=expected_id,
+                signed_in_at=now,
+                signout_code_hash=codes.code_hash(code),
+            )
+            await visit.save()
+            await queue(host["email"], "Your visitor has arrived", _host_mail(data, now), now)
+    except ValidationFailed as exc:
+        if "invitation_code" in exc.errors and kiosk_id is not None:
+            await throttle.record_failure(_invite_key(kiosk_id), throttle.SHORT_CODE, now)
+        raise
+    except Exception as exc:
+        if _is_duplicate(exc):  # two sends of one form raced past the check
+            raise Conflict("This form was already sent. Please start again.") from None
+        raise
+    first = data.visitor_name.strip().split()[0]
+    return Badge(str(visit.uid), first, host["name"], local_date(now), code)
+
+
+def _is_duplicate(exc: Exception) -> bool:
+    return type(exc).__name__ in {"IntegrityError", "UniqueViolationError"}
+
+
+def _invite_key(kiosk_id: int) -> str:
+    return throttle.key("invitation-kiosk", str(kiosk_id))
+
+
+def _host_mail(data: SignIn, now: datetime) -> str:
+    company = f" ({data.company.strip()})" if data.company.strip() else ""
+    return (
+        f"{data.visitor_name.strip()}{company} has signed in at reception at "
+        f"{local_time(now)} and is waiting for you.\n\nPurpose: {data.purpose}\n"
+    )
+
+
+async def _sign_out(where: Any, by: str, now: datetime) -> int:
+    """Sign out, forget the code, and start the retention clock (policy: 30 days)."""
+    rows = (
+        await Visit.update(
+            {
+                Visit.signed_out_at: now,
+                Visit.signed_out_by: by,
+                Visit.signout_code_hash: None,
+                Visit.erase_after: visit_erase_after(now, current().retention),
+            }
+        )
+        .where(where & Visit.signed_out_at.is_null())
+        .returning(Visit.id)
+    )
+    return len(rows)
+
+
+async def sign_out_with_code(code: str, kiosk_id: int, now: datetime) -> None:
+    """At the kiosk. Wrong codes are throttled per kiosk: six characters are guessable."""
+    key = throttle.key("signout-kiosk", str(kiosk_id))
+    await throttle.ensure_allowed([key], now)
+    done = 0
+    if codes.looks_valid(code, codes.SIGNOUT_LENGTH):
+        async with transaction():
+            done = await _sign_out(Visit.signout_code_hash == codes.code_hash(code), "kiosk", now)
+    if not done:
+        await throttle.record_failure(key, throttle.SHORT_CODE, now)
+        raise ValidationFailed({"code": "That sign-out code is not right. Please check it."})
+
+
+async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> None:
+    async with transaction():
+        if not await Visit.exists().where(Visit.id == visit_id):
+            raise NotFound("That visit does not exist.")
+        await _sign_out(Visit.id == visit_id, "reception", now)
+        await record(actor, "visit_signed_out", now, subject_kind="visitor", object_id=visit_id)
+
+
+async def sign_out_everyone(now: datetime) -> int:
+    """End of day: whoever is still signed in is signed out ("auto"). Idempotent."""
+    async with transaction():
+        return await _sign_out(Visit.signed_in_at <= now, "auto", now)
