@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[check_access],
         lifespan=[lifespan],
         debug=settings.debug,
+        logging_config=None,  # app/logs.py configures logging; Litestar's would replace it
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,
