@@ -104,3 +104,19 @@ class Runner:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         await self.leadership.release()
+
+
+# Visits (issue 4): whoever is still signed in is signed out at settings.end_of_day, local time.
+async def _end_of_day_sign_out(now: datetime) -> dict[str, Any]:
+    from app.visits.end_of_day import run_end_of_day
+
+    return await run_end_of_day(now)
+
+
+def _end_of_day_trigger() -> dict[str, Any]:
+    from app.visits.end_of_day import end_of_day_trigger
+
+    return end_of_day_trigger()
+
+
+JOBS.append(Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger()))

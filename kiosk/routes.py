@@ -1,14 +1,35 @@
 """The kiosk door's routes and its access check (the device credential)."""
 
+from pathlib import Path
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.static_files import create_static_files_router
 
-ROUTES: list[Any] = []
+from app.clock import utcnow
+from app.visits.kiosks import device
+from app.web.access import public
+from kiosk import api, pages
+from kiosk.device import credential_from
 
 
 async def check_kiosk(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Only an enrolled, unrevoked tablet may call a kiosk route."""
-    raise PermissionDeniedException("This device is not an enrolled kiosk.")
+    """Only an enrolled, unrevoked tablet may call a kiosk route. A revoked tablet is
+    refused at its very next request: the credential is looked up every time."""
+    found = await device(credential_from(connection), utcnow())
+    if found is None:
+        raise PermissionDeniedException("This device is not an enrolled kiosk.")
+    connection.scope["state"]["kiosk"] = found
+
+
+STATIC = create_static_files_router(
+    path="/kiosk/static",
+    directories=[Path(__file__).resolve().parent / "static"],
+    name="kiosk_static",
+    opt=public(),
+    include_in_schema=False,
+)
+
+ROUTES: list[Any] = [*pages.ROUTES, *api.ROUTES, STATIC]

@@ -231,3 +231,11 @@ async def sign_out_everyone(now: datetime) -> int:
     """End of day: whoever is still signed in is signed out ("auto"). Idempotent."""
     async with transaction():
         return await _sign_out(Visit.signed_in_at <= now, "auto", now)
+
+
+async def review(data: SignIn) -> str:
+    """Check a filled form before the visitor confirms it; returns the host's name.
+    Nothing is written: the confirm screen may still be abandoned."""
+    _check_fields(data)
+    await _check_notice(data.notice_id)
+    return str((await active_host(data.host_id))["name"])

@@ -11,6 +11,10 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console", "Home", ("admin", "hr", "reception")),
     ("/console/staff", "Staff", ("admin",)),
     ("/console/outbox", "Outbox", ("admin",)),
+    # Visits (issue 4): reception's desk, the tablets and the hosts list.
+    ("/console/reception", "Reception", ("admin", "reception")),
+    ("/console/kiosks", "Kiosks", ("admin", "reception")),
+    ("/console/hosts", "Hosts", ("admin",)),
 ]
 
 

@@ -1,0 +1,159 @@
+"""The kiosk's JSON API, for a native tablet app: enrol with the pairing code, then call with
+`Authorization: Bearer <device credential>`. A bearer header is not an ambient credential
+(a browser never adds it by itself), so these handlers are excluded from CSRF; the HTML
+kiosk keeps CSRF on its cookie-based forms. Errors are JSON with a message per field."""
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from litestar import Request, Response, get, post
+
+from app.clock import utcnow
+from app.errors import Conflict, TooManyAttempts, ValidationFailed
+from app.visits.hosts import HostInfo, active_hosts
+from app.visits.kiosks import enrol
+from app.visits.visits import PURPOSES, SignIn, sign_in, sign_out_with_code
+from app.web.access import kiosk, public
+from app.web.render import translate
+from kiosk.flow import chosen_language, qr_svg, visitor_notice
+
+Short = Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class EnrolRequest(msgspec.Struct):
+    pairing_code: Short
+
+
+class EnrolResponse(msgspec.Struct):
+    kiosk_id: int
+    kiosk_name: str
+    credential: str  # send as `Authorization: Bearer <credential>`; shown once
+
+
+class NoticeResponse(msgspec.Struct):
+    notice_id: int
+    version: int
+    language: str
+    title: str
+    summary: str
+    body_markdown: str
+
+
+class SignInRequest(msgspec.Struct):
+    visitor_name: Annotated[str, msgspec.Meta(max_length=1000)]
+    host_id: int
+    purpose: Annotated[str, msgspec.Meta(max_length=32)]
+    notice_id: int  # the notice version shown to the visitor (GET /api/kiosk/notice)
+    language: Annotated[str, msgspec.Meta(max_length=8)] = "en"
+    company: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    submission_id: Annotated[str, msgspec.Meta(max_length=64)] = ""  # idempotency key
+    invitation_code: Short = ""
+
+
+class BadgeResponse(msgspec.Struct):
+    visit_ref: str
+    first_name: str
+    host_name: str
+    date: date
+    signout_code: str
+    qr_svg: str
+
+
+class SignOutRequest(msgspec.Struct):
+    code: Short
+
+
+class Problem(msgspec.Struct):
+    status_code: int
+    detail: str
+    errors: dict[str, str] = {}
+
+
+def _problem(
+    request: Request, status: int, detail: str, errors: dict[str, str] | None = None
+) -> Response:
+    translated = {k: translate(request, v) for k, v in (errors or {}).items()}
+    return Response(Problem(status, translate(request, detail), translated), status_code=status)
+
+
+@post("/api/kiosk/enrol", opt=public(), exclude_from_csrf=True, tags=["kiosk"])
+async def api_enrol(request: Request, data: EnrolRequest) -> Response:
+    """Exchange a pairing code (valid 10 minutes, from the console) for the device credential."""
+    client = request.client.host if request.client else ""
+    try:
+        enrolled = await enrol(data.pairing_code, client, utcnow())
+    except ValidationFailed as exc:
+        return _problem(request, 400, exc.message, exc.errors)
+    except TooManyAttempts as exc:
+        return _problem(request, 429, exc.message)
+    body = EnrolResponse(enrolled.kiosk_id, enrolled.name, enrolled.credential)
+    return Response(body, status_code=201)
+
+
+@get("/api/kiosk/hosts", opt=kiosk(), tags=["kiosk"])
+async def api_hosts() -> list[HostInfo]:
+    """The active hosts a visitor can choose."""
+    return await active_hosts()
+
+
+@get("/api/kiosk/notice", opt=kiosk(), tags=["kiosk"])
+async def api_notice(request: Request, language: str = "en") -> Response:
+    """The current visitor privacy notice; show it before any field, send back its id."""
+    lang = chosen_language(request, language)
+    notice = await visitor_notice(lang)
+    if notice is None:
+        return _problem(request, 503, "Sign-in is not available right now.")
+    return Response(
+        NoticeResponse(
+            notice.id, notice.version, notice.language, notice.title, notice.summary, notice.body
+        )
+    )
+
+
+@post("/api/kiosk/sign-in", opt=kiosk(), exclude_from_csrf=True, tags=["kiosk"])
+async def api_sign_in(request: Request, data: SignInRequest) -> Response:
+    """Sign a visitor in. Purposes: meeting, interview, delivery, maintenance, event, other."""
+    lang = chosen_language(request, data.language)
+    form = SignIn(
+        visitor_name=data.visitor_name,
+        host_id=data.host_id,
+        purpose=data.purpose if data.purpose in PURPOSES else "",
+        language=lang,
+        notice_id=data.notice_id,
+        company=data.company,
+        submission=data.submission_id,
+        invitation_code=data.invitation_code,
+    )
+    try:
+        badge = await sign_in(form, request.scope["state"]["kiosk"].id, utcnow())
+    except ValidationFailed as exc:
+        return _problem(request, 400, exc.message, exc.errors)
+    except Conflict as exc:
+        return _problem(request, 409, exc.message)
+    except TooManyAttempts as exc:
+        return _problem(request, 429, exc.message)
+    body = BadgeResponse(
+        badge.visit_ref,
+        badge.first_name,
+        badge.host_name,
+        badge.date,
+        badge.signout_code,
+        str(qr_svg(badge.signout_code)),
+    )
+    return Response(body, status_code=201)
+
+
+@post("/api/kiosk/sign-out", opt=kiosk(), exclude_from_csrf=True, tags=["kiosk"])
+async def api_sign_out(request: Request, data: SignOutRequest) -> Response:
+    """Sign out with the badge code. Wrong codes are throttled per kiosk."""
+    try:
+        await sign_out_with_code(data.code, request.scope["state"]["kiosk"].id, utcnow())
+    except ValidationFailed as exc:
+        return _problem(request, 400, exc.message, exc.errors)
+    except TooManyAttempts as exc:
+        return _problem(request, 429, exc.message)
+    return Response({"signed_out": True})
+
+
+ROUTES = [api_enrol, api_hosts, api_notice, api_sign_in, api_sign_out]

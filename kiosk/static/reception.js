@@ -1,0 +1,19 @@
+/* Reception console: the "on site now" list refreshes by itself (CSP: no inline script).
+   Only the marked region is replaced, so a half-filled form elsewhere on the page is kept. */
+(function () {
+  "use strict";
+  var region = document.querySelector("[data-refresh-seconds]");
+  if (!region || !window.fetch || !window.DOMParser) { return; }
+  var seconds = parseFloat(region.getAttribute("data-refresh-seconds")) || 20;
+  window.setInterval(function () {
+    if (region.contains(document.activeElement) && document.activeElement !== document.body) { return; }
+    window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+        if (fresh) { region.innerHTML = fresh.innerHTML; }
+      })
+      .catch(function () { /* the next tick tries again */ });
+  }, seconds * 1000);
+})();
