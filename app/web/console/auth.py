@@ -1,6 +1,7 @@
 """Staff login, logout, password change, invites and password reset."""
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, get, post
@@ -18,6 +19,7 @@ from app.web.guards import STAFF_COOKIE
 from app.web.render import page
 
 Password = Annotated[str, msgspec.Meta(max_length=1024)]
+SECOND_FACTOR_COOKIE = "intake_login_ticket"
 
 
 class LoginForm(msgspec.Struct):
@@ -87,6 +89,17 @@ async def login(request: Request) -> Template | Redirect:
             values=_without_secrets(form),
             next=next_url,
         )
+    if staff["totp_secret"]:
+        ticket = await services.start_second_factor(staff["id"], utcnow())
+        return Redirect(
+            f"/console/login/code?next={quote(next_url)}",
+            status_code=303,
+            cookies=[session_cookie(SECOND_FACTOR_COOKIE, ticket, 300)],
+        )
+    return await _signed_in(request, staff, next_url)
+
+
+async def _signed_in(request: Request, staff: dict[str, Any], next_url: str) -> Redirect:
     # A brand-new session id at login; whatever id the browser had is dropped (ASVS 7.2.4).
     await close_session(request.cookies.get(STAFF_COOKIE))
     token = await open_session(utcnow(), staff_id=staff["id"])
@@ -94,8 +107,38 @@ async def login(request: Request) -> Template | Redirect:
     return Redirect(
         target,
         status_code=303,
-        cookies=[session_cookie(STAFF_COOKIE, token, int(STAFF_ABSOLUTE.total_seconds()))],
+        cookies=[
+            session_cookie(STAFF_COOKIE, token, int(STAFF_ABSOLUTE.total_seconds())),
+            expired_cookie(SECOND_FACTOR_COOKIE),
+        ],
     )
+
+
+class CodeForm(msgspec.Struct):
+    code: text(12)  # type: ignore[valid-type]
+
+
+@get("/console/login/code", opt=public())
+async def code_page(request: Request) -> Template:
+    return page(
+        request, "console/login_code.html", next=_safe_next(request.query_params.get("next"))
+    )
+
+
+@post("/console/login/code", opt=public())
+async def code(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    next_url = _safe_next(form.get("next"))
+    try:
+        data = parse_form(form, CodeForm)
+        staff = await services.finish_second_factor(
+            request.cookies.get(SECOND_FACTOR_COOKIE, ""), data.code, utcnow()
+        )
+    except ValidationFailed as exc:
+        return page(
+            request, "console/login_code.html", status_code=400, errors=exc.errors, next=next_url
+        )
+    return await _signed_in(request, staff, next_url)
 
 
 @post("/console/logout", opt=staff_pending_password())
@@ -199,6 +242,8 @@ async def reset(request: Request, token: FromPath[str]) -> Template | Redirect:
 ROUTES = [
     login_page,
     login,
+    code_page,
+    code,
     logout,
     password_page,
     change_password,

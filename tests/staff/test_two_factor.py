@@ -1,0 +1,67 @@
+"""Two-factor login: with TOTP on, a correct password alone opens nothing."""
+
+from app.clock import utcnow
+from app.staff import totp
+from app.tables import StaffMember
+from tests.factories import staff_member
+from tests.helpers import form_token, login_staff, post_form
+
+
+async def _enable(client, password: str) -> str:
+    await login_staff(client, *password)
+    token = await form_token(client, "/console/two-factor")
+    secret = totp.new_secret()
+    wrong = await client.post("/console/two-factor/enable", data={
+        "secret": secret, "code": "000000" if totp.code_at(secret, utcnow()) != "000000"
+        else "111111", "_csrf_token": token})
+    assert wrong.status_code == 400 and "This code is not right" in wrong.text
+    ok = await client.post("/console/two-factor/enable", data={
+        "secret": secret, "code": totp.code_at(secret, utcnow()), "_csrf_token": token})
+    assert ok.status_code == 303
+    return secret
+
+
+async def test_login_with_two_factor(client):
+    staff_id, email, password = await staff_member("admin")
+    secret = await _enable(client, (email, password))
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    assert row["totp_secret"] == secret
+
+    client.cookies.clear()
+    step_one = await login_staff(client, email, password)
+    assert step_one.headers["location"].startswith("/console/login/code")
+    assert "intake_staff" not in client.cookies  # no session yet
+    assert (await client.get("/console")).status_code == 303
+
+    wrong = await post_form(client, "/console/login/code", {"code": "12345x"})
+    assert wrong.status_code == 400 and "intake_staff" not in client.cookies
+    right = await post_form(client, "/console/login/code",
+                            {"code": totp.code_at(secret, utcnow())})
+    assert right.status_code == 303 and right.headers["location"] == "/console"
+    assert (await client.get("/console")).status_code == 200
+
+
+async def test_the_code_page_without_a_password_step_opens_nothing(client):
+    response = await post_form(client, "/console/login/code", {"code": "123456"})
+    assert response.status_code == 404
+    assert "intake_staff" not in client.cookies
+
+
+async def test_turning_two_factor_off_needs_the_password(client):
+    _, email, password = await staff_member("admin")
+    await _enable(client, (email, password))
+    client.cookies.clear()
+    await login_staff(client, email, password)
+    # (the session is not open yet; sign in fully through the code step)
+    row = await StaffMember.select().where(StaffMember.email == email).first()
+    await post_form(client, "/console/login/code",
+                    {"code": totp.code_at(row["totp_secret"], utcnow())})
+    token = await form_token(client, "/console/two-factor")
+    refused = await client.post("/console/two-factor/disable", data={
+        "password": "not my password at all", "_csrf_token": token})
+    assert refused.status_code == 400
+    done = await client.post("/console/two-factor/disable", data={
+        "password": password, "_csrf_token": token})
+    assert done.status_code == 303
+    row = await StaffMember.select().where(StaffMember.email == email).first()
+    assert row["totp_secret"] is None
