@@ -30,3 +30,79 @@ async def enrolled_kiosk(name: str = "Front desk") -> tuple[int, str]:
     pairing = await create_kiosk(name, "Lobby", utcnow())
     enrolled = await enrol(pairing.code, "192.0.2.0", utcnow())
     return enrolled.kiosk_id, enrolled.credential
+
+
+# --- retention and erasure (rows written directly, as the portal and kiosk services do) ----
+
+
+async def position_row(title: str = "Backend developer", closed_at=None) -> int:
+    import secrets
+
+    from app.tables import Position
+
+    row = Position(title=title, slug=f"p-{secrets.token_hex(6)}", status="open",
+                   closed_at=closed_at)
+    await row.save()
+    return int(row.id)
+
+
+async def candidate_row(name: str = "Carla Candidate", email: str | None = None, *,
+                        consent_m: bool = True, consent_n: bool = True,
+                        talent_pool: bool = False, created_at=None) -> tuple[int, str]:
+    """A candidate (id, uid) with the given consent flags."""
+    import secrets
+    import uuid
+
+    from app.tables import Candidate
+
+    uid = uuid.uuid4()
+    row = Candidate(uid=uid, full_name=name, email=email or f"c-{secrets.token_hex(6)}@example.org",
+                    consent_m=consent_m, consent_n=consent_n, talent_pool=talent_pool,
+                    created_at=created_at or utcnow())
+    await row.save()
+    return int(row.id), str(uid)
+
+
+async def application_row(candidate_id: int, position_id: int, *, stage: str = "received",
+                          created_at=None, decided_at=None, erase_after=None,
+                          cover_letter: str = "") -> tuple[int, str]:
+    import uuid
+
+    from app.tables import Application
+
+    uid = uuid.uuid4()
+    at = created_at or utcnow()
+    row = Application(uid=uid, candidate=candidate_id, position=position_id,
+                      dedupe_key=f"{candidate_id}:{position_id}", stage=stage,
+                      cover_letter=cover_letter, created_at=at, updated_at=at,
+                      decided_at=decided_at, erase_after=erase_after)
+    await row.save()
+    return int(row.id), str(uid)
+
+
+async def cv_row(application_id: int, content: bytes) -> str:
+    """A CV stored the way the portal stores it (encrypted, its own key) and its key row;
+    returns the storage name."""
+    from app.recruiting.cv_store import store_cv
+    from app.tables import CVFile
+
+    stored = await store_cv(content)
+    await CVFile.insert(CVFile(application=application_id, storage_name=stored.storage_name,
+                               original_name="cv.pdf", media_type="application/pdf",
+                               size=len(content), wrapped_key=stored.wrapped_key))
+    return stored.storage_name
+
+
+async def visit_row(name: str = "Vera Visitor", purpose: str = "meeting", *,
+                    signed_in_at=None, signed_out_at=None, erase_after=None) -> tuple[int, str]:
+    import uuid
+
+    from app.tables import Visit
+
+    uid = uuid.uuid4()
+    row = Visit(uid=uid, visitor_name=name, purpose=purpose,
+                signed_in_at=signed_in_at or utcnow(), signed_out_at=signed_out_at,
+                erase_after=erase_after)
+    await row.save()
+    return int(row.id), str(uid)
+

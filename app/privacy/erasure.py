@@ -1,0 +1,224 @@
+"""Erasure: the one way a candidate, an application or a visit is erased, whoever asks (the
+candidate's own page, an answered erasure request, the retention sweep). GDPR Art. 17;
+policy: "we destroy or erase it in a secure manner" and "we can treat the data for
+statistical purposes, but in such cases the data will be anonymized".
+
+Order inside ONE transaction: count the records into the anonymous statistics, delete the rows
+(foreign keys cascade to applications, CV key rows, ratings, comments, stage changes, sessions,
+tokens and rights-request rows), write a deletion receipt without personal data. Statistics and
+deletion commit together, so a crash counts nothing twice and loses nothing.
+
+CV files: the file is AES-GCM ciphertext whose key lives only in its CVFile row; the key dies
+with the row in the same commit. The file itself is removed after the commit (a crash in
+between leaves an unreadable file, which the daily orphan job removes). Called inside a
+caller's transaction, removal is left to that orphan job, since the caller may still roll back.
+
+Consent events, audit events and receipts survive: they name the person only by a random uid
+that means nothing once the person's row is gone (kept 3 years, then swept)."""
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.config import current
+from app.db import engine, transaction
+from app.privacy import audit, statistics
+from app.privacy.audit import Actor
+from app.tables import (
+    Application,
+    AuditEvent,
+    Candidate,
+    CVFile,
+    DeletionReceipt,
+    OutboxMail,
+    Visit,
+)
+
+log = logging.getLogger("intake.erasure")
+
+ERASURE_ACTION = "erasure"
+
+
+def local_day(at: datetime) -> date:
+    """Statistics are counted per local calendar day/month (a 00:30 visit in Copenhagen belongs
+    to that day, not to the UTC day before)."""
+    return at.astimezone(ZoneInfo(current().timezone)).date()
+
+
+def in_transaction() -> bool:
+    db: Any = engine()
+    return db.current_transaction.get() is not None
+
+
+def locked(query: Any) -> Any:
+    """Lock the selected rows on PostgreSQL so two erasers never count the same row twice;
+    SQLite's IMMEDIATE transactions already serialise writers."""
+    return query if current().is_sqlite else query.lock_rows(of=(query.table,))
+
+
+async def write_receipts(kind: str, references: Iterable[str], reason: str, now: datetime) -> None:
+    """Proof of erasure without personal data: kind, internal reference, reason, time."""
+    keep = timedelta(days=current().retention.audit_days)
+    rows = [
+        DeletionReceipt(
+            kind=kind, reference=ref, reason=reason[:64], erased_at=now, erase_after=now + keep
+        )
+        for ref in references
+    ]
+    if rows:
+        await DeletionReceipt.insert(*rows)
+
+
+async def count_applications(application_ids: list[int]) -> None:
+    """Metric "applications" per local month of arrival and position title. Stage conversion
+    ("stage_reached") is counted by the pipeline as each move happens, so it is not counted
+    again here."""
+    if not application_ids:
+        return
+    rows = await Application.select(
+        Application.created_at, Application.position.title.as_alias("title")
+    ).where(Application.id.is_in(application_ids))
+    per = Counter((statistics.month(local_day(r["created_at"])), r["title"] or "") for r in rows)
+    for (period, title), n in sorted(per.items()):
+        await statistics.add("applications", period, title, n)
+
+
+async def count_visits(visits: list[dict]) -> None:
+    """Metric "visits" per local day of arrival and purpose (a fixed list, never free text)."""
+    per = Counter((local_day(v["signed_in_at"]), v["purpose"] or "") for v in visits)
+    for (period, purpose), n in sorted(per.items()):
+        await statistics.add("visits", period, purpose, n)
+
+
+async def cv_names(application_ids: list[int]) -> list[str]:
+    if not application_ids:
+        return []
+    rows = await CVFile.select(CVFile.storage_name).where(CVFile.application.is_in(application_ids))
+    return [r["storage_name"] for r in rows]
+
+
+async def remove_cv_files(names: Iterable[str]) -> int:
+    """Remove ciphertext files whose keys are already destroyed (off the event loop)."""
+    return await asyncio.to_thread(_remove, list(names))
+
+
+def _remove(names: list[str]) -> int:
+    # Names are ours (random hex), but are checked to stay inside the CV folder anyway.
+    folder = current().cv_dir.resolve()
+    removed = 0
+    for name in names:
+        path = (folder / name).resolve()
+        if path.parent != folder:
+            continue
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+async def _receipt_for(kind: str, object_id: int) -> str:
+    """The reference of an earlier erasure of the same record (idempotency)."""
+    row = (
+        await AuditEvent.select(AuditEvent.subject_ref)
+        .where(
+            (AuditEvent.action == ERASURE_ACTION)
+            & (AuditEvent.subject_kind == kind)
+            & (AuditEvent.object_id == str(object_id))
+        )
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
+    return str(row["subject_ref"]) if row else ""
+
+
+async def erase_candidate_rows(candidate: dict, reason: str, now: datetime) -> list[str]:
+    """Statistics, then every row of one candidate; returns the CV file names to remove.
+    Runs inside the caller's transaction (erase_candidate or the sweep)."""
+    apps = await Application.select(Application.id).where(Application.candidate == candidate["id"])
+    app_ids = [a["id"] for a in apps]
+    await count_applications(app_ids)
+    names = await cv_names(app_ids)
+    # Mail queued to the candidate carries their name and address: it goes with them.
+    addresses = [a for a in (candidate["email"], candidate["email_pending"]) if a]
+    await OutboxMail.delete().where(OutboxMail.to_address.is_in(addresses))
+    await Candidate.delete().where(Candidate.id == candidate["id"])
+    await write_receipts("candidate", [str(candidate["uid"])], reason, now)
+    return names
+
+
+async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: Actor) -> str:
+    """Erase a candidate and everything about them at once (their request, an answered
+    erasure request, withdrawal of both evaluation consents, retention). Returns the deletion
+    receipt's reference (the candidate's former uid); erasing again returns the same."""
+    nested = in_transaction()
+    async with transaction():
+        query = Candidate.select(
+            Candidate.id, Candidate.uid, Candidate.email, Candidate.email_pending
+        ).where(Candidate.id == candidate_id)
+        candidate = await locked(query).first()
+        if candidate is None:
+            return await _receipt_for("candidate", candidate_id)
+        names = await erase_candidate_rows(candidate, reason, now)
+        await audit.record(
+            actor,
+            ERASURE_ACTION,
+            now,
+            subject_kind="candidate",
+            subject_ref=str(candidate["uid"]),
+            object_id=candidate_id,
+            reason=reason,
+        )
+    if not nested:
+        await remove_cv_files(names)
+    return str(candidate["uid"])
+
+
+async def erase_application_rows(app_rows: list[dict], reason: str, now: datetime) -> list[str]:
+    """Statistics, then the applications (cascading to CV keys, ratings, comments, stage
+    changes); returns the CV file names. Runs inside the caller's transaction."""
+    ids = [a["id"] for a in app_rows]
+    if not ids:
+        return []
+    await count_applications(ids)
+    names = await cv_names(ids)
+    await Application.delete().where(Application.id.is_in(ids))
+    await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
+    return names
+
+
+async def erase_visit_rows(visits: list[dict], reason: str, now: datetime) -> None:
+    ids = [v["id"] for v in visits]
+    if not ids:
+        return
+    await count_visits(visits)
+    await Visit.delete().where(Visit.id.is_in(ids))
+    await write_receipts("visit", [str(v["uid"]) for v in visits], reason, now)
+
+
+VISIT_FIELDS = (Visit.id, Visit.uid, Visit.signed_in_at, Visit.purpose)
+
+
+async def erase_visit(visit_id: int, reason: str, now: datetime, actor: Actor) -> str:
+    """Erase one visit at once (an answered visitor erasure request), counted first into the
+    visits-per-day statistics. Returns the receipt reference (the visit's former uid)."""
+    async with transaction():
+        visit = await locked(Visit.select(*VISIT_FIELDS).where(Visit.id == visit_id)).first()
+        if visit is None:
+            return await _receipt_for("visitor", visit_id)
+        await erase_visit_rows([visit], reason, now)
+        await audit.record(
+            actor,
+            ERASURE_ACTION,
+            now,
+            subject_kind="visitor",
+            subject_ref=str(visit["uid"]),
+            object_id=visit_id,
+            reason=reason,
+        )
+    return str(visit["uid"])
