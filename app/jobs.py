@@ -106,6 +106,16 @@ class Runner:
         await self.leadership.release()
 
 
+# Staff console (issue 5): each assignee hears daily of rights requests due within 7 days.
+async def _remind_rights_requests(now: datetime) -> dict[str, Any]:
+    from app.privacy.requests_queue import remind_assignees
+
+    return await remind_assignees(now)
+
+
+JOBS.append(Job("rights_request_reminders", _remind_rights_requests, "cron", {"hour": 7}))
+
+
 # Visits (issue 4): whoever is still signed in is signed out at settings.end_of_day, local time.
 async def _end_of_day_sign_out(now: datetime) -> dict[str, Any]:
     from app.visits.end_of_day import run_end_of_day

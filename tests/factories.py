@@ -106,3 +106,68 @@ async def visit_row(name: str = "Vera Visitor", purpose: str = "meeting", *,
     await row.save()
     return int(row.id), str(uid)
 
+
+# --- staff console (review): applications whose consents go through the real ledger --------
+
+
+async def open_position(title: str = "Backend developer", status: str = "open") -> int:
+    import secrets
+
+    from app.tables import Position
+
+    row = Position(title=title, slug=f"pos-{secrets.token_hex(6)}", status=status,
+                   description="We build **things**.", location="Copenhagen")
+    await row.save()
+    return int(row.id)
+
+
+async def consenting_application(position_id: int, name: str = "Ada Applicant", *,
+                                 m: bool = True, n: bool = True, created_at=None,
+                                 cv: bytes | None = b"%PDF-1.4 planted-cv-content",
+                                 cover_letter: str = "I like building things.",
+                                 language: str = "en") -> dict:
+    """Candidate (uid=uuid4) + application (dedupe_key) + an encrypted CV; consents m and n are
+    given through app.privacy.consent.record, so the ledger stays true."""
+    import secrets
+    import uuid
+
+    from app.privacy.consent import record
+    from app.privacy.notices import current_notice, ensure_default_notices
+    from app.recruiting.cv_store import store_cv
+    from app.tables import Application, Candidate, CVFile
+
+    now = created_at or utcnow()
+    await ensure_default_notices(now)
+    notice = await current_notice("candidate", language)
+    uid = uuid.uuid4()
+    cand = Candidate(uid=uid, full_name=name, email=f"c-{secrets.token_hex(6)}@example.org",
+                     phone="+45 12 34 56 78", language=language, created_at=now)
+    await cand.save()
+    for purpose, given in (("m", m), ("n", n)):
+        if given:
+            await record(int(cand.id), str(uid), purpose, True, notice, language=language,
+                         channel="portal", ip_prefix="192.0.2.0", now=now)
+    app_row = Application(uid=uuid.uuid4(), candidate=cand.id, position=position_id,
+                          dedupe_key=f"{cand.id}:{position_id}", cover_letter=cover_letter,
+                          created_at=now, updated_at=now)
+    await app_row.save()
+    cv_id = None
+    if cv is not None:
+        stored = await store_cv(cv)
+        row = CVFile(application=app_row.id, storage_name=stored.storage_name,
+                     original_name="ada-cv.pdf", media_type="application/pdf", size=len(cv),
+                     wrapped_key=stored.wrapped_key)
+        await row.save()
+        cv_id = int(row.id)
+    return {"candidate_id": int(cand.id), "candidate_uid": str(uid),
+            "application_id": int(app_row.id), "cv_id": cv_id}
+
+
+async def set_consent(candidate_id: int, candidate_uid: str, purpose: str, given: bool) -> None:
+    """Give or withdraw through the ledger, as the portal's candidate page does."""
+    from app.privacy.consent import record
+    from app.privacy.notices import current_notice
+
+    notice = await current_notice("candidate", "en")
+    await record(candidate_id, candidate_uid, purpose, given, notice, language="en",
+                 channel="portal", ip_prefix="192.0.2.0", now=utcnow())

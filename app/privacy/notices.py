@@ -134,3 +134,55 @@ async def ensure_default_notices(now: datetime) -> int:
             )
             made += 1
     return made
+
+
+EVALUATION_PURPOSES = ("m", "n")
+
+
+async def _purpose_hashes(notice_ids: set[int]) -> dict[int, dict[str, str]]:
+    if not notice_ids:
+        return {}
+    rows = await NoticeVersion.select(NoticeVersion.id, NoticeVersion.purpose_texts).where(
+        NoticeVersion.id.is_in(sorted(notice_ids))
+    )
+    out = {}
+    for row in rows:
+        texts = row["purpose_texts"]
+        if isinstance(texts, str):
+            texts = json.loads(texts)
+        out[row["id"]] = {p: purpose_hash(t) for p, t in texts.items()}
+    return out
+
+
+async def stale_consents_many(candidates: list[dict]) -> dict[int, list[str]]:
+    """For each candidate (by id): the purposes m/n consented under a purpose text that the
+    current notice in the candidate's language no longer has. They must confirm again
+    (GDPR Art. 7(1): consent is to the text that was shown)."""
+    current: dict[str, Notice | None] = {}
+    versions: set[int] = set()
+    for c in candidates:
+        lang = c.get("language") or "en"
+        if lang not in current:
+            current[lang] = await current_notice("candidate", lang)
+        versions.update(
+            c[f"consent_version_{p}"] for p in EVALUATION_PURPOSES if c.get(f"consent_version_{p}")
+        )
+    hashes = await _purpose_hashes(versions)
+    out: dict[int, list[str]] = {}
+    for c in candidates:
+        now_notice = current[c.get("language") or "en"]
+        stale = []
+        for p in EVALUATION_PURPOSES:
+            version = c.get(f"consent_version_{p}")
+            if not c.get(f"consent_{p}") or not version or now_notice is None:
+                continue
+            then = hashes.get(version, {}).get(p)
+            if then != purpose_hash(now_notice.purpose_texts.get(p, "")):
+                stale.append(p)
+        out[c["id"]] = stale
+    return out
+
+
+async def stale_consents(candidate_row: dict) -> list[str]:
+    """The purposes (of m, n) this candidate must confirm again on their next visit."""
+    return (await stale_consents_many([candidate_row]))[candidate_row["id"]]

@@ -11,6 +11,14 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console", "Home", ("admin", "hr", "reception")),
     ("/console/staff", "Staff", ("admin",)),
     ("/console/outbox", "Outbox", ("admin",)),
+    # Staff console (issue 5): recruiting and the data-protection officer's pages.
+    ("/console/positions", "Positions", ("admin", "hr")),
+    ("/console/requests", "Rights requests", ("admin", "hr")),
+    ("/console/statistics", "Statistics", ("admin", "hr")),
+    ("/console/disclosures", "Disclosures", ("admin", "hr")),
+    ("/console/audit", "Audit log", ("admin",)),
+    ("/console/notices", "Notices", ("admin",)),
+    ("/console/art30", "Record of processing", ("admin",)),
     # Visits (issue 4): reception's desk, the tablets and the hosts list.
     ("/console/reception", "Reception", ("admin", "reception")),
     ("/console/kiosks", "Kiosks", ("admin", "reception")),

@@ -1,0 +1,73 @@
+"""The one place that decides what a staff member may see or do with an application.
+
+Doors ask `decide(...)` and show or refuse; they never read consent flags themselves
+(DESIGN.md: "a door asks 'may this staff member see this CV now?'"). Rows are read fresh on
+every request, so a consent withdrawn in another browser takes effect at the reviewer's next
+request (policy: "the right to withdraw accept"; GDPR Art. 7(3)).
+"""
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+# Only these roles handle applications at all (policy: "only accessible to our employees ...
+# as needed"): reception never sees applications.
+REVIEW_ROLES = ("hr", "admin")
+
+# Purpose m ("analyse your abilities and background"): read the CV and the background.
+PURPOSE_M_ACTIONS = ("view_cv", "view_background")
+# Purpose n ("evaluate your potential as an employee"): ratings, comments, stage moves.
+PURPOSE_N_ACTIONS = ("view_evaluation", "rate", "comment", "move_stage")
+# The summary (name, position, state, "waiting for consent") needs no purpose: it is what
+# the reviewer must see to know the application exists and waits.
+ACTIONS = ("view_summary", *PURPOSE_M_ACTIONS, *PURPOSE_N_ACTIONS)
+
+
+class Decision(NamedTuple):
+    allowed: bool
+    reason: str  # an English msgid, shown to the reviewer when refused
+
+
+ALLOWED = Decision(True, "")
+
+
+def decide(
+    staff_role: str,
+    application: Mapping[str, Any],
+    candidate: Mapping[str, Any],
+    action: str,
+) -> Decision:
+    """May a staff member with `staff_role` do `action` on this application right now?"""
+    if action not in ACTIONS:
+        return Decision(False, "This action is not known.")
+    if staff_role not in REVIEW_ROLES:
+        return Decision(False, "Your role does not handle applications.")
+    if action == "view_summary":
+        return ALLOWED
+    # Art. 18 restriction and an open Art. 21 objection freeze the application: kept, but
+    # hidden from all processing until lifted or answered.
+    if application.get("restricted"):
+        return Decision(False, "The candidate has restricted the processing of this application.")
+    if application.get("objected"):
+        return Decision(False, "The candidate has objected; processing waits for our answer.")
+    if application.get("stage") == "withdrawn":
+        return Decision(False, "The candidate has withdrawn this application.")
+    if action in PURPOSE_M_ACTIONS and not candidate.get("consent_m"):
+        return Decision(False, "The candidate has not consented to purpose m (background).")
+    if action in PURPOSE_N_ACTIONS and not candidate.get("consent_n"):
+        return Decision(False, "The candidate has not consented to purpose n (evaluation).")
+    return ALLOWED
+
+
+def frozen(application: Mapping[str, Any]) -> bool:
+    return bool(application.get("restricted") or application.get("objected"))
+
+
+def waiting_for_consent(candidate: Mapping[str, Any]) -> bool:
+    return not (candidate.get("consent_m") or candidate.get("consent_n"))
+
+
+def allowed_actions(
+    staff_role: str, application: Mapping[str, Any], candidate: Mapping[str, Any]
+) -> dict[str, bool]:
+    """Every action's answer at once, for a page that shows or hides its sections."""
+    return {a: decide(staff_role, application, candidate, a).allowed for a in ACTIONS}

@@ -1,0 +1,225 @@
+"""The rights-request queue (GDPR Art. 12(3)): every request from a candidate or a visitor with
+its received date, its due date (one month, extendable by up to two further months with a reason
+sent to the requester), its status and its assignee. Overdue requests stand out; a daily job
+mails each assignee what falls due within 7 days."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from app.config import current
+from app.db import transaction
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.mail import queue as queue_mail
+from app.privacy import audit
+from app.privacy.rights_requests import add_months
+from app.tables import Candidate, RightsRequest, StaffMember
+from app.web.i18n import gettext_for
+
+OPEN_STATUSES = ("open", "in_progress")
+CLOSED_STATUSES = ("done", "refused")
+MAX_EXTENSION_MONTHS = 2  # Art. 12(3): "extended by two further months where necessary"
+REMIND_DAYS = 7
+
+
+def effective_due(row: dict) -> datetime:
+    return row["extended_due_at"] or row["due_at"]
+
+
+def latest_due(received_at: datetime) -> datetime:
+    return add_months(received_at, 1 + MAX_EXTENSION_MONTHS)
+
+
+def is_overdue(row: dict, now: datetime) -> bool:
+    return row["status"] in OPEN_STATUSES and effective_due(row) < now
+
+
+async def list_requests(status: str, now: datetime) -> list[dict]:
+    query = RightsRequest.select(
+        RightsRequest.id,
+        RightsRequest.kind,
+        RightsRequest.requester_kind,
+        RightsRequest.status,
+        RightsRequest.received_at,
+        RightsRequest.due_at,
+        RightsRequest.extended_due_at,
+        RightsRequest.assignee.display_name.as_alias("assignee"),
+    )
+    if status == "open":
+        query = query.where(RightsRequest.status.is_in(list(OPEN_STATUSES)))
+    elif status in (*OPEN_STATUSES, *CLOSED_STATUSES):
+        query = query.where(RightsRequest.status == status)
+    rows = await query.order_by(RightsRequest.due_at).limit(500)
+    for r in rows:
+        r["due"] = effective_due(r)
+        r["overdue"] = is_overdue(r, now)
+    rows.sort(key=lambda r: r["due"])
+    return rows
+
+
+async def get_request(request_id: int) -> dict:
+    row = (
+        await RightsRequest.select(
+            *RightsRequest.all_columns(),
+            RightsRequest.candidate.uid.as_alias("candidate_uid"),
+        )
+        .where(RightsRequest.id == request_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("We could not find that request.")
+    return row
+
+
+def _subject(row: dict) -> dict[str, Any]:
+    if row.get("candidate_uid"):
+        return {"subject_kind": "candidate", "subject_ref": row["candidate_uid"]}
+    return {"subject_kind": row["requester_kind"], "subject_ref": row["uid"]}
+
+
+async def view(actor: audit.Actor, request_id: int, now: datetime) -> dict:
+    """The request with the requester's details: a read of personal data, so audited."""
+    async with transaction():
+        row = await get_request(request_id)
+        await audit.record(
+            actor, "rights_request_viewed", now, object_id=request_id, **_subject(row)
+        )
+    row["due"] = effective_due(row)
+    row["overdue"] = is_overdue(row, now)
+    row["latest_due"] = latest_due(row["received_at"])
+    return row
+
+
+async def assign(actor: audit.Actor, request_id: int, assignee_id: int, now: datetime) -> None:
+    async with transaction():
+        row = await get_request(request_id)
+        staff = (
+            await StaffMember.select(StaffMember.role, StaffMember.disabled)
+            .where(StaffMember.id == assignee_id)
+            .first()
+        )
+        if staff is None or staff["disabled"] or staff["role"] not in ("admin", "hr"):
+            raise ValidationFailed({"assignee": "Choose an active HR or admin colleague."})
+        changes: dict[Any, Any] = {RightsRequest.assignee: assignee_id}
+        if row["status"] == "open":
+            changes[RightsRequest.status] = "in_progress"
+        await RightsRequest.update(changes).where(RightsRequest.id == request_id)
+        await audit.record(
+            actor,
+            "rights_request_assigned",
+            now,
+            object_id=request_id,
+            reason=f"assignee {assignee_id}",
+            **_subject(row),
+        )
+
+
+async def _requester_email(row: dict) -> str:
+    if row["requester_email"]:
+        return str(row["requester_email"])
+    if row["candidate"]:
+        found = (
+            await Candidate.select(Candidate.email).where(Candidate.id == row["candidate"]).first()
+        )
+        return str(found["email"]) if found else ""
+    return ""
+
+
+async def extend(
+    actor: audit.Actor, request_id: int, new_due: date, reason: str, now: datetime
+) -> datetime:
+    """Art. 12(3): at most two months beyond the first month, with the reason told to the
+    requester. The mail goes through the outbox in the same transaction."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": "Say why the request needs more time."})
+    async with transaction():
+        row = await get_request(request_id)
+        if row["status"] not in OPEN_STATUSES:
+            raise Conflict("This request is already closed.")
+        due = datetime.combine(new_due, effective_due(row).timetz())
+        if due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        if due <= effective_due(row):
+            raise ValidationFailed({"due": "The new due date must be later than the current one."})
+        if due > latest_due(row["received_at"]):
+            raise ValidationFailed({"due": "A request can be extended by at most two months."})
+        await RightsRequest.update(
+            {RightsRequest.extended_due_at: due, RightsRequest.extension_reason: reason}
+        ).where(RightsRequest.id == request_id)
+        to = await _requester_email(row)
+        if to:
+            _ = gettext_for(row["language"] or "en")
+            body = _(
+                "We need more time to answer your request. Our new answer date is %(due)s."
+            ) % {"due": due.date().isoformat()}
+            await queue_mail(
+                to,
+                _("Your request: we need more time"),
+                f"{body}\n\n{_('The reason')}: {reason}\n",
+                now,
+            )
+        await audit.record(
+            actor,
+            "rights_request_extended",
+            now,
+            object_id=request_id,
+            reason=f"due {due.date().isoformat()}",
+            **_subject(row),
+        )
+    return due
+
+
+async def close(
+    actor: audit.Actor, request_id: int, status: str, outcome: str, now: datetime
+) -> None:
+    if status not in CLOSED_STATUSES:
+        raise ValidationFailed({"status": "Choose one of the options."})
+    async with transaction():
+        row = await get_request(request_id)
+        if row["status"] not in OPEN_STATUSES:
+            raise Conflict("This request is already closed.")
+        await RightsRequest.update(
+            {
+                RightsRequest.status: status,
+                RightsRequest.outcome: outcome.strip(),
+                RightsRequest.closed_at: now,
+            }
+        ).where(RightsRequest.id == request_id)
+        await audit.record(
+            actor, f"rights_request_{status}", now, object_id=request_id, **_subject(row)
+        )
+
+
+async def remind_assignees(now: datetime) -> dict[str, int]:
+    """The daily reminder: each assignee gets one mail listing their open requests that fall
+    due within 7 days (or are overdue). Ids, kinds and dates only: no personal data in mail."""
+    horizon = now + timedelta(days=REMIND_DAYS)
+    rows = await RightsRequest.select(
+        RightsRequest.id,
+        RightsRequest.kind,
+        RightsRequest.due_at,
+        RightsRequest.extended_due_at,
+        RightsRequest.status,
+        RightsRequest.assignee.email.as_alias("to"),
+    ).where(RightsRequest.status.is_in(list(OPEN_STATUSES)) & RightsRequest.assignee.is_not_null())
+    by_assignee: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if effective_due(r) <= horizon and r["to"]:
+            by_assignee[r["to"]].append(r)
+    base = current().base_url.rstrip("/")
+    async with transaction():
+        for to, items in by_assignee.items():
+            items.sort(key=effective_due)
+            lines = [
+                f"- #{r['id']} {r['kind']}: due {effective_due(r).date().isoformat()}"
+                f"{' (OVERDUE)' if effective_due(r) < now else ''} {base}/console/requests/{r['id']}"
+                for r in items
+            ]
+            await queue_mail(
+                to,
+                f"Rights requests due within {REMIND_DAYS} days: {len(items)}",
+                "These requests fall due soon:\n\n" + "\n".join(lines) + "\n",
+                now,
+            )
+    return {"assignees": len(by_assignee), "requests": sum(len(v) for v in by_assignee.values())}

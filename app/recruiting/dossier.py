@@ -1,0 +1,145 @@
+"""What a reviewer sees of one application: only what the consents allow (app.privacy.access),
+and every look at personal data written to the audit log (policy: "only accessible to our
+employees ... as needed")."""
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from app.db import transaction
+from app.errors import NotFound
+from app.privacy import audit
+from app.privacy.access import allowed_actions, frozen, waiting_for_consent
+from app.privacy.notices import stale_consents
+from app.recruiting.pipeline import TRANSITIONS, load, require
+from app.tables import Comment, CVFile, Position, Rating, StageChange
+
+
+async def open_application(
+    actor: audit.Actor, application_id: int, position_id: int, now: datetime
+) -> dict[str, Any]:
+    async with transaction():
+        application, candidate = await load(application_id, position_id)
+        may = allowed_actions(actor.role, application, candidate)
+        if not may["view_summary"]:
+            raise NotFound("We could not find that application.")
+        position = (
+            await Position.select(Position.id, Position.title)
+            .where(Position.id == position_id)
+            .first()
+        )
+        view: dict[str, Any] = {
+            "id": application["id"],
+            "name": candidate["full_name"],
+            "subject_ref": str(candidate["uid"]),
+            "position": position,
+            "stage": application["stage"],
+            "created_at": application["created_at"],
+            "lock_version": application["lock_version"],
+            "consent_m": candidate["consent_m"],
+            "consent_n": candidate["consent_n"],
+            "stale": await stale_consents(candidate),
+            "frozen": frozen(application),
+            "waiting": waiting_for_consent(candidate),
+            "may": may,
+            "next_stages": TRANSITIONS.get(application["stage"], ()) if may["move_stage"] else (),
+        }
+        shown = ["summary"]
+        if may["view_background"]:
+            view["background"] = {
+                "email": candidate["email"],
+                "phone": candidate["phone"],
+                "cover_letter": application["cover_letter"],
+                "cvs": await CVFile.select(
+                    CVFile.id, CVFile.original_name, CVFile.size, CVFile.created_at
+                ).where(CVFile.application == application_id),
+            }
+            shown.append("background")
+        if may["view_evaluation"]:
+            view["evaluation"] = await _evaluation(application_id)
+            shown.append("evaluation")
+        await audit.record(
+            actor,
+            "application_viewed",
+            now,
+            subject_kind="candidate",
+            subject_ref=candidate["uid"],
+            object_id=application_id,
+            reason=",".join(shown),
+        )
+    return view
+
+
+async def _evaluation(application_id: int) -> dict[str, Any]:
+    ratings = (
+        await Rating.select(
+            Rating.score,
+            Rating.created_at,
+            Rating.author,
+            Rating.author.display_name.as_alias("by"),
+        )
+        .where(Rating.application == application_id)
+        .order_by(Rating.created_at)
+    )
+    comments = (
+        await Comment.select(
+            Comment.body, Comment.created_at, Comment.author.display_name.as_alias("by")
+        )
+        .where(Comment.application == application_id)
+        .order_by(Comment.created_at)
+    )
+    history = (
+        await StageChange.select(
+            StageChange.from_stage,
+            StageChange.to_stage,
+            StageChange.at,
+            StageChange.actor.display_name.as_alias("by"),
+        )
+        .where(StageChange.application == application_id)
+        .order_by(StageChange.at)
+    )
+    scores = [r["score"] for r in ratings]
+    return {
+        "ratings": ratings,
+        "average": round(sum(scores) / len(scores), 1) if scores else None,
+        "comments": comments,
+        "history": history,
+    }
+
+
+async def cv_download(
+    actor: audit.Actor, application_id: int, position_id: int, cv_id: int, now: datetime
+) -> tuple[str, str, bytes]:
+    """(file name, media type, bytes) of one CV, decrypted for this request only."""
+    async with transaction():
+        application, candidate = await load(application_id, position_id)
+        require(actor, application, candidate, "view_cv")
+        cv = (
+            await CVFile.select()
+            .where((CVFile.id == cv_id) & (CVFile.application == application_id))
+            .first()
+        )
+        if cv is None:
+            raise NotFound("We could not find that CV.")
+        await audit.record(
+            actor,
+            "cv_downloaded",
+            now,
+            subject_kind="candidate",
+            subject_ref=candidate["uid"],
+            object_id=cv_id,
+        )
+    content = await read_cv(cv)
+    return cv["original_name"], cv["media_type"], content
+
+
+async def read_cv(cv: dict) -> bytes:
+    """Decryption belongs to the portal's CV store (per-CV keys); this is the only call."""
+    store: Any = importlib.import_module("app.recruiting.cv_store")
+    return bytes(await store.read_cv(cv))
+
+
+CV_MEDIA_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)

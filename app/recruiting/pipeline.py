@@ -1,0 +1,158 @@
+"""Evaluating an application (purpose n): ratings 1-5, comments and stage moves.
+
+Decisions are human (policy: "avoid profiling"; GDPR Art. 22): every stage move, and so every
+rejection or hire, is one staff member's explicit action, recorded with who and when in
+StageChange. Nothing here scores, ranks or moves anyone by itself.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from app.db import transaction
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.privacy import audit, retention, statistics
+from app.privacy.access import decide
+from app.tables import Application, Candidate, Comment, Rating, StageChange
+
+# The interview pipeline. A stage can only move forward one step, or to "rejected".
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("screening", "rejected"),
+    "screening": ("interview", "rejected"),
+    "interview": ("offer", "rejected"),
+    "offer": ("hired", "rejected"),
+}
+STAGES = ("received", "screening", "interview", "offer", "hired", "rejected", "withdrawn")
+DECISIONS = ("hired", "rejected")  # only ever a person's action, recorded with who and when
+MAX_COMMENT = 5000
+
+
+async def load(application_id: int, position_id: int | None) -> tuple[dict, dict]:
+    """The application and its candidate, read fresh; another position's id is a 404 (a
+    forged link must not reveal that the application exists)."""
+    query = Application.select().where(Application.id == application_id)
+    if position_id is not None:
+        query = query.where(Application.position == position_id)
+    application = await query.first()
+    if application is None:
+        raise NotFound("We could not find that application.")
+    candidate = await Candidate.select().where(Candidate.id == application["candidate"]).first()
+    if candidate is None:
+        raise NotFound("We could not find that application.")
+    return application, candidate
+
+
+def require(actor: audit.Actor, application: dict, candidate: dict, action: str) -> None:
+    decision = decide(actor.role, application, candidate, action)
+    if not decision.allowed:
+        raise Forbidden(decision.reason)
+
+
+async def rate(
+    actor: audit.Actor, application_id: int, position_id: int, score: int, now: datetime
+) -> None:
+    """One rating per reviewer per application; rating again replaces the reviewer's own."""
+    if not 1 <= score <= 5:
+        raise ValidationFailed({"score": "Choose a rating from 1 to 5."})
+    async with transaction():
+        application, candidate = await load(application_id, position_id)
+        require(actor, application, candidate, "rate")
+        await Rating.delete().where(
+            (Rating.application == application_id) & (Rating.author == actor.id)
+        )
+        await Rating.insert(
+            Rating(application=application_id, author=actor.id, score=score, created_at=now)
+        )
+        await audit.record(
+            actor,
+            "rating_given",
+            now,
+            subject_kind="candidate",
+            subject_ref=candidate["uid"],
+            object_id=application_id,
+        )
+
+
+async def comment(
+    actor: audit.Actor, application_id: int, position_id: int, body: str, now: datetime
+) -> None:
+    body = body.strip()
+    if not body or len(body) > MAX_COMMENT:
+        raise ValidationFailed({"body": f"Write between 1 and {MAX_COMMENT} characters."})
+    async with transaction():
+        application, candidate = await load(application_id, position_id)
+        require(actor, application, candidate, "comment")
+        await Comment.insert(
+            Comment(application=application_id, author=actor.id, body=body, created_at=now)
+        )
+        await audit.record(
+            actor,
+            "comment_added",
+            now,
+            subject_kind="candidate",
+            subject_ref=candidate["uid"],
+            object_id=application_id,
+        )
+
+
+async def move_stage(
+    actor: audit.Actor,
+    application_id: int,
+    position_id: int,
+    to_stage: str,
+    lock_version: int,
+    now: datetime,
+) -> None:
+    """Move to the next stage (or reject). `lock_version` is the version the reviewer saw: if
+    someone else moved the application meanwhile, nothing changes (optimistic locking)."""
+    async with transaction():
+        application, candidate = await load(application_id, position_id)
+        require(actor, application, candidate, "move_stage")
+        if application["lock_version"] != lock_version:
+            raise Conflict("Someone else changed this application meanwhile. Look again.")
+        if to_stage not in TRANSITIONS.get(application["stage"], ()):
+            raise Conflict("That stage cannot follow the current stage.")
+        changes: dict[Any, Any] = {
+            Application.stage: to_stage,
+            Application.lock_version: lock_version + 1,
+            Application.updated_at: now,
+        }
+        if to_stage in DECISIONS:
+            changes[Application.decided_at] = now
+            changes[Application.decided_by] = actor.id
+        moved = (
+            await Application.update(changes)
+            .where((Application.id == application_id) & (Application.lock_version == lock_version))
+            .returning(Application.id)
+        )
+        if not moved:  # PostgreSQL: a concurrent mover committed between our read and update
+            raise Conflict("Someone else changed this application meanwhile. Look again.")
+        await StageChange.insert(
+            StageChange(
+                application=application_id,
+                from_stage=application["stage"],
+                to_stage=to_stage,
+                actor=actor.id,
+                at=now,
+            )
+        )
+        await audit.record(
+            actor,
+            "stage_changed",
+            now,
+            subject_kind="candidate",
+            subject_ref=candidate["uid"],
+            object_id=application_id,
+            reason=f"{application['stage']}->{to_stage}",
+        )
+        # Stage conversion statistics are counted as they happen: anonymous, so they survive
+        # the erasure of the application (policy: statistics only anonymised).
+        await statistics.add("stage_reached", statistics.month(now), to_stage)
+        await refresh_erase_after(application_id, now)
+
+
+async def refresh_erase_after(application_id: int, now: datetime) -> None:
+    """A rejection or a closed position starts the retention clock (MISSION.md). The retention
+    engine owns the rule; this only asks it to recompute."""
+    refresh = getattr(retention, "refresh_application_erase_after", None)
+    if refresh is not None:
+        await refresh(application_id, now)
