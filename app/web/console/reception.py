@@ -1,0 +1,131 @@
+"""Reception's desk: who is on site now, who is expected today, sign-out, the evacuation
+list, the visit log (whatever the retention sweep has not erased yet) and pre-registration."""
+
+from datetime import date
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.clock import utcnow
+from app.errors import ValidationFailed
+from app.privacy.audit import Actor
+from app.visits import on_site, preregistration
+from app.visits.hosts import active_hosts
+from app.visits.local_time import local_date, local_time
+from app.visits.visits import PURPOSES, sign_out_by_reception
+from app.web.access import staff
+from app.web.console.home import navigation_for
+from app.web.forms import Email, choice, first_values, parse_form, text
+from app.web.render import page, translate
+
+DESK = staff("admin", "reception")
+PURPOSE_LABELS = {
+    "meeting": "Meeting",
+    "interview": "Job interview",
+    "delivery": "Delivery",
+    "maintenance": "Maintenance or repair",
+    "event": "Event",
+    "other": "Other",
+}
+
+
+class ExpectedForm(msgspec.Struct):
+    visitor_name: text(200, 1)  # type: ignore[valid-type]
+    visitor_email: Email
+    host_id: int
+    expected_on: str
+    company: text(200) = ""  # type: ignore[valid-type]
+    purpose: choice(*PURPOSES) = "meeting"  # type: ignore[valid-type]
+
+
+def _me(request: Request) -> Actor:
+    me = request.scope["state"]["staff"]
+    return Actor(kind="staff", id=me.id, role=me.role)
+
+
+async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Template:
+    now = utcnow()
+    return page(
+        request,
+        "console/reception_desk.html",
+        status_code=status_code,
+        nav=navigation_for(request.scope["state"]["staff"].role),
+        hm=local_time,
+        day=local_date,
+        on_site=await on_site.on_site_now(),
+        expected=await on_site.expected_today(now),
+        host_options=[(h.id, h.name) for h in await active_hosts()],
+        purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
+        today=local_date(now).isoformat(),
+        **ctx,
+    )
+
+
+@get("/console/reception", opt=DESK)
+async def desk(request: Request) -> Template:
+    return await _desk(request, done=request.query_params.get("done", ""))
+
+
+@post("/console/reception/visits/{visit_id:int}/sign-out", opt=DESK)
+async def sign_out(request: Request, visit_id: FromPath[int]) -> Redirect:
+    await sign_out_by_reception(visit_id, _me(request), utcnow())
+    return Redirect("/console/reception?done=signed_out", status_code=303)
+
+
+@post("/console/reception/expected", opt=DESK)
+async def expect(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    try:
+        data = parse_form(form, ExpectedForm)
+        try:
+            day = date.fromisoformat(data.expected_on)
+        except ValueError:
+            raise ValidationFailed({"expected_on": "Enter a date."}) from None
+        await preregistration.preregister(
+            preregistration.Expected(
+                visitor_name=data.visitor_name,
+                visitor_email=data.visitor_email,
+                host_id=data.host_id,
+                expected_on=day,
+                company=data.company,
+                purpose=data.purpose,
+            ),
+            request.scope["state"]["staff"].id,
+            utcnow(),
+        )
+    except ValidationFailed as exc:
+        return await _desk(request, 400, errors=exc.errors, values=form)
+    return Redirect("/console/reception?done=expected", status_code=303)
+
+
+@get("/console/reception/evacuation", opt=DESK)
+async def evacuation(request: Request) -> Template:
+    return page(
+        request,
+        "console/reception_evacuation.html",
+        nav=navigation_for(request.scope["state"]["staff"].role),
+        hm=local_time,
+        day=local_date,
+        on_site=await on_site.on_site_now(),
+        printed_at=utcnow(),
+    )
+
+
+@get("/console/reception/log", opt=DESK)
+async def log(request: Request) -> Template:
+    search = (request.query_params.get("q") or "")[:100]
+    return page(
+        request,
+        "console/reception_log.html",
+        nav=navigation_for(request.scope["state"]["staff"].role),
+        hm=local_time,
+        day=local_date,
+        visits=await on_site.visit_log(search),
+        q=search,
+        limit=on_site.LOG_LIMIT,
+    )
+
+
+ROUTES = [desk, sign_out, expect, evacuation, log]

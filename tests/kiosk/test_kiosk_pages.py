@@ -1,0 +1,107 @@
+"""The kiosk over HTTP: only enrolled tablets, the flow in the chosen language, bad input."""
+
+import re
+
+from app.tables import Kiosk, OutboxMail, Visit
+from app.visits.kiosks import create_kiosk, revoke
+from app.clock import utcnow
+from tests.factories import enrolled_kiosk, host
+from tests.helpers import csrf_from
+
+
+def hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert match, name
+    return match.group(1)
+
+
+async def as_kiosk(client) -> int:
+    kiosk_id, credential = await enrolled_kiosk()
+    client.cookies.set("intake_kiosk", credential, domain="testserver.local")
+    return kiosk_id
+
+
+async def test_an_unenrolled_or_revoked_device_gets_nothing(client, notices):
+    await host()
+    for path in ("/kiosk/notice?language=en", "/kiosk/details", "/kiosk/sign-out",
+                 "/api/kiosk/hosts"):
+        assert (await client.get(path)).status_code == 403, path
+    home = await client.get("/kiosk")
+    assert "Pairing code" in home.text and "Hanne" not in home.text
+    kiosk_id = await as_kiosk(client)
+    assert (await client.get("/kiosk/details")).status_code == 200
+    await revoke(kiosk_id, utcnow())
+    assert (await client.get("/kiosk/details")).status_code == 403
+    assert "Pairing code" in (await client.get("/kiosk")).text
+
+
+async def test_pairing_at_the_tablet_sets_a_strict_httponly_cookie(client):
+    pairing = await create_kiosk("Front", "Lobby", utcnow())
+    page = await client.get("/kiosk")
+    wrong = await client.post("/kiosk/pair", data={"code": "AAAAAAAA",
+                                                   "_csrf_token": csrf_from(page.text)})
+    assert wrong.status_code == 400 and "wrong or has expired" in wrong.text
+    ok = await client.post("/kiosk/pair", data={"code": pairing.code.lower(),
+                                                "_csrf_token": csrf_from(page.text)})
+    assert ok.status_code == 303
+    cookie = next(v for k, v in ok.headers.multi_items()
+                  if k == "set-cookie" and v.startswith("intake_kiosk="))
+    assert "httponly" in cookie.lower() and "secure" in cookie.lower()
+    assert "samesite=strict" in cookie.lower()
+    assert (await Kiosk.select().first())["credential_hash"] != cookie
+
+
+async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(client, notices):
+    host_id = await host()
+    await as_kiosk(client)
+    notice = await client.get("/kiosk/notice?language=da")
+    assert notice.status_code == 200 and "Privatlivserklæring" in notice.text
+    notice_id = re.search(r"notice=(\d+)", notice.text).group(1)
+    details = await client.get(f"/kiosk/details?language=da&notice={notice_id}")
+    assert 'autocomplete="off"' in details.text
+    form = {"_csrf_token": csrf_from(details.text), "language": "da", "notice_id": notice_id,
+            "submission": hidden(details.text, "submission"), "visitor_name": "Ann Visitor",
+            "company": "Acme", "host_id": str(host_id), "purpose": "meeting"}
+    confirm = await client.post("/kiosk/confirm", data=form)
+    assert confirm.status_code == 200 and "Ann Visitor" in confirm.text
+    assert await Visit.count() == 0  # nothing stored before the visitor confirms
+    badge = await client.post("/kiosk/sign-in", data=form)
+    assert badge.status_code == 200 and "<svg" in badge.text
+    code = re.search(r'id="signout-code">([A-Z0-9]+)<', badge.text).group(1)
+    visit = await Visit.select().first()
+    assert visit["notice_version"] == int(notice_id) and visit["language"] == "da"
+    assert await OutboxMail.count() == 1
+    # The same form again (the back button, a replay): refused, nothing doubled.
+    replay = await client.post("/kiosk/sign-in", data=form)
+    assert replay.status_code == 409 and await Visit.count() == 1
+    # Sign out with the code.
+    out_page = await client.get("/kiosk/sign-out?language=da")
+    out = await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
+                                                     "code": code, "language": "da"})
+    assert out.status_code == 303
+    assert (await Visit.select().first())["signed_out_by"] == "kiosk"
+
+
+async def test_bad_input_gets_a_clear_message_in_the_chosen_language(client, notices):
+    host_id = await host()
+    await as_kiosk(client)
+    details = await client.get("/kiosk/details?language=en&notice=1")
+    base = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": "1",
+            "submission": "x", "company": "", "purpose": "meeting", "host_id": str(host_id)}
+    for bad in ({"visitor_name": ""}, {"visitor_name": "x" * 5000},
+                {"visitor_name": "Ann", "host_id": "99999"},
+                {"visitor_name": "Ann", "host_id": "abc"}, {"visitor_name": "Ann\x00"}):
+        response = await client.post("/kiosk/sign-in", data={**base, **bad})
+        assert response.status_code == 400, bad
+        assert "field-error" in response.text or "form-errors" in response.text
+    assert await Visit.count() == 0
+    out_page = await client.get("/kiosk/sign-out?language=en")
+    wrong = await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
+                                                       "code": "ZZZZZZ", "language": "en"})
+    assert wrong.status_code == 400 and "not right" in wrong.text
+
+
+async def test_a_kiosk_form_without_csrf_token_is_refused(client, notices):
+    await as_kiosk(client)
+    response = await client.post("/kiosk/sign-out", data={"code": "ZZZZZZ"})
+    assert response.status_code == 403
