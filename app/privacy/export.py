@@ -1,0 +1,123 @@
+"""Access and copy (GDPR Art. 15 and 20; policy "insight and a copy"): one ZIP with every
+stored field about the candidate as JSON, their consent history, the staff accesses to their
+data (role, date, action) and their CV files decrypted. Only rows that hang off this
+candidate, or carry their internal uid, are read."""
+
+import io
+import zipfile
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from app.db import transaction
+from app.privacy import audit, consent
+from app.recruiting.cv_store import read_cv
+from app.tables import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Comment,
+    CVFile,
+    Position,
+    Rating,
+    RightsRequest,
+    StageChange,
+)
+
+# Secrets and internal plumbing, not data about the person.
+_HIDDEN = {"wrapped_key", "storage_name", "dedupe_key", "lock_version"}
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in _HIDDEN}
+
+
+async def _application(row: dict[str, Any]) -> dict[str, Any]:
+    app_id = row["id"]
+    position = (
+        await Position.select(Position.title, Position.slug)
+        .where(Position.id == row["position"])
+        .first()
+    )
+    out = _clean(row)
+    out["position"] = position
+    out["cv_files"] = [_clean(c) for c in await CVFile.select().where(CVFile.application == app_id)]
+    # Evaluations about the candidate; staff are named by role, not by person.
+    out["ratings"] = await Rating.select(Rating.score, Rating.created_at).where(
+        Rating.application == app_id
+    )
+    out["comments"] = await Comment.select(Comment.body, Comment.created_at).where(
+        Comment.application == app_id
+    )
+    out["stage_changes"] = await StageChange.select(
+        StageChange.from_stage, StageChange.to_stage, StageChange.at
+    ).where(StageChange.application == app_id)
+    return out
+
+
+async def collect(candidate_id: int) -> dict[str, Any]:
+    """Everything stored about one candidate, as plain values."""
+    candidate = await Candidate.select().where(Candidate.id == candidate_id).first()
+    if candidate is None:
+        return {}
+    uid = str(candidate["uid"])
+    applications = await Application.select().where(Application.candidate == candidate_id)
+    requests = await RightsRequest.select(
+        RightsRequest.uid,
+        RightsRequest.kind,
+        RightsRequest.details,
+        RightsRequest.status,
+        RightsRequest.received_at,
+        RightsRequest.due_at,
+        RightsRequest.closed_at,
+        RightsRequest.outcome,
+    ).where(RightsRequest.candidate == candidate_id)
+    accesses = (
+        await AuditEvent.select(
+            AuditEvent.at,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_role,
+            AuditEvent.action,
+            AuditEvent.reason,
+        )
+        .where(AuditEvent.subject_ref == uid)
+        .order_by(AuditEvent.id)
+    )
+    return {
+        "candidate": candidate,
+        "applications": [await _application(a) for a in applications],
+        "consent_history": await consent.history(uid),
+        "rights_requests": requests,
+        "accesses": accesses,
+    }
+
+
+def _json(value: Any) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2)
+
+
+async def export_zip(candidate_id: int, now: datetime) -> bytes:
+    """The ZIP the candidate downloads; the download itself is audited."""
+    async with transaction():
+        data = await collect(candidate_id)
+        await audit.record(
+            audit.Actor("candidate", candidate_id),
+            "data_exported",
+            now,
+            subject_kind="candidate",
+            subject_ref=str(data["candidate"]["uid"]),
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "my-data.json",
+            _json({k: v for k, v in data.items() if k not in ("consent_history", "accesses")}),
+        )
+        archive.writestr("consent-history.json", _json(data["consent_history"]))
+        archive.writestr("staff-accesses.json", _json(data["accesses"]))
+        for application in data["applications"]:
+            for cv in await CVFile.select().where(CVFile.application == application["id"]):
+                name = f"cv/{application['id']}-{cv['id']}-{cv['original_name']}"
+                archive.writestr(name, await read_cv(cv))
+    return buffer.getvalue()

@@ -1,0 +1,114 @@
+"""The candidate's own page: applications and their state, consents, the download of
+everything, the CV, erasure with its receipt."""
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.clock import utcnow
+from app.errors import NotFound
+from app.privacy import candidate_rights as rights
+from app.privacy.export import export_zip
+from app.privacy.notices import current_notice
+from app.recruiting import my_page
+from app.recruiting.cv_store import read_cv
+from app.tables import Application, CVFile
+from app.web.access import candidate
+from app.web.cookies import expired_cookie
+from app.web.forms import first_values
+from app.web.guards import CANDIDATE_COOKIE
+from app.web.render import language, page
+
+PURPOSES = ("m", "n", "talent_pool", "marketing")
+
+
+def candidate_id(request: Request) -> int:
+    return int(request.scope["state"]["candidate_id"])
+
+
+@get("/me", opt=candidate())
+async def my_page_view(request: Request) -> Template:
+    me = await rights.my_candidate(candidate_id(request))
+    return page(
+        request,
+        "portal/me.html",
+        me=me,
+        applications=await my_page.applications(me),
+        notice=await current_notice("candidate", language(request)),
+        done=request.query_params.get("done", ""),
+    )
+
+
+def receipt_page(request: Request, reference: str) -> Template:
+    response = page(request, "portal/erased.html", reference=reference)
+    response.cookies.append(expired_cookie(CANDIDATE_COOKIE))
+    return response
+
+
+@post("/me/consent", opt=candidate())
+async def change_consent(request: Request) -> Template | Redirect:
+    form = first_values(await request.form())
+    purpose = str(form.get("purpose", ""))
+    given = form.get("action") == "give"
+    confirm = form.get("confirm_erase") == "true"
+    if purpose not in PURPOSES:
+        raise NotFound("We could not find that page.")
+    try:
+        receipt = await rights.change_consent(
+            candidate_id(request),
+            purpose,
+            given,
+            language=language(request),
+            ip_prefix=request.client.host if request.client else "",
+            now=utcnow(),
+            confirm_erase=confirm,
+        )
+    except rights.WithdrawalErases:
+        return page(request, "portal/withdraw_confirm.html", purpose=purpose)
+    if receipt:
+        return receipt_page(request, receipt)
+    return Redirect("/me?done=consent", status_code=303)
+
+
+@get("/me/export", opt=candidate())
+async def download_everything(request: Request) -> Response:
+    content = await export_zip(candidate_id(request), utcnow())
+    return Response(
+        content=content,
+        media_type="application/zip",
+        headers={"content-disposition": 'attachment; filename="my-data.zip"'},
+    )
+
+
+@get("/me/cv/{cv_id:int}", opt=candidate())
+async def download_cv(request: Request, cv_id: FromPath[int]) -> Response:
+    cv = await CVFile.select().where(CVFile.id == cv_id).first()
+    owner = cv and await Application.exists().where(
+        (Application.id == cv["application"]) & (Application.candidate == candidate_id(request))
+    )
+    if not cv or not owner:
+        raise NotFound("We could not find that CV.")
+    return Response(
+        content=await read_cv(cv),
+        media_type=cv["media_type"],
+        headers={
+            "content-disposition": f'attachment; filename="cv-{cv["id"]}{_ext(cv["media_type"])}"'
+        },
+    )
+
+
+def _ext(media_type: str) -> str:
+    return ".pdf" if media_type == "application/pdf" else ".docx"
+
+
+@get("/me/erase", opt=candidate())
+async def erase_page(request: Request) -> Template:
+    return page(request, "portal/erase.html")
+
+
+@post("/me/erase", opt=candidate())
+async def erase(request: Request) -> Template:
+    return receipt_page(request, await rights.erase_me(candidate_id(request), utcnow()))
+
+
+ROUTES = [my_page_view, change_consent, download_everything, download_cv, erase_page, erase]

@@ -1,0 +1,140 @@
+"""Public pages: the open positions, a position, its apply form, the confirmation."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.clock import utcnow
+from app.errors import ValidationFailed
+from app.privacy.notices import current_notice
+from app.recruiting import positions
+from app.recruiting.applications import ApplyInput, apply
+from app.recruiting.cv_check import sniff_cv
+from app.web.access import public
+from app.web.forms import Email, first_values, parse_form, text
+from app.web.portal.csrf import EXCLUDE, fresh_token, token_ok
+from app.web.render import language, page
+
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=40,
+        pattern=r"^[0-9 +()./-]*$",
+        description="Enter a phone number (digits, spaces, + and - only).",
+    ),
+]
+CONSENT_FIELDS = {
+    "consent_m": "m",
+    "consent_n": "n",
+    "talent_pool": "talent_pool",
+    "marketing": "marketing",
+}
+
+
+class ApplyForm(msgspec.Struct):
+    full_name: text(200, 1)  # type: ignore[valid-type]
+    email: Email
+    phone: Phone = ""
+    cover_letter: text(5000) = ""  # type: ignore[valid-type]
+    consent_m: bool = False
+    consent_n: bool = False
+    talent_pool: bool = False
+    marketing: bool = False
+
+
+@get("/", opt=public())
+async def landing(request: Request) -> Template:
+    return page(request, "portal/positions.html", positions=await positions.open_positions())
+
+
+@get("/privacy/candidate", opt=public())
+async def candidate_notice(request: Request) -> Template:
+    notice = await current_notice("candidate", language(request))
+    return page(request, "portal/notice.html", notice=notice)
+
+
+@get("/positions/{slug:str}", opt=public())
+async def position_page(request: Request, slug: FromPath[str]) -> Template:
+    return page(request, "portal/position.html", position=await positions.open_position(slug))
+
+
+async def _form_page(request: Request, position: dict, status: int = 200, **ctx: Any) -> Template:
+    notice = await current_notice("candidate", language(request))
+    return page(
+        request, "portal/apply.html", status_code=status, position=position, notice=notice, **ctx
+    )
+
+
+@get("/apply/{slug:str}", opt=public())
+async def apply_page(request: Request, slug: FromPath[str]) -> Template:
+    return await _form_page(request, await positions.open_position(slug))
+
+
+async def _cv(form: Any) -> tuple[str, bytes]:
+    upload = form.get("cv")
+    if not isinstance(upload, UploadFile):
+        return "", b""
+    return upload.filename or "cv", await upload.read()
+
+
+def _typed(form: dict[str, Any]) -> dict[str, Any]:
+    """What was typed, to put back in the form (never the file)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
+
+
+@post("/apply/{slug:str}", opt={**public(), **EXCLUDE})
+async def submit(request: Request, slug: FromPath[str]) -> Template:
+    position = await positions.open_position(slug)
+    raw = await request.form()
+    form = first_values(raw)
+    if not token_ok(request, form.get("_csrf_token")):
+        cookies = fresh_token(request)
+        response = await _form_page(
+            request,
+            position,
+            400,
+            values=_typed(form),
+            errors={
+                "form": "This form had expired. Check your entries, choose your CV "
+                "again and send it once more."
+            },
+        )
+        response.cookies.extend(cookies)
+        return response
+    errors: dict[str, str] = {}
+    data: ApplyForm | None = None
+    try:
+        data = parse_form(form, ApplyForm)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    cv_name, cv_content = await _cv(raw)
+    try:
+        sniff_cv(cv_content)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors or data is None:
+        return await _form_page(request, position, 400, errors=errors, values=_typed(form))
+    given = tuple(p for f, p in CONSENT_FIELDS.items() if getattr(data, f))
+    result = await apply(
+        slug,
+        ApplyInput(
+            full_name=data.full_name,
+            email=data.email,
+            phone=data.phone,
+            cover_letter=data.cover_letter,
+            consents=given,
+            language=language(request),
+            ip_prefix=request.client.host if request.client else "",
+        ),
+        cv_name,
+        cv_content,
+        utcnow(),
+    )
+    return page(request, "portal/applied.html", result=result, email=data.email)
+
+
+ROUTES = [landing, candidate_notice, position_page, apply_page, submit]
