@@ -153,7 +153,7 @@ async def api_sign_out(request: Request, data: SignOutRequest) -> Response:
         return _problem(request, 400, exc.message, exc.errors)
     except TooManyAttempts as exc:
         return _problem(request, 429, exc.message)
-    return Response({"signed_out": True})
+    return Response({"signed_out": True}, status_code=200)
 
 
 ROUTES = [api_enrol, api_hosts, api_notice, api_sign_in, api_sign_out]
