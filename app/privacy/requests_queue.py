@@ -11,9 +11,9 @@ from app.config import current
 from app.db import transaction
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.mail import queue as queue_mail
-from app.privacy import audit
+from app.privacy import audit, erasure
 from app.privacy.rights_requests import add_months
-from app.tables import Candidate, RightsRequest, StaffMember
+from app.tables import Application, Candidate, RightsRequest, StaffMember
 from app.web.i18n import gettext_for
 
 OPEN_STATUSES = ("open", "in_progress")
@@ -179,6 +179,12 @@ async def close(
         row = await get_request(request_id)
         if row["status"] not in OPEN_STATUSES:
             raise Conflict("This request is already closed.")
+        if row["kind"] == "objection" and row["candidate"] and status == "refused":
+            # Art. 21(1): processing may go on once we have shown compelling grounds, i.e. the
+            # objection is answered and refused; an upheld objection keeps the freeze.
+            await Application.update(
+                {Application.objected: False, Application.updated_at: now}
+            ).where(Application.candidate == row["candidate"])
         await RightsRequest.update(
             {
                 RightsRequest.status: status,
@@ -223,3 +229,16 @@ async def remind_assignees(now: datetime) -> dict[str, int]:
                 now,
             )
     return {"assignees": len(by_assignee), "requests": sum(len(v) for v in by_assignee.values())}
+
+
+async def carry_out_erasure(actor: audit.Actor, request_id: int, now: datetime) -> str:
+    """An erasure request from a candidate, carried out by the same service as the candidate's
+    own "erase everything" button. Not wrapped in our own transaction: the erasure service
+    removes the CV files only after its own commit. The request row goes with the candidate
+    (it is their data); the deletion receipt and the audit event remain as proof."""
+    row = await get_request(request_id)
+    if row["kind"] != "erasure" or not row["candidate"]:
+        raise Conflict("Only a candidate's erasure request can be carried out here.")
+    if row["status"] not in OPEN_STATUSES:
+        raise Conflict("This request is already closed.")
+    return await erasure.erase_candidate(row["candidate"], "erasure_request", now, actor)

@@ -151,8 +151,6 @@ async def move_stage(
 
 
 async def refresh_erase_after(application_id: int, now: datetime) -> None:
-    """A rejection or a closed position starts the retention clock (MISSION.md). The retention
-    engine owns the rule; this only asks it to recompute."""
-    refresh = getattr(retention, "refresh_application_erase_after", None)
-    if refresh is not None:
-        await refresh(application_id, now)
+    """A rejection or a hire starts the retention clock (MISSION.md); the retention engine
+    owns the rule, this only asks it to recompute."""
+    await retention.refresh_application_erase_after(application_id, now)

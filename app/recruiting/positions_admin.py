@@ -11,8 +11,7 @@ from piccolo.query.functions.aggregate import Count
 
 from app.db import transaction
 from app.errors import Conflict, NotFound
-from app.privacy import audit
-from app.recruiting.pipeline import refresh_erase_after
+from app.privacy import audit, retention
 from app.tables import Application, Position
 
 STATUSES = ("draft", "open", "closed")
@@ -100,13 +99,8 @@ async def set_status(actor: audit.Actor, position_id: int, status: str, now: dat
         else:
             changes[Position.closed_at] = now
         await Position.update(changes).where(Position.id == position_id)
-        ids = (
-            await Application.select(Application.id)
-            .where(Application.position == position_id)
-            .output(as_list=True)
-        )
-        for application_id in ids:
-            await refresh_erase_after(application_id, now)
+        # Every application of the position starts (or stops) its retention clock.
+        await retention.refresh_position_erase_after(position_id, now)
         await audit.record(
             actor, f"position_{status}", now, subject_kind="position", object_id=position_id
         )

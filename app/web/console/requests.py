@@ -39,7 +39,12 @@ async def request_list(request: Request) -> Template:
     status = status if status in STATUS_FILTERS else "open"
     rows = await requests_queue.list_requests(status, utcnow())
     return console_page(
-        request, "console/requests.html", rows=rows, status=status, statuses=STATUS_FILTERS
+        request,
+        "console/requests.html",
+        rows=rows,
+        status=status,
+        statuses=STATUS_FILTERS,
+        erased=query(request, "erased", 64),
     )
 
 
@@ -80,6 +85,9 @@ async def request_step(
         elif step == "close":
             done = parse_form(form, CloseForm)
             await requests_queue.close(me, request_id, done.status, done.outcome, now)
+        elif step == "erase":
+            receipt = await requests_queue.carry_out_erasure(me, request_id, now)
+            return Redirect(f"/console/requests?erased={receipt}", status_code=303)
         else:
             raise ValidationFailed({"form": "That is not possible here."})
     except ValidationFailed as exc:
