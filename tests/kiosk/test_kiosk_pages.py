@@ -2,9 +2,9 @@
 
 import re
 
+from app.clock import utcnow
 from app.tables import Kiosk, OutboxMail, Visit
 from app.visits.kiosks import create_kiosk, revoke
-from app.clock import utcnow
 from tests.factories import enrolled_kiosk, host
 from tests.helpers import csrf_from
 
@@ -105,3 +105,17 @@ async def test_a_kiosk_form_without_csrf_token_is_refused(client, notices):
     await as_kiosk(client)
     response = await client.post("/kiosk/sign-out", data={"code": "ZZZZZZ"})
     assert response.status_code == 403
+
+
+async def test_danish_visitors_read_danish_screens_and_messages(client, notices):
+    host_id = await host()
+    await as_kiosk(client)
+    details = await client.get("/kiosk/details?language=da&notice=1")
+    assert "Om dit besøg" in details.text and 'lang="da"' in details.text
+    response = await client.post("/kiosk/confirm", data={
+        "_csrf_token": csrf_from(details.text), "language": "da", "notice_id": "1",
+        "submission": "x", "visitor_name": "  ", "host_id": str(host_id), "purpose": "meeting"})
+    assert response.status_code == 400
+    assert "Dette felt skal udfyldes." in response.text or "Skriv venligst" in response.text
+    # The choice is this visitor's only: no language cookie is left for the next one.
+    assert "intake_lang" not in client.cookies
