@@ -2,6 +2,7 @@
 personal information ... only ... if there is a warrant"). Each hand-over is recorded with its
 legal basis and reference, and is itself an audit event."""
 
+import uuid
 from datetime import datetime
 
 from app.config import current
@@ -15,11 +16,14 @@ SUBJECT_KINDS = ("candidate", "visitor")
 
 
 async def _subject_exists(kind: str, ref: str) -> bool:
-    table = Candidate if kind == "candidate" else Visit
+    """A reference must parse as a uid before it reaches a UUID column (PostgreSQL refuses
+    anything else with an error, which must be a form message, not a 500)."""
     try:
-        return bool(await table.exists().where(table.uid == ref))
+        uid = uuid.UUID(ref)
     except ValueError:
         return False
+    table = Candidate if kind == "candidate" else Visit
+    return bool(await table.exists().where(table.uid == uid))
 
 
 async def record(
