@@ -34,7 +34,7 @@ def fresh_token(request: Request) -> list[Cookie]:
     assert config is not None
     existing = request.cookies.get(config.cookie_name)
     state = ScopeState.from_scope(request.scope)
-    if _secret(existing, config.secret):
+    if existing and _secret(existing, config.secret):
         state.csrf_token = existing
         return []
     token = generate_csrf_token(secret=config.secret)
