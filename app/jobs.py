@@ -15,6 +15,8 @@ from app.clock import utcnow
 from app.config import Settings
 from app.leader import Leadership
 from app.mail import deliver_pending
+from app.privacy.housekeeping import purge_expired_tokens, sweep_orphan_cv_files
+from app.privacy.sweep import sweep
 from app.staff.sessions import purge_expired
 from app.tables import JobRun
 
@@ -29,7 +31,15 @@ class Job(NamedTuple):
 
 
 async def _purge_sessions(now: datetime) -> dict[str, Any]:
-    return {"sessions": await purge_expired(now)}
+    return {"sessions": await purge_expired(now), "tokens": await purge_expired_tokens(now)}
+
+
+async def _retention_sweep(now: datetime) -> dict[str, Any]:
+    return await sweep(now)
+
+
+async def _orphaned_cv_files(now: datetime) -> dict[str, Any]:
+    return {"files": await sweep_orphan_cv_files(now)}
 
 
 async def _deliver_mail(now: datetime) -> dict[str, Any]:
@@ -39,6 +49,8 @@ async def _deliver_mail(now: datetime) -> dict[str, Any]:
 JOBS: list[Job] = [
     Job("expired_sessions", _purge_sessions, "interval", {"hours": 1}),
     Job("deliver_mail", _deliver_mail, "interval", {"seconds": 30}),
+    Job("retention_sweep", _retention_sweep, "interval", {"hours": 1}),
+    Job("orphaned_cv_files", _orphaned_cv_files, "cron", {"hour": 3, "minute": 30}),
 ]
 
 

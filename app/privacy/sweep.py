@@ -45,6 +45,9 @@ from app.tables import (
 )
 
 REASON = "retention"
+# Job runs hold no personal data; the mail job alone writes one every 30 seconds. Deletion
+# receipts (kept 3 years) are the lasting proof of what the sweep erased.
+JOB_RUN_KEPT = timedelta(days=90)
 Progress = Callable[[str, int], None]
 Tally = Counter[str]
 Eraser = Callable[[list[dict], datetime, Tally], Awaitable[list[str]]]
@@ -193,7 +196,7 @@ KINDS: list[Kind] = [
     Kind("outbox_mail", OutboxMail, (OutboxMail.id,), _expired(OutboxMail),
          _plain("outbox_mail", OutboxMail), OutboxMail.erase_after),
     Kind("job_runs", JobRun, (JobRun.id,),
-         lambda now, r: JobRun.started_at <= now - timedelta(days=r.audit_days),
+         lambda now, r: JobRun.started_at <= now - JOB_RUN_KEPT,
          _plain("job_runs", JobRun), JobRun.started_at),
 ]  # fmt: skip
 

@@ -161,7 +161,7 @@ async def outbox_mail() -> Probe:
 async def job_run() -> Probe:
     row = JobRun(job="probe", started_at=T0)
     await row.save()
-    return JobRun, JobRun.job == "probe", T0 + timedelta(days=1095)
+    return JobRun, JobRun.job == "probe", T0 + timedelta(days=90)
 
 
 SCENARIOS: list[Callable[[], Awaitable[Probe]]] = [

@@ -1,0 +1,58 @@
+"""Small hourly and daily clean-ups that keep nothing longer than needed: expired single-use
+tokens (their hashes still point at a person) and CV files that no key row points at (left by
+a crash between writing a file and committing its row, or between an erasure's commit and the
+file's removal; without a key such a file is unreadable, but it is still removed)."""
+
+import asyncio
+import os
+from datetime import datetime, timedelta
+
+from app.config import current
+from app.tables import CVFile, Token
+
+# A CV is written before its application's transaction commits (app/recruiting/cv_store.py);
+# a file younger than this may still be about to get its row.
+ORPHAN_GRACE = timedelta(hours=1)
+CHUNK = 500
+
+
+async def purge_expired_tokens(now: datetime) -> int:
+    rows = await Token.delete().where(Token.expires_at <= now).returning(Token.id)
+    return len(rows)
+
+
+def _candidates(older_than: float) -> list[str]:
+    folder = current().cv_dir
+    if not folder.is_dir():
+        return []
+    names = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < older_than:
+                names.append(entry.name)
+    return sorted(names)
+
+
+def _unlink(names: list[str]) -> int:
+    folder = current().cv_dir
+    removed = 0
+    for name in names:
+        try:
+            (folder / name).unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+async def sweep_orphan_cv_files(now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
+    """Remove files in the CV folder with no CVFile row, older than `grace` (half-written
+    `.part` files included). Returns how many were removed."""
+    names = await asyncio.to_thread(_candidates, (now - grace).timestamp())
+    orphans: list[str] = []
+    for i in range(0, len(names), CHUNK):
+        chunk = names[i : i + CHUNK]
+        known = await CVFile.select(CVFile.storage_name).where(CVFile.storage_name.is_in(chunk))
+        kept = {r["storage_name"] for r in known}
+        orphans += [n for n in chunk if n not in kept]
+    return await asyncio.to_thread(_unlink, orphans)

@@ -1,0 +1,159 @@
+"""A sweep that dies in the middle of a batch, then runs again, leaves exactly what one clean
+run leaves: nothing lost, statistics counted once (issue 6, "idempotent and resumable")."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from app.config import current, use
+from app.db import engine
+from app.privacy.sweep import sweep
+from app.tables import (
+    ALL_TABLES,
+    AnonymousStat,
+    Application,
+    Candidate,
+    CVFile,
+    DeletionReceipt,
+    Visit,
+)
+from tests.factories import application_row, candidate_row, cv_row, position_row, visit_row
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
+NOW = T0 + timedelta(days=400)
+
+
+@contextmanager
+def batch_size(n: int) -> Iterator[None]:
+    before = current()
+    use(msgspec.structs.replace(before, retention_batch_size=n))
+    try:
+        yield
+    finally:
+        use(before)
+
+
+async def plant() -> None:
+    """12 due visits, 7 due applications (one with a CV) and 2 records that are kept."""
+    for i in range(12):
+        at = T0 + timedelta(days=i % 3)
+        await visit_row(purpose=("meeting", "interview")[i % 2], signed_in_at=at,
+                        signed_out_at=at, erase_after=at + timedelta(days=30))
+    await visit_row(signed_in_at=NOW, signed_out_at=NOW, erase_after=NOW + timedelta(days=30))
+    positions = [await position_row("Backend"), await position_row("Design")]
+    for i in range(7):
+        candidate_id, _ = await candidate_row(created_at=T0)
+        app_id, _ = await application_row(
+            candidate_id, positions[i % 2], stage="rejected", created_at=T0 + timedelta(days=40 * i),
+            decided_at=T0, erase_after=T0 + timedelta(days=183),
+        )
+        if i == 3:
+            await cv_row(app_id, b"%PDF-1.4 resume me")
+    kept, _ = await candidate_row(created_at=NOW)
+    await application_row(kept, positions[0], created_at=NOW)
+
+
+async def outcome() -> dict:
+    stats = await AnonymousStat.select(
+        AnonymousStat.metric, AnonymousStat.period, AnonymousStat.dimension, AnonymousStat.total
+    ).order_by(AnonymousStat.key)
+    receipts = await DeletionReceipt.select(DeletionReceipt.kind)
+    kinds: dict[str, int] = {}
+    for r in receipts:
+        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+    return {
+        "stats": [(str(s["period"]), s["metric"], s["dimension"], s["total"]) for s in stats],
+        "receipts": kinds,
+        "left": [await t.count() for t in (Visit, Application, Candidate, CVFile)],
+        "cv_files": sorted(p.name for p in current().cv_dir.glob("*")),
+    }
+
+
+async def clean_run_outcome() -> dict:
+    for table in reversed(ALL_TABLES):
+        await table.delete(force=True)
+    await plant()
+    with batch_size(5):
+        await sweep(NOW)
+    return await outcome()
+
+
+async def _crash_on_delete(visit_id: int) -> None:
+    if current().is_sqlite:
+        await engine().run_ddl(
+            "CREATE TRIGGER crash BEFORE DELETE ON visit "
+            f"WHEN OLD.id = {visit_id} BEGIN SELECT RAISE(ABORT, 'crash'); END"
+        )
+    else:
+        await engine().run_ddl(
+            "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'crash'; END $$"
+        )
+        await engine().run_ddl(
+            "CREATE TRIGGER crash BEFORE DELETE ON visit FOR EACH ROW "
+            f"WHEN (OLD.id = {visit_id}) EXECUTE FUNCTION crash()"
+        )
+
+
+async def _repair() -> None:
+    if current().is_sqlite:
+        await engine().run_ddl("DROP TRIGGER crash")
+    else:
+        await engine().run_ddl("DROP TRIGGER crash ON visit")
+        await engine().run_ddl("DROP FUNCTION crash()")
+
+
+async def test_a_batch_that_fails_half_way_rolls_back_and_the_rerun_counts_once():
+    await plant()
+    ids = [r["id"] for r in await Visit.select(Visit.id).order_by(Visit.id)]
+    # The 8th visit sits in the second batch of 5: its statistics are added, then it fails.
+    await _crash_on_delete(ids[7])
+    try:
+        with batch_size(5), pytest.raises(Exception, match="crash"):
+            await sweep(NOW)
+        stats = await AnonymousStat.select().where(AnonymousStat.metric == "visits")
+        assert sum(s["total"] for s in stats) == 5, "only the first batch committed"
+        assert await Visit.count() == 13 - 5
+    finally:
+        await _repair()
+    with batch_size(5):
+        await sweep(NOW)
+    resumed = await outcome()
+    assert resumed == await clean_run_outcome()
+    assert resumed["left"] == [1, 1, 1, 0]
+    assert resumed["receipts"] == {"visit": 12, "application": 7, "candidate": 7}
+
+
+def _spawn_sweep() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.retention.sweep_process", NOW.isoformat()],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+async def test_a_sweep_killed_with_sigkill_then_rerun_equals_one_clean_run():
+    await plant()
+    proc = _spawn_sweep()
+    assert proc.stdout is not None
+    seen = []
+    for _ in range(9):  # let it commit some batches (applications, candidates, visits...)
+        seen.append(await asyncio.to_thread(proc.stdout.readline))
+    proc.send_signal(signal.SIGKILL)
+    await asyncio.to_thread(proc.wait, 30)
+    proc.stdout.close()
+    assert "done\n" not in seen, seen
+    assert await Visit.count() > 1, "killed before the visits were all erased"
+
+    await sweep(NOW)
+    assert await outcome() == await clean_run_outcome()
