@@ -77,7 +77,7 @@ async def comment(
 ) -> None:
     body = body.strip()
     if not body or len(body) > MAX_COMMENT:
-        raise ValidationFailed({"body": f"Write between 1 and {MAX_COMMENT} characters."})
+        raise ValidationFailed({"body": "Write between 1 and 5000 characters."})
     async with transaction():
         application, candidate = await load(application_id, position_id)
         require(actor, application, candidate, "comment")

@@ -61,3 +61,15 @@ async def test_without_login_every_console_page_redirects_to_login(client):
     for path in RECRUITING[:2] + ADMIN_ONLY:
         response = await client.get(path.format(pid=pid))
         assert response.status_code == 303 and "/console/login" in response.headers["location"]
+
+
+async def test_the_console_speaks_danish(client):
+    pid = await open_position()
+    await consenting_application(pid, "Dorte Dansk", m=False, n=False, cv=None)
+    await signed_in(client, "hr")
+    home = await client.get("/console?lang=da")
+    assert "Stillinger" in home.text and "Log ud" in home.text
+    queue = await client.get(f"/console/positions/{pid}/applications?lang=da")
+    assert "Venter på samtykke" in queue.text and "Næste side" not in queue.text
+    login = await client.get("/console/login?lang=da")
+    assert "Log ind for medarbejdere" in login.text
