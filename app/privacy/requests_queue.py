@@ -11,7 +11,7 @@ from app.config import current
 from app.db import transaction
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.mail import queue as queue_mail
-from app.privacy import audit, erasure
+from app.privacy import audit, erasure, export
 from app.privacy.rights_requests import add_months
 from app.tables import Application, Candidate, RightsRequest, StaffMember
 from app.web.i18n import gettext_for
@@ -242,3 +242,22 @@ async def carry_out_erasure(actor: audit.Actor, request_id: int, now: datetime) 
     if row["status"] not in OPEN_STATUSES:
         raise Conflict("This request is already closed.")
     return await erasure.erase_candidate(row["candidate"], "erasure_request", now, actor)
+
+
+async def carry_out_access(actor: audit.Actor, request_id: int, now: datetime) -> bytes:
+    """An access request (Art. 15) from a candidate: the same ZIP as the candidate's own
+    download, for the handler to send on. Audited as the staff member's export."""
+    row = await get_request(request_id)
+    if row["kind"] != "access" or not row["candidate"]:
+        raise Conflict("Only a candidate's access request can be exported here.")
+    content = await export.export_zip(row["candidate"], now)
+    async with transaction():
+        await audit.record(
+            actor,
+            "data_exported",
+            now,
+            object_id=request_id,
+            reason="access request",
+            **_subject(row),
+        )
+    return content

@@ -156,3 +156,29 @@ async def test_answering_an_objection_with_a_refusal_lifts_the_freeze(client):
 
 def test_date_helper_sanity():
     assert date(2026, 2, 28) == due_date(at(2026, 1, 31)).date()
+
+
+async def test_an_access_request_exports_the_same_zip_and_is_audited(client):
+    import io
+    import zipfile
+
+    me = await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid, "Axel Access")
+    async with transaction():
+        req = await open_request("access", "candidate", utcnow(), candidate_id=a["candidate_id"])
+        other = await open_request("complaint", "candidate", utcnow(),
+                                   candidate_id=a["candidate_id"])
+    response = await client.get(f"/console/requests/{req.id}/export")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "Axel Access" in archive.read("my-data.json").decode()
+    from app.tables import AuditEvent
+
+    staff_exports = await AuditEvent.select().where(
+        (AuditEvent.action == "data_exported") & (AuditEvent.actor_id == me)
+        & (AuditEvent.actor_kind == "staff"))
+    assert len(staff_exports) == 1 and staff_exports[0]["subject_ref"] == a["candidate_uid"]
+    assert (await client.get(f"/console/requests/{other.id}/export")).status_code == 409
+    assert (await client.get("/console/requests/999999/export")).status_code == 404

@@ -3,7 +3,7 @@
 from datetime import date
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -104,4 +104,18 @@ async def request_step(
     return Redirect(f"/console/requests/{request_id}?done={step}", status_code=303)
 
 
-ROUTES = [request_list, request_detail, request_step]
+@get("/console/requests/{request_id:int}/export", opt=staff("hr", "admin"))
+async def request_export(request: Request, request_id: FromPath[int]) -> Response:
+    """The candidate's data as one ZIP, for answering an access request (Art. 15)."""
+    content = await requests_queue.carry_out_access(actor(request), request_id, utcnow())
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={
+            "content-disposition": f'attachment; filename="access-request-{request_id}.zip"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+ROUTES = [request_list, request_detail, request_step, request_export]
