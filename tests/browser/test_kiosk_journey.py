@@ -52,7 +52,7 @@ async def leftovers(tablet) -> str:
 
 async def fill_details(tablet):
     await tablet.click("#start-sign-in")
-    await tablet.click("a[hreflang=en]")
+    await tablet.click(".choices a[hreflang=en]")
     await tablet.wait_for_selector("#read-notice")
     assert await tablet.is_visible("text=Privacy notice for visitors")
     await tablet.click("#read-notice")
@@ -93,7 +93,7 @@ async def test_pair_sign_in_see_on_site_sign_out(browser, live_server, notices, 
         await tablet.wait_for_selector("#start-sign-out")
         assert NAME not in await tablet.content()
         await tablet.click("#start-sign-out")
-        await tablet.click("a[hreflang=en]")
+        await tablet.click(".choices a[hreflang=en]")
         await tablet.fill("#code", code.lower())
         await tablet.click("#do-sign-out")
         await tablet.wait_for_selector("text=You are signed out")
