@@ -109,7 +109,9 @@ async def queue(
     )
     if after is not None:
         at, last_id = after
-        query = query.where(
+        # The plain `>=` bound lets both databases start an index range scan at the cursor
+        # (PostgreSQL does not derive it from the OR); the OR then breaks ties by id.
+        query = query.where(Application.created_at >= at).where(
             (Application.created_at > at)
             | ((Application.created_at == at) & (Application.id > last_id))
         )
