@@ -11,7 +11,7 @@ from app.db import transaction
 from app.errors import IntakeError, NotFound, ValidationFailed
 from app.mail import queue
 from app.privacy import audit, consent, erasure, retention, rights_requests
-from app.privacy.notices import CANDIDATE_PURPOSES, current_notice
+from app.privacy.notices import CANDIDATE_PURPOSES, current_notice, stale_consents
 from app.recruiting.cv_check import sniff_cv
 from app.recruiting.cv_store import destroy_cv, store_cv
 from app.recruiting.signin import (
@@ -104,7 +104,9 @@ async def change_consent(
         raise ValidationFailed({"form": "The privacy notice is not published yet."})
     async with transaction():
         candidate = await my_candidate(candidate_id)
-        if bool(candidate[FLAG[purpose]]) == given:
+        if bool(candidate[FLAG[purpose]]) == given and not (
+            given and purpose in await stale_consents(candidate)
+        ):
             return None  # nothing changes: no event to prove
         erases = not given and withdrawal_erases(candidate, purpose)
         if erases and not confirm_erase:

@@ -8,7 +8,7 @@ from app.config import current
 from app.privacy import art30
 from app.privacy.notices import current_notice, notice_by_id
 from app.recruiting.states import LABELS, candidate_state
-from app.tables import Application, ConsentEvent, CVFile, Position
+from app.tables import Application, ConsentEvent, CVFile
 
 
 async def applications(candidate: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,7 +63,3 @@ async def information(candidate: dict[str, Any], language: str) -> dict[str, Any
         "applications": await applications(candidate),
         "candidate_erase_after": candidate.get("erase_after"),
     }
-
-
-async def position_titles() -> dict[int, str]:
-    return {p["id"]: p["title"] for p in await Position.select(Position.id, Position.title)}

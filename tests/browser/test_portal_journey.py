@@ -20,7 +20,7 @@ async def no_sideways_scroll(page) -> None:
 
 async def test_apply_withdraw_download_and_erase_on_a_phone(browser, live_server, notices,
                                                             tmp_path):
-    slug = await position_slug("Phone-friendly developer")
+    await position_slug("Phone-friendly developer")
     cv = tmp_path / "my-cv.pdf"
     cv.write_bytes(PDF)
     context = await browser.new_context(viewport=PHONE, accept_downloads=True)

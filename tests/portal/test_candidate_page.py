@@ -124,3 +124,15 @@ async def test_the_page_speaks_danish(client, notices):
     await signed_in(client)
     page = await client.get("/me", headers={"accept-language": "da"})
     assert "Mine ansøgninger" in page.text and "Modtaget" in page.text
+
+
+async def test_a_changed_purpose_text_shows_a_confirm_again_button(client, notices):
+    from app.privacy.notices import current_notice, publish
+
+    await signed_in(client)
+    assert "Confirm again" not in (await client.get("/me")).text
+    old = await current_notice("candidate", "en")
+    texts = {**old.purpose_texts, "n": "A new text for purpose n."}
+    await publish("candidate", "en", old.title, old.summary, old.body, texts, utcnow())
+    page = await client.get("/me")
+    assert "Confirm again" in page.text and "A new text for purpose n." in page.text

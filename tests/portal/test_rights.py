@@ -209,3 +209,16 @@ async def test_after_erasure_no_table_and_no_file_holds_the_planted_values(notic
     assert not (settings.cv_dir / storage).exists()
     assert await Candidate.count() == 1  # the other candidate is untouched
     assert receipt and not any(v in receipt for v in values)
+
+
+async def test_a_changed_purpose_text_asks_to_confirm_again(notices):
+    from app.privacy.notices import current_notice, publish, stale_consents
+
+    cid, _ = await candidate(await position_slug())
+    old = await current_notice("candidate", "en")
+    texts = {**old.purpose_texts, "m": old.purpose_texts["m"] + " Also your portfolio."}
+    await publish("candidate", "en", old.title, old.summary, old.body, texts, utcnow())
+    assert await stale_consents(await row(cid)) == ["m"]
+    await rights.change_consent(cid, "m", True, language="en", ip_prefix="", now=utcnow())
+    assert await stale_consents(await row(cid)) == []
+    assert await ConsentEvent.count().where(ConsentEvent.purpose == "m") == 2

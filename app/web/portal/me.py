@@ -9,7 +9,7 @@ from app.clock import utcnow
 from app.errors import NotFound
 from app.privacy import candidate_rights as rights
 from app.privacy.export import export_zip
-from app.privacy.notices import current_notice
+from app.privacy.notices import current_notice, stale_consents
 from app.recruiting import my_page
 from app.recruiting.cv_store import read_cv
 from app.tables import Application, CVFile
@@ -35,6 +35,7 @@ async def my_page_view(request: Request) -> Template:
         me=me,
         applications=await my_page.applications(me),
         notice=await current_notice("candidate", language(request)),
+        stale=await stale_consents(me),
         done=request.query_params.get("done", ""),
     )
 
