@@ -189,3 +189,26 @@ async def test_garbage_input_is_a_clear_400_never_a_500(client):
     assert await Rating.count() == 0 and await Comment.count() == 0
     for bad in ("/console/positions/abc/applications/1", url(pid, a["application_id"], "/cv/x")):
         assert (await client.get(bad)).status_code in (400, 404)
+
+
+async def test_withdrawal_through_the_portal_service_takes_effect_on_the_next_request(client):
+    from app.clock import utcnow
+    from app.privacy.candidate_rights import change_consent
+
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid)
+    page = url(pid, a["application_id"])
+    cv = url(pid, a["application_id"], f"/cv/{a['cv_id']}")
+    assert (await client.get(cv)).status_code == 200
+    # The candidate withdraws purpose m on their own page (the portal's service).
+    await change_consent(a["candidate_id"], "m", False, language="en", ip_prefix="192.0.2.0",
+                         now=utcnow())
+    assert (await client.get(cv)).status_code == 403
+    shown = await client.get(page)
+    assert 'id="background"' not in shown.text and 'id="evaluation"' in shown.text
+    # Withdrawing n too erases the application at once: the reviewer finds nothing.
+    await change_consent(a["candidate_id"], "n", False, language="en", ip_prefix="192.0.2.0",
+                         now=utcnow(), confirm_erase=True)
+    assert (await client.get(page)).status_code == 404
+    assert (await client.get(cv)).status_code == 404
