@@ -8,6 +8,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 
 from app.clock import utcnow
 from app.errors import Conflict, TooManyAttempts, ValidationFailed
@@ -64,6 +65,10 @@ class SignOutRequest(msgspec.Struct):
     code: Short
 
 
+class SignedOut(msgspec.Struct):
+    signed_out: bool
+
+
 class Problem(msgspec.Struct):
     status_code: int
     detail: str
@@ -77,7 +82,30 @@ def _problem(
     return Response(Problem(status, translate(request, detail), translated), status_code=status)
 
 
-@post("/api/kiosk/enrol", opt=public(), exclude_from_csrf=True, tags=["kiosk"])
+def _specs(ok: type, status: int = 201, *errors: int) -> dict[int, ResponseSpec]:
+    """Describe the success body and the JSON error bodies in the OpenAPI document."""
+    specs = {status: ResponseSpec(data_container=ok, description="Success")}
+    for code in errors:
+        specs[code] = ResponseSpec(data_container=Problem, description=_ERRORS[code])
+    return specs
+
+
+_ERRORS = {
+    400: "Bad input: `errors` has a message per field, in the request's language",
+    403: "Not an enrolled, unrevoked kiosk",
+    409: "This submission_id was already used (a replayed form)",
+    429: "Too many wrong codes: wait and try again",
+    503: "No visitor notice is published",
+}
+
+
+@post(
+    "/api/kiosk/enrol",
+    opt=public(),
+    exclude_from_csrf=True,
+    tags=["kiosk"],
+    responses=_specs(EnrolResponse, 201, 400, 429),
+)
 async def api_enrol(request: Request, data: EnrolRequest) -> Response:
     """Exchange a pairing code (valid 10 minutes, from the console) for the device credential."""
     client = request.client.host if request.client else ""
@@ -91,13 +119,18 @@ async def api_enrol(request: Request, data: EnrolRequest) -> Response:
     return Response(body, status_code=201)
 
 
-@get("/api/kiosk/hosts", opt=kiosk(), tags=["kiosk"])
+@get("/api/kiosk/hosts", opt=kiosk(), tags=["kiosk"], responses={403: ResponseSpec(Problem)})
 async def api_hosts() -> list[HostInfo]:
     """The active hosts a visitor can choose."""
     return await active_hosts()
 
 
-@get("/api/kiosk/notice", opt=kiosk(), tags=["kiosk"])
+@get(
+    "/api/kiosk/notice",
+    opt=kiosk(),
+    tags=["kiosk"],
+    responses=_specs(NoticeResponse, 200, 403, 503),
+)
 async def api_notice(request: Request, language: str = "en") -> Response:
     """The current visitor privacy notice; show it before any field, send back its id."""
     lang = chosen_language(request, language)
@@ -111,7 +144,13 @@ async def api_notice(request: Request, language: str = "en") -> Response:
     )
 
 
-@post("/api/kiosk/sign-in", opt=kiosk(), exclude_from_csrf=True, tags=["kiosk"])
+@post(
+    "/api/kiosk/sign-in",
+    opt=kiosk(),
+    exclude_from_csrf=True,
+    tags=["kiosk"],
+    responses=_specs(BadgeResponse, 201, 400, 403, 409, 429),
+)
 async def api_sign_in(request: Request, data: SignInRequest) -> Response:
     """Sign a visitor in. Purposes: meeting, interview, delivery, maintenance, event, other."""
     lang = chosen_language(request, data.language)
@@ -144,7 +183,13 @@ async def api_sign_in(request: Request, data: SignInRequest) -> Response:
     return Response(body, status_code=201)
 
 
-@post("/api/kiosk/sign-out", opt=kiosk(), exclude_from_csrf=True, tags=["kiosk"])
+@post(
+    "/api/kiosk/sign-out",
+    opt=kiosk(),
+    exclude_from_csrf=True,
+    tags=["kiosk"],
+    responses=_specs(SignedOut, 200, 400, 403, 429),
+)
 async def api_sign_out(request: Request, data: SignOutRequest) -> Response:
     """Sign out with the badge code. Wrong codes are throttled per kiosk."""
     try:
@@ -153,7 +198,7 @@ async def api_sign_out(request: Request, data: SignOutRequest) -> Response:
         return _problem(request, 400, exc.message, exc.errors)
     except TooManyAttempts as exc:
         return _problem(request, 429, exc.message)
-    return Response({"signed_out": True}, status_code=200)
+    return Response(SignedOut(signed_out=True), status_code=200)
 
 
 ROUTES = [api_enrol, api_hosts, api_notice, api_sign_in, api_sign_out]

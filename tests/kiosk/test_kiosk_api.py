@@ -68,6 +68,11 @@ def test_the_api_is_described_in_the_openapi_document(settings):
     for path in ("/api/kiosk/enrol", "/api/kiosk/hosts", "/api/kiosk/sign-in",
                  "/api/kiosk/sign-out", "/api/kiosk/notice"):
         assert path in schema["paths"], path
+    sign_in = schema["paths"]["/api/kiosk/sign-in"]["post"]
+    assert {"201", "400", "403", "409", "429"} <= set(sign_in["responses"])
+    assert "BadgeResponse" in str(sign_in["responses"]["201"])
+    assert "Problem" in str(sign_in["responses"]["400"])
+    assert "bearer" not in str(sign_in.get("parameters", "")).lower()  # a header, not a param
 
 
 def test_the_end_of_day_job_is_scheduled_at_the_configured_local_time(settings):

@@ -119,3 +119,31 @@ async def test_danish_visitors_read_danish_screens_and_messages(client, notices)
     assert "Dette felt skal udfyldes." in response.text or "Skriv venligst" in response.text
     # The choice is this visitor's only: no language cookie is left for the next one.
     assert "intake_lang" not in client.cookies
+
+
+async def test_an_invited_visitor_types_only_the_code_after_reading_the_notice(client, notices):
+    from app.visits.local_time import local_date
+    from app.visits.preregistration import Expected, preregister
+
+    host_id = await host()
+    await as_kiosk(client)
+    code = await preregister(Expected(visitor_name="Bo Berg", visitor_email="bo@example.org",
+                                      host_id=host_id, expected_on=local_date(utcnow())),
+                             None, utcnow())
+    notice = await client.get("/kiosk/notice?language=en")
+    notice_id = re.search(r"notice=(\d+)", notice.text).group(1)
+    form_page = await client.get(f"/kiosk/invitation?language=en&notice={notice_id}")
+    token = csrf_from(form_page.text)
+    wrong = await client.post("/kiosk/invitation", data={
+        "_csrf_token": token, "invitation_code": "ZZZZZZZZ", "notice_id": notice_id,
+        "language": "en"})
+    assert wrong.status_code == 400 and "not valid today" in wrong.text
+    confirm = await client.post("/kiosk/invitation", data={
+        "_csrf_token": token, "invitation_code": code, "notice_id": notice_id,
+        "language": "en"})
+    assert confirm.status_code == 200 and "Bo Berg" in confirm.text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', confirm.text))
+    badge = await client.post("/kiosk/sign-in", data=fields)
+    assert badge.status_code == 200 and "Welcome, Bo!" in badge.text
+    visit = await Visit.select().first()
+    assert visit["visitor_name"] == "Bo Berg" and visit["notice_version"] == int(notice_id)
