@@ -18,7 +18,9 @@ SIGNIN = "candidate_signin"
 EMAIL_VERIFY = "email_verify"
 MARKETING_OPTOUT = "marketing_optout"
 TTL = {SIGNIN: timedelta(hours=24), EMAIL_VERIFY: timedelta(hours=24)}
-OPTOUT_TTL = timedelta(days=400)  # a marketing mail stays in a mailbox; its link must work
+# A marketing mail stays in a mailbox; its opt-out link must keep working.
+OPTOUT_TTL = timedelta(days=400)
+RESEND_AFTER = timedelta(minutes=1)
 
 
 def normal_email(email: str) -> str:
@@ -93,5 +95,14 @@ async def mail_signin_link(candidate: dict[str, Any], now: datetime) -> None:
 async def request_signin(email: str, now: datetime) -> None:
     """Mail a link if the e-mail is known; the caller answers the same either way."""
     row = await Candidate.select().where(Candidate.email == normal_email(email)).first()
-    if row is not None:
+    if row is None:
+        return
+    # At most one link a minute per candidate: the form must not become a mail cannon
+    # pointed at someone's inbox.
+    recent = await Token.exists().where(
+        (Token.candidate == row["id"])
+        & (Token.purpose == SIGNIN)
+        & (Token.created_at > now - RESEND_AFTER)
+    )
+    if not recent:
         await mail_signin_link(row, now)

@@ -68,3 +68,24 @@ async def test_apply_withdraw_download_and_erase_on_a_phone(browser, live_server
         assert "/me/signin" in page.url
     finally:
         await context.close()
+
+
+async def test_the_sign_in_form_works_by_keyboard_alone_in_danish(browser, live_server, notices):
+    context = await browser.new_context(viewport=PHONE, locale="da-DK",
+                                        extra_http_headers={"accept-language": "da"})
+    page = await context.new_page()
+    try:
+        await page.goto(f"{live_server.url}/me")
+        assert "/me/signin" in page.url
+        assert await page.is_visible("text=Åbn din kandidatside")
+        for _ in range(12):  # Tab until the e-mail field has the focus
+            await page.keyboard.press("Tab")
+            if await page.evaluate("document.activeElement.id") == "email":
+                break
+        assert await page.evaluate("document.activeElement.id") == "email"
+        await page.keyboard.type("nobody@example.org")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector("text=Hvis vi kender adressen")
+        await no_sideways_scroll(page)
+    finally:
+        await context.close()
