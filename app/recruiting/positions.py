@@ -1,8 +1,19 @@
 """Public reading of positions: what the portal lists and shows. Only open positions are
 public; drafts and closed ones answer "not found" (the console writes them, positions_admin)."""
 
+from markdown_it import MarkdownIt
+
 from app.errors import NotFound
 from app.tables import Position
+
+# Raw HTML off: a description or a notice can never carry a script into a candidate's browser.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def markdown_html(text: str) -> str:
+    """Safe HTML for position descriptions and notice bodies (both are Markdown)."""
+    return _MARKDOWN.render(text)
+
 
 _PUBLIC = (Position.id, Position.title, Position.slug, Position.description, Position.location)
 

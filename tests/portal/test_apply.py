@@ -91,3 +91,21 @@ async def test_another_candidates_objects_are_not_found(client, notices):
         assert r.status_code == 404
     assert not (await Application.select().where(Application.id == other_app["id"]).first()
                 )["restricted"]
+
+
+async def test_position_description_is_markdown_without_raw_html(client, notices):
+    from app.tables import Position
+
+    slug = await position_slug()
+    await Position.update({Position.description: "We build **things**.\n\n<script>x()</script>"}
+                          ).where(Position.slug == slug)
+    page = await client.get(f"/positions/{slug}")
+    assert "<strong>things</strong>" in page.text and "<script>x()" not in page.text
+
+
+async def test_without_a_published_notice_the_form_says_so_and_stores_nothing(client):
+    slug = await position_slug()
+    response = await apply_via_portal(client, slug)
+    assert response.status_code == 400
+    assert "The privacy notice is not published yet." in response.text
+    assert await Candidate.count() == 0 and await Application.count() == 0

@@ -54,12 +54,19 @@ async def landing(request: Request) -> Template:
 @get("/privacy/candidate", opt=public())
 async def candidate_notice(request: Request) -> Template:
     notice = await current_notice("candidate", language(request))
-    return page(request, "portal/notice.html", notice=notice)
+    body = positions.markdown_html(notice.body) if notice else ""
+    return page(request, "portal/notice.html", notice=notice, body_html=body)
 
 
 @get("/positions/{slug:str}", opt=public())
 async def position_page(request: Request, slug: FromPath[str]) -> Template:
-    return page(request, "portal/position.html", position=await positions.open_position(slug))
+    position = await positions.open_position(slug)
+    return page(
+        request,
+        "portal/position.html",
+        position=position,
+        description_html=positions.markdown_html(position["description"]),
+    )
 
 
 async def _form_page(request: Request, position: dict, status: int = 200, **ctx: Any) -> Template:
@@ -119,21 +126,19 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
     if errors or data is None:
         return await _form_page(request, position, 400, errors=errors, values=_typed(form))
     given = tuple(p for f, p in CONSENT_FIELDS.items() if getattr(data, f))
-    result = await apply(
-        slug,
-        ApplyInput(
-            full_name=data.full_name,
-            email=data.email,
-            phone=data.phone,
-            cover_letter=data.cover_letter,
-            consents=given,
-            language=language(request),
-            ip_prefix=request.client.host if request.client else "",
-        ),
-        cv_name,
-        cv_content,
-        utcnow(),
+    entry = ApplyInput(
+        full_name=data.full_name,
+        email=data.email,
+        phone=data.phone,
+        cover_letter=data.cover_letter,
+        consents=given,
+        language=language(request),
+        ip_prefix=request.client.host if request.client else "",
     )
+    try:
+        result = await apply(slug, entry, cv_name, cv_content, utcnow())
+    except ValidationFailed as exc:
+        return await _form_page(request, position, 400, errors=exc.errors, values=_typed(form))
     return page(request, "portal/applied.html", result=result, email=data.email)
 
 

@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy import candidate_rights as rights
 from app.recruiting import my_page
+from app.recruiting.positions import markdown_html
 from app.web.access import candidate, public
 from app.web.forms import first_values, parse_form, text
 from app.web.portal.me import candidate_id
@@ -72,11 +73,14 @@ async def complain(request: Request) -> Template | Redirect:
 @get("/me/information", opt=candidate())
 async def information(request: Request) -> Template:
     me = await rights.my_candidate(candidate_id(request))
+    info = await my_page.information(me, language(request))
+    shown = info["agreed"] or info["current"]
     return page(
         request,
         "portal/information.html",
         me=me,
-        info=await my_page.information(me, language(request)),
+        info=info,
+        body_html=markdown_html(shown.body) if shown else "",
         authority=rights.authority(),
     )
 
