@@ -67,6 +67,8 @@ async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(cl
     assert await Visit.count() == 0  # nothing stored before the visitor confirms
     badge = await client.post("/kiosk/sign-in", data=form)
     assert badge.status_code == 200 and "<svg" in badge.text
+    assert badge.headers["cache-control"] == "no-store"  # the badge is never cached
+    assert "<script>" not in badge.text and "style=" not in badge.text  # CSP-clean
     code = re.search(r'id="signout-code">([A-Z0-9]+)<', badge.text).group(1)
     visit = await Visit.select().first()
     assert visit["notice_version"] == int(notice_id) and visit["language"] == "da"

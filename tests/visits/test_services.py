@@ -182,3 +182,16 @@ async def test_pre_registration_fills_the_visit_but_the_notice_is_still_recorded
     assert row["expected_visit"] is not None
     with pytest.raises(ValidationFailed):  # used once
         await preregistration.invitation(code, kiosk_id, now)
+
+
+async def test_the_scheduled_end_of_day_job_signs_everyone_out(notices):
+    from app.jobs import JOBS, run_job
+    from app.tables import JobRun
+
+    host_id = await host()
+    notice = await current_notice("visitor", "en")
+    await visits.sign_in(sign_in_form(host_id, notice.id), None, utcnow())
+    job = next(j for j in JOBS if j.name == "end_of_day_sign_out")
+    assert await run_job(job, utcnow()) == {"signed_out": 1}
+    assert (await Visit.select().first())["signed_out_by"] == "auto"
+    assert (await JobRun.select().first())["error"] == ""
