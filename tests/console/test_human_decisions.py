@@ -16,7 +16,8 @@ from tests.factories import consenting_application, open_position
 ROOT = Path(__file__).resolve().parents[2]
 # A decision is the pair (decided_at, decided_by), or a literal hired/rejected stage.
 WRITES_STAGE = re.compile(
-    r"Application\.decided_(by|at)\s*:|stage\W{1,4}\s*[:=]\s*\"(hired|rejected)\""
+    r"Application\.decided_(?:by|at)\]?\s*[:=]"  # a dict key or an assignment
+    r"|stage\"?\]?\s*(?::|(?<![!=<>])=(?!=))\s*\"(?:hired|rejected)\""  # not a comparison
 )
 
 
