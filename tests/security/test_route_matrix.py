@@ -1,0 +1,378 @@
+"""Route-by-caller matrix (issue 7 item 1; SECURITY.md "Deny by default").
+
+The routes come from the app's own route list, so a new route cannot slip in unguarded: a route
+that is not in EXPECTED fails. For every route and every caller the expected outcome is stated
+once, in EXPECTED below. Outcomes are what the caller sees, not what the handler does next:
+
+  ok      the guard let the call through (2xx, 400 for an empty form, a redirect elsewhere...)
+  login   sent to sign in (303 to /console/login or /me/signin, or 401 for JSON)
+  deny    403
+  missing 404 (candidate A's objects asked for by candidate B, or a dead token)
+
+Every unsafe call carries a valid CSRF token, so what is measured is the access rule, not CSRF.
+Each route gets a fresh world (two candidates with an application and a CV each, a position,
+staff of each role, an enrolled and a revoked kiosk) and a fresh session per call."""
+
+import re
+from typing import Any
+
+from app.clock import utcnow
+from app.config import load_settings
+from app.main import create_app
+from app.staff.sessions import open_session
+from tests.factories import (
+    consenting_application,
+    enrolled_kiosk,
+    host,
+    open_position,
+    staff_member,
+)
+
+CALLERS = ("anonymous", "kiosk", "revoked_kiosk", "candidate_a", "candidate_b",
+           "reception", "hr", "admin")
+
+
+def row(*outcomes: str) -> tuple[str, ...]:
+    assert len(outcomes) == len(CALLERS)
+    return outcomes
+
+
+# One row per kind of access rule; each route below names its row. Columns follow CALLERS:
+#                  anon      kiosk     revoked   cand A     cand B     reception  hr        admin
+PUBLIC = row(     "ok",     "ok",     "ok",     "ok",      "ok",      "ok",      "ok",     "ok")
+KIOSK = row(      "deny",   "ok",     "deny",   "deny",    "deny",    "deny",    "deny",   "deny")
+CANDIDATE = row(  "login",  "login",  "login",  "ok",      "ok",      "login",   "login",  "login")
+# a candidate's own object (A's application or CV): B gets 404, never a hint it exists
+OWN_OBJECT = row( "login",  "login",  "login",  "ok",      "missing", "login",   "login",  "login")
+ANY_STAFF = row(  "login",  "login",  "login",  "login",   "login",   "ok",      "ok",     "ok")
+HR_ADMIN = row(   "login",  "login",  "login",  "login",   "login",   "deny",    "ok",     "ok")
+RECEPTION = row(  "login",  "login",  "login",  "login",   "login",   "ok",      "deny",   "ok")
+ADMIN = row(      "login",  "login",  "login",  "login",   "login",   "deny",    "deny",   "ok")
+DEAD_TOKEN = row( "missing", "missing", "missing", "missing", "missing", "missing", "missing", "missing")
+
+# (method, path as Litestar lists it) -> expected row. THE table.
+EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
+    # plumbing
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/static/{file_path:path}"): PUBLIC,
+    ("HEAD", "/static/{file_path:path}"): PUBLIC,
+    ("GET", "/kiosk/static/{file_path:path}"): PUBLIC,
+    ("HEAD", "/kiosk/static/{file_path:path}"): PUBLIC,
+    # OpenAPI: public in development only (production: admin, test_openapi_is_admin_only...)
+    ("GET", "/schema"): PUBLIC,
+    ("GET", "/schema/{path:str}"): PUBLIC,
+    ("GET", "/schema/openapi.json"): PUBLIC,
+    ("GET", "/schema/openapi.yaml"): PUBLIC,
+    ("GET", "/schema/openapi.yml"): PUBLIC,
+    ("GET", "/schema/swagger"): PUBLIC,
+    ("GET", "/schema/redoc"): PUBLIC,
+    ("GET", "/schema/rapidoc"): PUBLIC,
+    ("GET", "/schema/elements"): PUBLIC,
+    ("GET", "/schema/oauth2-redirect.html"): PUBLIC,
+    # portal, public side
+    ("GET", "/"): PUBLIC,
+    ("GET", "/privacy/candidate"): PUBLIC,
+    ("GET", "/positions/{slug:str}"): PUBLIC,
+    ("GET", "/apply/{slug:str}"): PUBLIC,
+    ("POST", "/apply/{slug:str}"): PUBLIC,
+    ("GET", "/me/signin"): PUBLIC,
+    ("POST", "/me/signin"): PUBLIC,
+    ("GET", "/me/signin/{token:str}"): DEAD_TOKEN,
+    ("POST", "/me/signin/{token:str}"): DEAD_TOKEN,
+    ("GET", "/me/email/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
+    ("POST", "/me/email/{token:str}"): DEAD_TOKEN,
+    ("GET", "/unsubscribe/{token:str}"): DEAD_TOKEN,
+    ("POST", "/unsubscribe/{token:str}"): DEAD_TOKEN,
+    ("GET", "/visitor-rights"): PUBLIC,
+    ("POST", "/visitor-rights"): PUBLIC,
+    # portal, the candidate's own page
+    ("GET", "/me"): CANDIDATE,
+    ("GET", "/me/correct"): CANDIDATE,
+    ("POST", "/me/details"): CANDIDATE,
+    ("POST", "/me/email"): CANDIDATE,
+    ("POST", "/me/consent"): CANDIDATE,
+    ("GET", "/me/export"): CANDIDATE,
+    ("GET", "/me/erase"): CANDIDATE,
+    ("POST", "/me/erase"): CANDIDATE,
+    ("GET", "/me/object"): CANDIDATE,
+    ("POST", "/me/object"): CANDIDATE,
+    ("GET", "/me/complaint"): CANDIDATE,
+    ("POST", "/me/complaint"): CANDIDATE,
+    ("GET", "/me/information"): CANDIDATE,
+    ("POST", "/me/signout"): CANDIDATE,
+    ("GET", "/me/cv/{cv_id:int}"): OWN_OBJECT,
+    ("POST", "/me/applications/{application_id:int}/letter"): OWN_OBJECT,
+    ("POST", "/me/applications/{application_id:int}/cv"): OWN_OBJECT,
+    ("POST", "/me/applications/{application_id:int}/restrict"): OWN_OBJECT,
+    # kiosk
+    ("GET", "/kiosk"): PUBLIC,  # the pairing screen of a tablet not yet enrolled
+    ("POST", "/kiosk/pair"): PUBLIC,
+    ("POST", "/api/kiosk/enrol"): PUBLIC,
+    ("GET", "/kiosk/language"): KIOSK,
+    ("GET", "/kiosk/notice"): KIOSK,
+    ("GET", "/kiosk/details"): KIOSK,
+    ("POST", "/kiosk/edit"): KIOSK,
+    ("POST", "/kiosk/confirm"): KIOSK,
+    ("POST", "/kiosk/sign-in"): KIOSK,
+    ("GET", "/kiosk/invitation"): KIOSK,
+    ("POST", "/kiosk/invitation"): KIOSK,
+    ("GET", "/kiosk/sign-out"): KIOSK,
+    ("POST", "/kiosk/sign-out"): KIOSK,
+    ("GET", "/kiosk/goodbye"): KIOSK,
+    ("GET", "/api/kiosk/hosts"): KIOSK,
+    ("GET", "/api/kiosk/notice"): KIOSK,
+    ("POST", "/api/kiosk/sign-in"): KIOSK,
+    ("POST", "/api/kiosk/sign-out"): KIOSK,
+    # console: signing in
+    ("GET", "/console/login"): PUBLIC,
+    ("POST", "/console/login"): PUBLIC,
+    ("GET", "/console/login/code"): PUBLIC,
+    ("POST", "/console/login/code"): PUBLIC,
+    ("GET", "/console/reset"): PUBLIC,
+    ("POST", "/console/reset"): PUBLIC,
+    ("GET", "/console/reset/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
+    ("POST", "/console/reset/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
+    ("GET", "/console/invite/{token:str}"): DEAD_TOKEN,
+    ("POST", "/console/invite/{token:str}"): DEAD_TOKEN,
+    ("POST", "/console/logout"): ANY_STAFF,
+    ("GET", "/console/password"): ANY_STAFF,
+    ("POST", "/console/password"): ANY_STAFF,
+    ("GET", "/console"): ANY_STAFF,
+    ("GET", "/console/two-factor"): ANY_STAFF,
+    ("POST", "/console/two-factor/enable"): ANY_STAFF,
+    ("POST", "/console/two-factor/disable"): ANY_STAFF,
+    # console: recruiting (HR)
+    ("GET", "/console/positions"): HR_ADMIN,
+    ("POST", "/console/positions"): HR_ADMIN,
+    ("GET", "/console/positions/new"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/edit"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/status"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/applications"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}/cv/{cv_id:int}"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/rate"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/comment"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/stage"): HR_ADMIN,
+    ("GET", "/console/statistics"): HR_ADMIN,
+    ("GET", "/console/requests"): HR_ADMIN,
+    ("GET", "/console/requests/{request_id:int}"): HR_ADMIN,
+    ("GET", "/console/requests/{request_id:int}/export"): HR_ADMIN,
+    ("POST", "/console/requests/{request_id:int}/{step:str}"): HR_ADMIN,
+    ("GET", "/console/disclosures"): HR_ADMIN,
+    ("POST", "/console/disclosures"): HR_ADMIN,
+    # console: reception
+    ("GET", "/console/reception"): RECEPTION,
+    ("GET", "/console/reception/evacuation"): RECEPTION,
+    ("GET", "/console/reception/log"): RECEPTION,
+    ("POST", "/console/reception/expected"): RECEPTION,
+    ("POST", "/console/reception/visits/{visit_id:int}/sign-out"): RECEPTION,
+    ("GET", "/console/kiosks"): RECEPTION,
+    ("POST", "/console/kiosks"): RECEPTION,
+    ("POST", "/console/kiosks/{kiosk_id:int}/pair"): RECEPTION,
+    ("POST", "/console/kiosks/{kiosk_id:int}/revoke"): RECEPTION,
+    # console: admin / DPO
+    ("GET", "/console/staff"): ADMIN,
+    ("POST", "/console/staff/invite"): ADMIN,
+    ("POST", "/console/staff/{member_id:int}"): ADMIN,
+    ("GET", "/console/outbox"): ADMIN,
+    ("GET", "/console/hosts"): ADMIN,
+    ("POST", "/console/hosts"): ADMIN,
+    ("POST", "/console/hosts/{host_id:int}"): ADMIN,
+    ("GET", "/console/notices"): ADMIN,
+    ("POST", "/console/notices"): ADMIN,
+    ("GET", "/console/notices/new"): ADMIN,
+    ("GET", "/console/audit"): ADMIN,
+    ("GET", "/console/art30"): ADMIN,
+    ("GET", "/console/art30.md"): ADMIN,
+    ("GET", "/console/art30.json"): ADMIN,
+}
+
+
+def app_routes() -> list[tuple[str, str]]:
+    """Every (method, path) the app serves, from its own route list. OPTIONS handlers are
+    Litestar's automatic ones (no access rule: denied by the guard, see the test below)."""
+    app = create_app(load_settings())
+    found = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in getattr(handler, "http_methods", ()):
+                if method != "OPTIONS":
+                    found.add((method, route.path))
+    return sorted(found, key=lambda mp: (mp[1], mp[0]))
+
+
+ROUTES = app_routes()
+PARAM = re.compile(r"\{(\w+):\w+\}")
+
+
+def concrete(path: str, world: dict[str, Any]) -> str:
+    def value(match: re.Match[str]) -> str:
+        return str(world["params"][match.group(1)])
+
+    return PARAM.sub(value, path)
+
+
+async def build_world() -> dict[str, Any]:
+    now = utcnow()
+    position_id = await open_position()
+    a = await consenting_application(position_id, "Alice Applicant")
+    b = await consenting_application(position_id, "Bob Applicant")
+    ids = {role: (await staff_member(role))[0] for role in ("reception", "hr", "admin")}
+    kiosk_id, kiosk_credential = await enrolled_kiosk("Front desk")
+    revoked_id, revoked_credential = await enrolled_kiosk("Old tablet")
+    from app.privacy.rights_requests import open_request
+    from app.tables import Position
+    from app.visits.kiosks import revoke
+    from tests.factories import visit_row
+
+    await revoke(revoked_id, now)
+    host_id = await host()
+    visit_id, _ = await visit_row()
+    request = await open_request("access", "candidate", now, candidate_id=a["candidate_id"])
+    slug = (await Position.select(Position.slug).where(Position.id == position_id).first())["slug"]
+    params = {
+        "file_path": "intake.css", "path": "openapi.json", "slug": slug,
+        "token": "no-such-token-0123456789abcdef", "position_id": position_id,
+        "application_id": a["application_id"], "cv_id": a["cv_id"], "request_id": request.id,
+        "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
+        "kiosk_id": kiosk_id,
+    }
+    return {"params": params, "a": a, "b": b, "staff": ids, "kiosk": kiosk_credential,
+            "revoked_kiosk": revoked_credential}
+
+
+async def caller_cookies(caller: str, world: dict[str, Any]) -> dict[str, str]:
+    """A fresh session per call: an action (a logout) cannot change the next call's answer."""
+    now = utcnow()
+    if caller in ("kiosk", "revoked_kiosk"):
+        return {"intake_kiosk": world[caller]}
+    if caller in ("candidate_a", "candidate_b"):
+        candidate_id = world[caller[-1]]["candidate_id"]
+        return {"intake_candidate": await open_session(now, candidate_id=candidate_id)}
+    if caller in world["staff"]:
+        return {"intake_staff": await open_session(now, staff_id=world["staff"][caller])}
+    return {}
+
+
+def outcome(response: Any) -> str:
+    status = response.status_code
+    location = response.headers.get("location", "")
+    if status >= 500:
+        return f"error {status}"
+    # The guard's sign-in redirect carries ?next= (a logout's plain redirect is not a refusal)
+    to_signin = location.startswith(("/console/login?next=", "/me/signin?next="))
+    if status == 401 or (300 <= status < 400 and to_signin):
+        return "login"
+    return {403: "deny", 404: "missing", 429: "rate-limited"}.get(status, "ok")
+
+
+def test_every_route_of_the_app_is_in_the_table():
+    missing = [f"{m} {p}" for m, p in ROUTES if (m, p) not in EXPECTED]
+    assert not missing, "routes without a declared row in EXPECTED:\n" + "\n".join(missing)
+
+
+def test_the_table_names_no_route_that_is_gone():
+    gone = [f"{m} {p}" for m, p in EXPECTED if (m, p) not in ROUTES]
+    assert not gone, "EXPECTED names routes the app no longer has:\n" + "\n".join(gone)
+
+
+# A body for the few handlers that answer 404 to an empty form for everybody.
+BODIES: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/me/consent"): {"purpose": "marketing", "action": "give"},
+}
+FILE_PATHS = {"/kiosk/static/{file_path:path}": "kiosk.css"}
+
+
+async def world_intact(world: dict[str, Any]) -> bool:
+    """A call may change the world (a candidate erasing themselves, a role change): then the
+    world is built again, so no call's answer depends on the calls before it."""
+    from app.tables import Application, CVFile, Kiosk, StaffMember
+
+    for who in ("a", "b"):
+        if not await Application.exists().where(Application.id == world[who]["application_id"]):
+            return False
+        if not await CVFile.exists().where(CVFile.id == world[who]["cv_id"]):
+            return False
+    staff = await StaffMember.select(StaffMember.role, StaffMember.disabled).where(
+        StaffMember.id.is_in(list(world["staff"].values())))
+    if sorted((r["role"], r["disabled"]) for r in staff) != sorted(
+            (role, False) for role in world["staff"]):
+        return False
+    live = await Kiosk.count().where(Kiosk.revoked_at.is_null() & Kiosk.credential_hash.is_not_null())
+    return live == 1
+
+
+async def fresh_world() -> dict[str, Any]:
+    from app.tables import ALL_TABLES
+
+    for table in reversed(ALL_TABLES):
+        await table.delete(force=True)
+    return await build_world()
+
+
+async def call(client: Any, method: str, path: str, caller: str, world: dict[str, Any],
+               csrf: str) -> str:
+    # The matrix makes far more sign-in attempts a minute than the rate limit allows a person.
+    from app.tables import Throttle
+
+    await client.app.stores.get("rate_limit").delete_all()
+    if method == "POST":
+        await Throttle.delete(force=True)
+    client.cookies.clear()
+    client.cookies.set("intake_csrf", csrf, domain="testserver.local")
+    for name, value in (await caller_cookies(caller, world)).items():
+        client.cookies.set(name, value, domain="testserver.local")
+    world["params"]["file_path"] = FILE_PATHS.get(path, "intake.css")
+    response = await client.request(
+        method, concrete(path, world), headers={"x-csrftoken": csrf, "accept": "text/html"},
+        data=BODIES.get((method, path)))
+    return outcome(response)
+
+
+async def test_every_route_answers_each_caller_as_declared(client):
+    """One app, one world rebuilt only when a call changed it; every mismatch is listed."""
+    await client.get("/console/login")  # the CSRF cookie
+    csrf = client.cookies.get("intake_csrf")
+    assert csrf
+    world = await build_world()
+    wrong = []
+    for method, path in ROUTES:
+        expected = EXPECTED.get((method, path))
+        if expected is None:
+            continue  # reported by test_every_route_of_the_app_is_in_the_table
+        for caller, wanted in zip(CALLERS, expected, strict=True):
+            got = await call(client, method, path, caller, world, csrf)
+            if got != wanted:
+                wrong.append(f"{method} {path} as {caller}: got {got}, expected {wanted}")
+            if method == "POST" and not await world_intact(world):
+                world = await fresh_world()
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_automatic_options_handlers_are_not_a_way_around_the_guard(client):
+    response = await client.options("/console/staff")
+    assert response.status_code in (403, 405)
+    assert "intake_staff" not in response.text
+
+
+async def test_openapi_is_admin_only_in_production(settings):
+    import msgspec
+    from litestar.testing import AsyncTestClient
+
+    from app import config
+
+    production = msgspec.structs.replace(settings, env="production")
+    try:
+        app = create_app(production)
+        async with AsyncTestClient(app=app, base_url="https://testserver.local") as c:
+            c.follow_redirects = False
+            anonymous = await c.get("/schema/openapi.json", headers={"accept": "text/html"})
+            assert outcome(anonymous) == "login"
+            staff_id, _, _ = await staff_member("hr")
+            c.cookies.set("intake_staff", await open_session(utcnow(), staff_id=staff_id),
+                          domain="testserver.local")
+            assert (await c.get("/schema/openapi.json")).status_code == 403
+    finally:
+        config.use(settings)
