@@ -3,6 +3,7 @@
 import re
 
 from app.clock import utcnow
+from app.privacy.notices import current_notice
 from app.tables import Kiosk, OutboxMail, Visit
 from app.visits.kiosks import create_kiosk, revoke
 from tests.factories import enrolled_kiosk, host
@@ -87,15 +88,20 @@ async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(cl
 async def test_bad_input_gets_a_clear_message_in_the_chosen_language(client, notices):
     host_id = await host()
     await as_kiosk(client)
-    details = await client.get("/kiosk/details?language=en&notice=1")
-    base = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": "1",
+    notice_id = str((await current_notice("visitor", "en")).id)
+    details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
+    base = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": notice_id,
             "submission": "x", "company": "", "purpose": "meeting", "host_id": str(host_id)}
     for bad in ({"visitor_name": ""}, {"visitor_name": "x" * 5000},
                 {"visitor_name": "Ann", "host_id": "99999"},
-                {"visitor_name": "Ann", "host_id": "abc"}, {"visitor_name": "Ann\x00"}):
+                {"visitor_name": "Ann", "host_id": "abc"}, {"visitor_name": "Ann\x00"},
+                {"visitor_name": "Ann", "notice_id": "999999"}):
         response = await client.post("/kiosk/sign-in", data={**base, **bad})
         assert response.status_code == 400, bad
         assert "field-error" in response.text or "form-errors" in response.text
+    unknown_host = await client.post("/kiosk/sign-in", data={**base, "visitor_name": "Ann",
+                                                             "host_id": "99999"})
+    assert "Choose a host from the list." in unknown_host.text
     assert await Visit.count() == 0
     out_page = await client.get("/kiosk/sign-out?language=en")
     wrong = await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
@@ -149,3 +155,25 @@ async def test_an_invited_visitor_types_only_the_code_after_reading_the_notice(c
     assert badge.status_code == 200 and "Welcome, Bo!" in badge.text
     visit = await Visit.select().first()
     assert visit["visitor_name"] == "Bo Berg" and visit["notice_version"] == int(notice_id)
+
+
+async def test_no_visitor_data_reaches_the_logs(client, notices, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    host_id = await host(name="Marker Hostperson", email="marker-host@example.org")
+    await as_kiosk(client)
+    notice_id = str((await current_notice("visitor", "en")).id)
+    details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
+    form = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": notice_id,
+            "submission": "log-test", "visitor_name": "Zebulon Markername",
+            "company": "Markerco", "host_id": str(host_id), "purpose": "meeting"}
+    badge = await client.post("/kiosk/sign-in", data=form)
+    code = re.search(r'id="signout-code">([A-Z0-9]+)<', badge.text).group(1)
+    out_page = await client.get("/kiosk/sign-out")
+    await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
+                                               "code": code})
+    logged = caplog.text
+    assert "kiosk" in logged  # the access log did run
+    for marker in ("Zebulon", "Markername", "Markerco", "marker-host@", code):
+        assert marker not in logged, marker
