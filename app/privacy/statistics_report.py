@@ -19,17 +19,38 @@ BAR_WIDTH = 28
 GAP = 8
 
 
-def _drawn(count: int) -> int:
-    """The height a bar may show: small counts are drawn as SMALL, so no bar tells 1 from 4."""
-    return SMALL if 0 < count < SMALL else count
+HIDDEN = "≥5"  # a count of 5 or more, hidden so that a small count cannot be worked out
+
+
+def publish(counts: list[int]) -> list[tuple[str, int]]:
+    """(published value, drawable height) per cell of one partition of a total.
+
+    A count from 1 to 4 is "<5" and drawn as 5. If exactly one cell of a partition is small,
+    the total (known from another chart of the same data) minus the other cells would give
+    it away, so the smallest other non-zero cell is hidden too ("≥5", drawn as 5): the
+    classic complementary suppression of statistical disclosure control."""
+    small = [i for i, c in enumerate(counts) if 0 < c < SMALL]
+    hidden: set[int] = set()
+    if len(small) == 1:
+        others = [(c, i) for i, c in enumerate(counts) if c >= SMALL]
+        if others:
+            hidden.add(min(others)[1])
+    out = []
+    for i, c in enumerate(counts):
+        if i in hidden:
+            out.append((HIDDEN, SMALL))
+        else:
+            out.append((shown(c), SMALL if 0 < c < SMALL else c))
+    return out
 
 
 def chart(points: list[tuple[str, int]]) -> dict[str, Any]:
     """Bar geometry for a template: each bar with its label and its published value."""
-    top = max([_drawn(c) for _, c in points] + [1])
+    published = publish([c for _, c in points])
+    top = max([d for _, d in published] + [1])
     bars = []
-    for i, (label, count) in enumerate(points):
-        height = round(CHART_HEIGHT * _drawn(count) / top)
+    for i, ((label, _), (value, drawn)) in enumerate(zip(points, published, strict=True)):
+        height = round(CHART_HEIGHT * drawn / top)
         bars.append(
             {
                 "x": GAP + i * (BAR_WIDTH + GAP),
@@ -37,8 +58,8 @@ def chart(points: list[tuple[str, int]]) -> dict[str, Any]:
                 "width": BAR_WIDTH,
                 "height": height,
                 "label": label,
-                "value": shown(count),
-                "small": 0 < count < SMALL,
+                "value": value,
+                "small": value in ("<5", HIDDEN),
             }
         )
     return {
@@ -47,6 +68,12 @@ def chart(points: list[tuple[str, int]]) -> dict[str, Any]:
         "height": CHART_HEIGHT + 60,
         "baseline": CHART_HEIGHT + 20,
     }
+
+
+def table(counts: dict[str, int]) -> list[dict[str, str]]:
+    labels = sorted(counts)
+    published = publish([counts[k] for k in labels])
+    return [{"label": k, "value": v} for k, (v, _) in zip(labels, published, strict=True)]
 
 
 def _months(today: date, n: int) -> list[date]:
@@ -95,10 +122,10 @@ def build_report(rows: list[dict], today: date) -> dict[str, Any]:
     days = [recent + timedelta(days=i) for i in range(30)]
     return {
         "applications_chart": chart([(m.strftime("%Y-%m"), per_month[m]) for m in months]),
-        "positions": [{"label": k, "value": shown(v)} for k, v in sorted(per_position.items())],
+        "positions": table(per_position),
         "conversion": _conversion(reached),
         "visits_chart": chart([(d.strftime("%m-%d"), per_day[d]) for d in days]),
-        "purposes": [{"label": k, "value": shown(v)} for k, v in sorted(per_purpose.items())],
+        "purposes": table(per_purpose),
     }
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from app.clock import utcnow
 from app.privacy import statistics
-from app.privacy.statistics_report import SMALL, build_report
+from app.privacy.statistics_report import HIDDEN, SMALL, build_report, publish
 from tests.console.support import signed_in
 
 TODAY = date(2026, 11, 24)
@@ -38,7 +38,7 @@ def published_values(report: dict) -> list[str]:
 def test_no_count_from_1_to_4_is_ever_published(rows):
     report = build_report(rows, TODAY)
     for value in published_values(report):
-        assert value == "<5" or int(value) == 0 or int(value) >= SMALL, value
+        assert value in ("<5", HIDDEN) or int(value) == 0 or int(value) >= SMALL, value
     for chart in ("applications_chart", "visits_chart"):
         bars = report[chart]["bars"]
         small = [b for b in bars if b["small"]]
@@ -47,6 +47,20 @@ def test_no_count_from_1_to_4_is_ever_published(rows):
             assert len({b["height"] for b in small}) == 1
     for stage in report["conversion"]:
         assert stage["rate"] is None or stage["value"] != "<5"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=12))
+def test_a_lone_small_count_cannot_be_worked_out_from_the_total(counts):
+    """Knowing the partition's total and every published exact cell, the hidden cells' sum is
+    known; it must never be a single cell holding a count from 1 to 4."""
+    published = publish(counts)
+    hidden = [c for c, (v, _) in zip(counts, published, strict=True) if v in ("<5", HIDDEN)]
+    exact = [c for c, (v, _) in zip(counts, published, strict=True) if v not in ("<5", HIDDEN)]
+    assert all(c == 0 or c >= SMALL for c in exact)
+    if len(hidden) == 1:
+        assert not any(c >= SMALL for c in exact)  # nothing else to hide: all other cells 0
+    assert len({d for v, d in published if v in ("<5", HIDDEN)}) <= 1  # heights say nothing
 
 
 @settings(max_examples=200, deadline=None)
