@@ -60,6 +60,14 @@ def locked(query: Any) -> Any:
     return query if current().is_sqlite else query.lock_rows(of=(query.table,))
 
 
+async def checkpoint() -> None:
+    """SQLite: move the WAL into the database file (where `secure_delete` zeroed the erased
+    rows' bytes) and truncate it, so no older page image of an erased row stays in the -wal
+    file. Waits for readers through the busy timeout."""
+    if current().is_sqlite:
+        await engine().run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 async def write_receipts(kind: str, references: Iterable[str], reason: str, now: datetime) -> None:
     """Proof of erasure without personal data: kind, internal reference, reason, time."""
     keep = timedelta(days=current().retention.audit_days)
@@ -176,6 +184,7 @@ async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: 
         )
     if not nested:
         await remove_cv_files(names)
+        await checkpoint()
     return str(candidate["uid"])
 
 
@@ -207,6 +216,7 @@ VISIT_FIELDS = (Visit.id, Visit.uid, Visit.signed_in_at, Visit.purpose)
 async def erase_visit(visit_id: int, reason: str, now: datetime, actor: Actor) -> str:
     """Erase one visit at once (an answered visitor erasure request), counted first into the
     visits-per-day statistics. Returns the receipt reference (the visit's former uid)."""
+    nested = in_transaction()
     async with transaction():
         visit = await locked(Visit.select(*VISIT_FIELDS).where(Visit.id == visit_id)).first()
         if visit is None:
@@ -221,4 +231,6 @@ async def erase_visit(visit_id: int, reason: str, now: datetime, actor: Actor) -
             object_id=visit_id,
             reason=reason,
         )
+    if not nested:
+        await checkpoint()
     return str(visit["uid"])

@@ -22,8 +22,9 @@ from typing import Any, NamedTuple
 from piccolo.table import Table
 
 from app.config import Retention, current
-from app.db import engine, transaction
+from app.db import transaction
 from app.privacy.erasure import (
+    checkpoint,
     erase_application_rows,
     erase_candidate_rows,
     erase_visit_rows,
@@ -246,10 +247,3 @@ async def sweep(now: datetime, progress: Progress | None = None) -> dict[str, An
         await sweep_kind(kind, now, tally, progress)
     await checkpoint()
     return dict(tally)
-
-
-async def checkpoint() -> None:
-    """SQLite: move the WAL into the database (where secure_delete zeroed the erased rows) and
-    truncate it, so no old page image of an erased row stays in the -wal file."""
-    if current().is_sqlite:
-        await engine().run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")

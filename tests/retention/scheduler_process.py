@@ -1,9 +1,10 @@
 """One "app worker" for the leader tests: the real Runner (leader election + APScheduler) with
 the real retention job, its interval shortened to half a second so a test needs not wait an
-hour. Prints "leader" or "follower" when it stops after `seconds` (or is killed)."""
+hour. Prints "leader" or "follower" (and the time) after `seconds`, then stops 2 s later."""
 
 import asyncio
 import sys
+from datetime import UTC, datetime
 
 
 async def main(seconds: float) -> None:
@@ -22,7 +23,10 @@ async def main(seconds: float) -> None:
     await runner.start()
     print("started", flush=True)
     await asyncio.sleep(seconds)
-    print("leader" if runner.scheduler is not None else "follower", flush=True)
+    role = "leader" if runner.scheduler is not None else "follower"
+    print(f"{role} {datetime.now(UTC).isoformat()}", flush=True)
+    # Keep running a little after reporting, so both processes report while both are alive.
+    await asyncio.sleep(2)
     await runner.stop()
 
 
