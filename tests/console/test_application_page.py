@@ -212,3 +212,29 @@ async def test_withdrawal_through_the_portal_service_takes_effect_on_the_next_re
                          now=utcnow(), confirm_erase=True)
     assert (await client.get(page)).status_code == 404
     assert (await client.get(cv)).status_code == 404
+
+
+async def test_truly_concurrent_stage_moves_one_wins_the_other_is_told():
+    import asyncio
+
+    from app.clock import utcnow
+    from app.errors import Conflict
+    from app.privacy.audit import Actor
+    from app.recruiting.pipeline import move_stage
+    from tests.factories import staff_member
+
+    first, _, _ = await staff_member("hr", email="first@example.org")
+    second, _, _ = await staff_member("hr", email="second@example.org")
+    pid = await open_position()
+    a = await consenting_application(pid, cv=None)
+    results = await asyncio.gather(
+        move_stage(Actor("staff", first, "hr"), a["application_id"], pid, "screening", 0,
+                   utcnow()),
+        move_stage(Actor("staff", second, "hr"), a["application_id"], pid, "rejected", 0,
+                   utcnow()),
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 1
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+    row = await Application.select().where(Application.id == a["application_id"]).first()
+    assert row["lock_version"] == 1 and await StageChange.count() == 1
