@@ -1,12 +1,22 @@
 /* Reception console: the "on site now" list refreshes by itself (CSP: no inline script).
-   Only the marked region is replaced, so a half-filled form elsewhere on the page is kept. */
+   Only the marked region is replaced, so a half-filled form elsewhere on the page is kept.
+   data-refresh-seconds is read on every tick, so it can be changed while the page is open. */
 (function () {
   "use strict";
   var region = document.querySelector("[data-refresh-seconds]");
   if (!region || !window.fetch || !window.DOMParser) { return; }
-  var seconds = parseFloat(region.getAttribute("data-refresh-seconds")) || 20;
+  var last = Date.now();
+  var loading = false;
+
+  function due() {
+    var seconds = parseFloat(region.getAttribute("data-refresh-seconds")) || 20;
+    var busy = region.contains(document.activeElement) && document.activeElement !== document.body;
+    return !loading && !busy && Date.now() - last >= seconds * 1000;
+  }
+
   window.setInterval(function () {
-    if (region.contains(document.activeElement) && document.activeElement !== document.body) { return; }
+    if (!due()) { return; }
+    loading = true;
     window.fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
@@ -14,6 +24,7 @@
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
         if (fresh) { region.innerHTML = fresh.innerHTML; }
       })
-      .catch(function () { /* the next tick tries again */ });
-  }, seconds * 1000);
+      .catch(function () { /* the next tick tries again */ })
+      .then(function () { last = Date.now(); loading = false; });
+  }, 500);
 })();
