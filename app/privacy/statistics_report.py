@@ -17,6 +17,7 @@ STAGE_ORDER = ("screening", "interview", "offer", "hired", "rejected")
 CHART_HEIGHT = 160
 BAR_WIDTH = 28
 GAP = 8
+LEFT = 40  # room for the first rotated label
 
 
 HIDDEN = "≥5"  # a count of 5 or more, hidden so that a small count cannot be worked out
@@ -53,7 +54,7 @@ def chart(points: list[tuple[str, int]]) -> dict[str, Any]:
         height = round(CHART_HEIGHT * drawn / top)
         bars.append(
             {
-                "x": GAP + i * (BAR_WIDTH + GAP),
+                "x": LEFT + i * (BAR_WIDTH + GAP),
                 "y": CHART_HEIGHT - height + 20,
                 "width": BAR_WIDTH,
                 "height": height,
@@ -64,7 +65,7 @@ def chart(points: list[tuple[str, int]]) -> dict[str, Any]:
         )
     return {
         "bars": bars,
-        "width": GAP + len(points) * (BAR_WIDTH + GAP),
+        "width": LEFT + len(points) * (BAR_WIDTH + GAP),
         "height": CHART_HEIGHT + 60,
         "baseline": CHART_HEIGHT + 20,
     }
