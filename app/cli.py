@@ -88,6 +88,10 @@ from app.deploy_check import deploy_check  # noqa: E402 - appended by the securi
 
 COMMANDS.append(deploy_check)
 
+from app.retention_cli import retention_group  # noqa: E402 - appended by the retention issue (6)
+
+COMMANDS.append(retention_group)
+
 
 class IntakeCLIPlugin(CLIPlugin):
     def on_cli_init(self, cli: click.Group) -> None:
