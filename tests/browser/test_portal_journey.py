@@ -31,11 +31,18 @@ async def test_apply_withdraw_download_and_erase_on_a_phone(browser, live_server
         await page.click("text=Apply for this position")
         await no_sideways_scroll(page)
         await page.fill("#full_name", "Grace Hopper")
-        await page.fill("#email", "grace@example.org")
+        await page.fill("#email", "grace@example")  # a typo first
         await page.set_input_files("#cv", str(cv))
         await page.fill("#cover_letter", "Compilers are fun.")
         await page.check("#consent_m")
         await page.check("#consent_n")
+        await page.click("button[type=submit]")
+        await page.wait_for_selector("#email-error")
+        assert await page.input_value("#full_name") == "Grace Hopper"  # what was typed is kept
+        assert await page.is_checked("#consent_n")
+        assert await Application.count() == 0
+        await page.fill("#email", "grace@example.org")
+        await page.set_input_files("#cv", str(cv))
         await page.click("button[type=submit]")
         await page.wait_for_selector("text=Thank you, we received your application")
         assert await Application.count() == 1 and await CVFile.count() == 1

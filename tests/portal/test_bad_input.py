@@ -105,3 +105,14 @@ async def test_a_docx_is_accepted(client, notices):
     assert response.status_code == 200
     cv = await CVFile.select().first()
     assert cv["original_name"] == "Mit CV.docx" and cv["media_type"].endswith("document")
+
+
+async def test_the_form_shown_after_an_error_can_be_sent_again(client, notices):
+    slug = await position_slug()
+    first = await apply_via_portal(client, slug, email="not-an-email")
+    assert first.status_code == 400
+    retry = await client.post(f"/apply/{slug}", data={**apply_fields(),
+                                                      "_csrf_token": csrf_from(first.text)},
+                              files={"cv": ("cv.pdf", PDF)})
+    assert retry.status_code == 200, retry.text[:300]
+    assert await Application.count() == 1

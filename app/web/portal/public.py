@@ -71,9 +71,14 @@ async def position_page(request: Request, slug: FromPath[str]) -> Template:
 
 async def _form_page(request: Request, position: dict, status: int = 200, **ctx: Any) -> Template:
     notice = await current_notice("candidate", language(request))
-    return page(
+    # The POST skips Litestar's CSRF middleware (see csrf.py), which would otherwise have put
+    # the token in the page: a re-rendered form needs one that works for the next try.
+    cookies = fresh_token(request) if request.method == "POST" else []
+    response = page(
         request, "portal/apply.html", status_code=status, position=position, notice=notice, **ctx
     )
+    response.cookies.extend(cookies)
+    return response
 
 
 @get("/apply/{slug:str}", opt=public())
@@ -99,8 +104,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
     raw = await request.form()
     form = first_values(raw)
     if not token_ok(request, form.get("_csrf_token")):
-        cookies = fresh_token(request)
-        response = await _form_page(
+        return await _form_page(
             request,
             position,
             400,
@@ -110,8 +114,6 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
                 "again and send it once more."
             },
         )
-        response.cookies.extend(cookies)
-        return response
     errors: dict[str, str] = {}
     data: ApplyForm | None = None
     try:
