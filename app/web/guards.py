@@ -72,17 +72,9 @@ async def load_candidate_id(connection: ASGIConnection) -> int | None:
 
 
 def _is_openapi(handler: BaseRouteHandler) -> bool:
+    """Litestar's own schema routes (mounted under /schema) carry no access opt."""
     owner = getattr(handler, "owner", None)
-    # Litestar >= 2.13 serves the schema from handlers made by its OpenAPI plugin, owned by a
-    # plain Router: recognise them by where their function was defined.
-    made_by_plugin = getattr(getattr(handler, "fn", None), "__module__", "").startswith(
-        ("litestar._openapi", "litestar.openapi")
-    )
-    return (
-        type(owner).__name__ == "OpenAPIController"
-        or "openapi" in type(owner).__module__
-        or made_by_plugin
-    )
+    return getattr(owner, "path", "") == "/schema" and not handler.opt
 
 
 async def check_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

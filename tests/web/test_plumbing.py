@@ -105,3 +105,23 @@ def test_production_app_refuses_to_start_without_a_secret():
     assert result.returncode != 0
     assert "refusing to start in production" in result.stderr
     assert "INTAKE_SECRET_KEY" in result.stderr
+
+
+async def test_the_openapi_schema_is_served_in_development_only_to_callers_allowed(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    assert "/api/kiosk" in response.text or response.json()["openapi"]
+
+
+async def test_the_openapi_schema_is_staff_only_in_production(settings):
+    import msgspec
+    from litestar.testing import AsyncTestClient
+
+    from app.main import create_app
+
+    production = msgspec.structs.replace(settings, env="production", openapi_public=False)
+    async with AsyncTestClient(app=create_app(production),
+                               base_url="https://testserver.local") as c:
+        c.follow_redirects = False
+        response = await c.get("/schema/openapi.json", headers={"accept": "application/json"})
+    assert response.status_code == 401
