@@ -2,6 +2,7 @@
 `litestar retention run --dry-run` and the console's retention page. Read-only; it uses the
 same "due" rules as the sweep, so the preview and the sweep never disagree."""
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ class Due(msgspec.Struct, frozen=True):
     count: int
     earliest: datetime | None  # the oldest due date among them
     latest: datetime | None
+    days: dict[str, int] = {}  # ISO day -> how many fall due that day
 
 
 async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
@@ -30,8 +32,14 @@ async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
         where = where & pk.not_in(already)
     col = kind.date_column
     rows = await kind.table.select(col.as_alias("d")).where(where)
-    dates = sorted(r["d"] for r in rows if r["d"] is not None)
-    return Due(kind.name, len(rows), dates[0] if dates else None, dates[-1] if dates else None)
+    dates = sorted(_moment(r["d"]) for r in rows if r["d"] is not None)
+    days = Counter(d.date().isoformat() for d in dates)
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
+    return Due(kind.name, len(rows), first, last, dict(sorted(days.items())))
+
+
+def _moment(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 async def due_now(now: datetime) -> list[Due]:
@@ -50,4 +58,50 @@ async def recent_runs(limit: int = 50) -> list[dict[str, Any]]:
         .order_by(JobRun.started_at, ascending=False)
         .order_by(JobRun.id, ascending=False)
         .limit(limit)
+        .output(load_json=True)
     )
+
+
+def rules() -> list[tuple[str, str, int]]:
+    """The retention rules in force (label, rule, days) from the settings; labels and rules
+    are msgids, the page fills in `%(n)s`."""
+    r = current().retention
+    return [
+        ("Visits", "%(n)s days after sign-out", r.visits_days),
+        ("Expected visits", "%(n)s days after the expected day", r.visits_days),
+        ("Applications", "%(n)s days after rejection or the position closes",
+         r.applications_days),
+        ("Applications in the talent pool", "%(n)s days after rejection or the position closes",
+         r.talent_pool_days),
+        ("Applications waiting for consent", "%(n)s days after arrival", r.waiting_consent_days),
+        ("Withdrawal of both evaluation consents", "at once", 0),
+        ("Candidates", "with their last application", 0),
+        ("Audit, consent and disclosure records, answered requests, receipts", "%(n)s days",
+         r.audit_days),
+        ("Outbox mail", "%(n)s days", r.mail_days),
+        ("Expired sessions and single-use links", "every hour", 0),
+    ]  # fmt: skip
+
+
+def calendar(soon: list[Due]) -> list[dict[str, Any]]:
+    """Per day of the horizon: what falls due, per kind (days with nothing are left out)."""
+    days: dict[str, dict[str, int]] = {}
+    for due in soon:
+        for day, n in due.days.items():
+            days.setdefault(day, {})[due.kind] = n
+    return [{"day": d, "kinds": days[d], "total": sum(days[d].values())} for d in sorted(days)]
+
+
+async def overview(now: datetime) -> dict[str, Any]:
+    """Everything the console's retention page shows."""
+    soon = await due_soon(now)
+    return {
+        "now": now,
+        "enabled": current().retention.enabled,
+        "batch_size": current().retention_batch_size,
+        "rules": rules(),
+        "due_now": await due_now(now),
+        "due_soon": soon,
+        "calendar": calendar(soon),
+        "runs": await recent_runs(),
+    }

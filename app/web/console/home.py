@@ -23,6 +23,8 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console/reception", "Reception", ("admin", "reception")),
     ("/console/kiosks", "Kiosks", ("admin", "reception")),
     ("/console/hosts", "Hosts", ("admin",)),
+    # Retention (issue 6): rules, what falls due, job runs.
+    ("/console/retention", "Retention", ("admin",)),
 ]
 
 

@@ -1,0 +1,18 @@
+"""The retention page for admins and the data-protection officer: the rules in force, what
+falls due now and in the next 30 days, and every job run with its counts or error."""
+
+from litestar import Request, get
+from litestar.response import Template
+
+from app.clock import utcnow
+from app.privacy.retention_report import overview
+from app.web.access import staff
+from app.web.console.chrome import console_page
+
+
+@get("/console/retention", opt=staff("admin"))
+async def retention_page(request: Request) -> Template:
+    return console_page(request, "console/retention.html", **await overview(utcnow()))
+
+
+ROUTES = [retention_page]
