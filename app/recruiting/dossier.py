@@ -2,7 +2,6 @@
 and every look at personal data written to the audit log (policy: "only accessible to our
 employees ... as needed")."""
 
-import importlib
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ from app.errors import NotFound
 from app.privacy import audit
 from app.privacy.access import allowed_actions, frozen, waiting_for_consent
 from app.privacy.notices import stale_consents
+from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import TRANSITIONS, load, require
 from app.tables import Comment, CVFile, Position, Rating, StageChange
 
@@ -129,14 +129,8 @@ async def cv_download(
             subject_ref=candidate["uid"],
             object_id=cv_id,
         )
-    content = await read_cv(cv)
+    content = await read_cv(cv)  # decrypted for this response only
     return cv["original_name"], cv["media_type"], content
-
-
-async def read_cv(cv: dict) -> bytes:
-    """Decryption belongs to the portal's CV store (per-CV keys); this is the only call."""
-    store: Any = importlib.import_module("app.recruiting.cv_store")
-    return bytes(await store.read_cv(cv))
 
 
 CV_MEDIA_TYPES = (
