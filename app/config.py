@@ -37,6 +37,25 @@ class Smtp(msgspec.Struct, frozen=True):
     sender: str = "intake@example.com"
 
 
+class Processor(msgspec.Struct, frozen=True):
+    """A sub-processor or a recipient outside the EU (Art. 13(1)(e)-(f), Art. 30(1)(d)-(e))."""
+
+    name: str
+    purpose: str = ""
+    location: str = "EU"
+    safeguard: str = ""  # for transfers outside the EU: adequacy decision, SCCs, ...
+
+
+def _processors(value: str) -> tuple[Processor, ...]:
+    """`name|purpose|location|safeguard; ...` (later fields optional)."""
+    out = []
+    for item in value.split(";"):
+        fields = [f.strip() for f in item.split("|")]
+        if fields and fields[0]:
+            out.append(Processor(*fields[:4]))
+    return tuple(out)
+
+
 class Settings(msgspec.Struct, frozen=True):
     env: str = "development"  # development | production
     database_url: str = ""
@@ -58,6 +77,10 @@ class Settings(msgspec.Struct, frozen=True):
     authority_name: str = "Datatilsynet"
     authority_url: str = "https://www.datatilsynet.dk"
     authority_address: str = "Carl Jacobsens Vej 35, 2500 Valby, Denmark"
+    sub_processors: tuple[Processor, ...] = (
+        Processor("Hosting provider", "database and encrypted files", "EU"),
+    )
+    transfers: tuple[Processor, ...] = ()  # recipients outside the EU; none by default
     retention: Retention = Retention()
     retention_batch_size: int = 500
     smtp: Smtp = Smtp()
@@ -159,6 +182,10 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             dpo_email=e.get("INTAKE_DPO_EMAIL", "privacy@example.com"),
             authority_name=e.get("INTAKE_AUTHORITY_NAME", "Datatilsynet"),
             authority_url=e.get("INTAKE_AUTHORITY_URL", "https://www.datatilsynet.dk"),
+            sub_processors=_processors(
+                e.get("INTAKE_SUB_PROCESSORS", "Hosting provider|database and encrypted files|EU")
+            ),
+            transfers=_processors(e.get("INTAKE_TRANSFERS", "")),
             retention=retention,
             retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
             smtp=smtp,

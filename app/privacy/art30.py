@@ -4,6 +4,8 @@ configuration and constants, so it cannot drift from what the code does."""
 import json
 from typing import Any
 
+import msgspec
+
 from app.config import Settings
 from app.privacy.access import PURPOSE_M_ACTIONS, PURPOSE_N_ACTIONS, REVIEW_ROLES
 from app.privacy.notices import CANDIDATE_PURPOSES
@@ -21,10 +23,7 @@ SECURITY_MEASURES = (
 
 
 def _sub_processors(settings: Settings) -> list[dict[str, str]]:
-    configured = getattr(settings, "sub_processors", None)
-    if configured:
-        return [dict(p) if isinstance(p, dict) else {"name": str(p)} for p in configured]
-    out = [{"name": "Hosting provider (database and files)", "location": "EU"}]
+    out = [msgspec.structs.asdict(p) for p in settings.sub_processors]
     if settings.smtp.host:
         out.append({"name": f"Mail relay {settings.smtp.host}", "location": "EU"})
     return out
@@ -32,7 +31,7 @@ def _sub_processors(settings: Settings) -> list[dict[str, str]]:
 
 def record(settings: Settings) -> dict[str, Any]:
     r = settings.retention
-    transfers = list(getattr(settings, "transfers", ()) or [])
+    transfers = [msgspec.structs.asdict(p) for p in settings.transfers]
     recipients = [
         "HR reviewers (role hr) and the administrator / data-protection officer (role admin)",
         "Reception (role reception): visitor records only",

@@ -125,3 +125,14 @@ async def test_the_openapi_schema_is_staff_only_in_production(settings):
         c.follow_redirects = False
         response = await c.get("/schema/openapi.json", headers={"accept": "application/json"})
     assert response.status_code == 401
+
+
+def test_sub_processors_and_transfers_come_from_the_environment():
+    settings = load_settings({
+        "INTAKE_SECRET_KEY": "x" * 40,
+        "INTAKE_SUB_PROCESSORS": "CloudCo|hosting|Germany; MailCo|mail relay|Ireland",
+        "INTAKE_TRANSFERS": "SupportCo|support tickets|USA|EU-US Data Privacy Framework",
+    })
+    assert [p.name for p in settings.sub_processors] == ["CloudCo", "MailCo"]
+    assert settings.transfers[0].location == "USA"
+    assert settings.transfers[0].safeguard == "EU-US Data Privacy Framework"
