@@ -79,20 +79,23 @@ def _is_openapi(handler: BaseRouteHandler) -> bool:
 
 async def check_access(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     access = handler.opt.get("access")
+    roles = handler.opt.get("roles", ())
     if access == "public":
         return
     if access is None and _is_openapi(handler):
         settings = current()
         if settings.openapi_public or not settings.is_production:
             return
-        access, handler.opt["roles"] = "staff", ("admin",)
+        # Not written into handler.opt: that would make the handler look "not OpenAPI" (and be
+        # refused to everyone, admins included) from the second request on.
+        access, roles = "staff", ("admin",)
     if access == "staff":
         staff = await load_staff(connection)
         if staff is None:
             raise LoginRequired("staff")
         if staff.must_change_password and not handler.opt.get("password_change_ok"):
             raise PasswordChangeRequired()
-        if staff.role not in handler.opt.get("roles", ()):
+        if staff.role not in roles:
             raise PermissionDeniedException("Your role does not allow this page.")
         return
     if access == "candidate":

@@ -11,10 +11,13 @@ once, in EXPECTED below. Outcomes are what the caller sees, not what the handler
 
 Every unsafe call carries a valid CSRF token, so what is measured is the access rule, not CSRF.
 Each route gets a fresh world (two candidates with an application and a CV each, a position,
-staff of each role, an enrolled and a revoked kiosk) and a fresh session per call."""
+staff of each role, an enrolled and a revoked kiosk) and a fresh session before every unsafe call."""
 
 import re
 from typing import Any
+
+import httpx
+import pytest
 
 from app.clock import utcnow
 from app.config import load_settings
@@ -27,6 +30,7 @@ from tests.factories import (
     open_position,
     staff_member,
 )
+from tests.security.servers import ProxiedLiveServer, TestProcessPool, server_env
 
 CALLERS = ("anonymous", "kiosk", "revoked_kiosk", "candidate_a", "candidate_b",
            "reception", "hr", "admin")
@@ -184,6 +188,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/notices"): ADMIN,
     ("GET", "/console/notices/new"): ADMIN,
     ("GET", "/console/audit"): ADMIN,
+    ("GET", "/console/retention"): ADMIN,
     ("GET", "/console/art30"): ADMIN,
     ("GET", "/console/art30.md"): ADMIN,
     ("GET", "/console/art30.json"): ADMIN,
@@ -244,7 +249,7 @@ async def build_world() -> dict[str, Any]:
 
 
 async def caller_cookies(caller: str, world: dict[str, Any]) -> dict[str, str]:
-    """A fresh session per call: an action (a logout) cannot change the next call's answer."""
+    """A session of its own for this caller, made the way a sign-in makes it."""
     now = utcnow()
     if caller in ("kiosk", "revoked_kiosk"):
         return {"intake_kiosk": world[caller]}
@@ -312,43 +317,59 @@ async def fresh_world() -> dict[str, Any]:
     return await build_world()
 
 
-async def call(client: Any, method: str, path: str, caller: str, world: dict[str, Any],
-               csrf: str) -> str:
-    # The matrix makes far more sign-in attempts a minute than the rate limit allows a person.
+@pytest.fixture(scope="module")
+def server():
+    live = ProxiedLiveServer(server_env()).start()
+    yield live
+    live.stop()
+
+
+async def call(http: httpx.AsyncClient, method: str, path: str, caller: str,
+               world: dict[str, Any], csrf: str, n: int) -> str:
     from app.tables import Throttle
 
-    await client.app.stores.get("rate_limit").delete_all()
-    if method == "POST":
+    if method == "POST":  # the matrix signs in far more often than a person may
         await Throttle.delete(force=True)
-    client.cookies.clear()
-    client.cookies.set("intake_csrf", csrf, domain="testserver.local")
-    for name, value in (await caller_cookies(caller, world)).items():
-        client.cookies.set(name, value, domain="testserver.local")
+    sessions = world.setdefault("sessions", {})
+    if caller not in sessions:
+        sessions[caller] = await caller_cookies(caller, world)
+    cookies = {"intake_csrf": csrf, **sessions[caller]}
+    if method == "POST":  # it may end the session (a logout): the next call gets a new one
+        del sessions[caller]
     world["params"]["file_path"] = FILE_PATHS.get(path, "intake.css")
-    response = await client.request(
-        method, concrete(path, world), headers={"x-csrftoken": csrf, "accept": "text/html"},
-        data=BODIES.get((method, path)))
+    headers = {
+        "x-csrftoken": csrf,
+        "accept": "text/html",
+        "cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        # a new /24 for every call: the per-client rate limit is not what is measured here
+        "x-forwarded-for": f"10.{n // 250 % 250}.{n % 250}.7",
+    }
+    response = await http.request(method, concrete(path, world), headers=headers,
+                                  data=BODIES.get((method, path)))
     return outcome(response)
 
 
-async def test_every_route_answers_each_caller_as_declared(client):
-    """One app, one world rebuilt only when a call changed it; every mismatch is listed."""
-    await client.get("/console/login")  # the CSRF cookie
-    csrf = client.cookies.get("intake_csrf")
-    assert csrf
-    world = await build_world()
-    wrong = []
-    for method, path in ROUTES:
-        expected = EXPECTED.get((method, path))
-        if expected is None:
-            continue  # reported by test_every_route_of_the_app_is_in_the_table
-        for caller, wanted in zip(CALLERS, expected, strict=True):
-            got = await call(client, method, path, caller, world, csrf)
-            if got != wanted:
-                wrong.append(f"{method} {path} as {caller}: got {got}, expected {wanted}")
-            if method == "POST" and not await world_intact(world):
-                world = await fresh_world()
+async def test_every_route_answers_each_caller_as_declared(server):
+    """One server, one world rebuilt only when a call changed it; every mismatch is listed."""
+    async with TestProcessPool(), httpx.AsyncClient(
+            base_url=server.url, follow_redirects=False, timeout=30) as http:
+        csrf = (await http.get("/console/login")).cookies.get("intake_csrf")
+        assert csrf
+        world = await build_world()
+        wrong, n = [], 0
+        for method, path in ROUTES:
+            expected = EXPECTED.get((method, path))
+            if expected is None:
+                continue  # reported by test_every_route_of_the_app_is_in_the_table
+            for caller, wanted in zip(CALLERS, expected, strict=True):
+                n += 1
+                got = await call(http, method, path, caller, world, csrf, n)
+                if got != wanted:
+                    wrong.append(f"{method} {path} as {caller}: got {got}, expected {wanted}")
+                if method == "POST" and not await world_intact(world):
+                    world = await fresh_world()
     assert not wrong, "\n".join(wrong)
+    assert "unexpected" not in server.output()  # no 500 was logged along the way
 
 
 async def test_automatic_options_handlers_are_not_a_way_around_the_guard(client):
@@ -374,5 +395,10 @@ async def test_openapi_is_admin_only_in_production(settings):
             c.cookies.set("intake_staff", await open_session(utcnow(), staff_id=staff_id),
                           domain="testserver.local")
             assert (await c.get("/schema/openapi.json")).status_code == 403
+            admin_id, _, _ = await staff_member("admin")
+            c.cookies.set("intake_staff", await open_session(utcnow(), staff_id=admin_id),
+                          domain="testserver.local")
+            for _ in range(2):  # the rule must hold on every request, not just the first
+                assert (await c.get("/schema/openapi.json")).status_code == 200
     finally:
         config.use(settings)

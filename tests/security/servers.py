@@ -1,0 +1,65 @@
+"""A real uvicorn process for the security tests: like tests.conftest.LiveServer, plus
+`--proxy-headers` (as `make run` starts it), so a test can play clients from many addresses
+through X-Forwarded-For from 127.0.0.1, and a database pool as in production."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProxiedLiveServer(LiveServer):
+    def start(self) -> "ProxiedLiveServer":
+        cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
+               "--port", str(self.port), "--no-access-log", "--proxy-headers",
+               "--forwarded-allow-ips", "127.0.0.1"]
+        self.proc = subprocess.Popen(cmd, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"server did not start:\n{self.output()}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no flush, no cleanup."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    # A pool as in production (the test body uses its own connections, in its own process).
+    return {"INTAKE_COOKIE_SECURE": "0", "INTAKE_DB_POOL_SIZE": "4", **extra}
+
+
+class TestProcessPool:
+    """A PostgreSQL pool for the test body itself (this process, this event loop), closed at
+    the end: without it every factory call opens a connection (INTAKE_DB_POOL_SIZE=0)."""
+
+    async def __aenter__(self) -> "TestProcessPool":
+        from piccolo.engine.postgres import PostgresEngine
+
+        from app.db import engine
+
+        self.db = engine()
+        self.pooled = isinstance(self.db, PostgresEngine) and self.db.pool is None
+        if self.pooled:
+            await self.db.start_connection_pool(min_size=1, max_size=4)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.pooled:
+            await self.db.close_connection_pool()
