@@ -222,3 +222,19 @@ async def test_a_changed_purpose_text_asks_to_confirm_again(notices):
     await rights.change_consent(cid, "m", True, language="en", ip_prefix="", now=utcnow())
     assert await stale_consents(await row(cid)) == []
     assert await ConsentEvent.count().where(ConsentEvent.purpose == "m") == 2
+
+
+async def test_two_simultaneous_submits_make_one_application(notices, settings):
+    import asyncio
+
+    slug = await position_slug()
+    settings.cv_dir.mkdir(parents=True, exist_ok=True)
+    files_before = len(list(settings.cv_dir.iterdir()))
+    data = ApplyInput(consents=("m", "n"), language="en", ip_prefix="", **PLANTED)
+    first, second = await asyncio.gather(apply(slug, data, "cv.pdf", CV, utcnow()),
+                                         apply(slug, data, "cv.pdf", CV, utcnow()))
+    assert first.application_id == second.application_id
+    assert sorted([first.created, second.created]) == [False, True]
+    assert await Application.count() == 1 and await CVFile.count() == 1
+    assert await Candidate.count() == 1
+    assert len(list(settings.cv_dir.iterdir())) == files_before + 1
