@@ -1,0 +1,1 @@
+"""Load and sweep benchmarks: `make bench` (see bench/run.py)."""

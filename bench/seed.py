@@ -1,0 +1,249 @@
+"""Bulk rows for the bench, written with raw INSERTs (SQLite) or COPY (PostgreSQL): seeding
+100,000 applications or 1,000,000 visits through the app would take longer than the bench."""
+
+import asyncio
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Database
+
+STAFF_PASSWORD = "bench-password-correct-horse-42"
+STAGES = ("received", "screening", "interview", "offer", "rejected")
+
+
+def _lite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return str(value.astimezone(UTC))
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def bulk(db: Database, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+    """Insert `rows` in one transaction; returns the count."""
+    count = 0
+    if db.kind == "sqlite":
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        con = db.lite()
+        try:
+            con.execute("BEGIN")
+            for chunk in _chunks(rows, 20_000):
+                con.executemany(sql, [tuple(_lite_value(v) for v in row) for row in chunk])
+                count += len(chunk)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        return count
+
+    async def go() -> int:
+        n = 0
+        conn = await db.pg()
+        try:
+            for chunk in _chunks(rows, 50_000):
+                await conn.copy_records_to_table(table, records=chunk, columns=columns)
+                n += len(chunk)
+        finally:
+            await conn.close()
+        return n
+
+    return asyncio.run(go())
+
+
+def scalar(db: Database, sql_lite: str, sql_pg: str | None = None) -> Any:
+    if db.kind == "sqlite":
+        con = db.lite()
+        try:
+            return con.execute(sql_lite).fetchone()[0]
+        finally:
+            con.close()
+
+    async def go() -> Any:
+        conn = await db.pg()
+        try:
+            return await conn.fetchval(sql_pg or sql_lite)
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def staff(db: Database, count: int, role: str = "hr") -> list[str]:
+    """`count` staff members with the production argon2 profile; returns their e-mails."""
+    from argon2 import PasswordHasher
+
+    hashed = PasswordHasher().hash(STAFF_PASSWORD)  # the production profile (app/staff)
+    now = datetime.now(UTC)
+    emails = [f"{role}{i}@bench.example" for i in range(count)]
+    bulk(
+        db,
+        "staff_member",
+        ["email", "display_name", "role", "password_hash", "must_change_password", "disabled",
+         "created_at"],
+        [(e, f"Bench {role} {i}", role, hashed, False, False, now) for i, e in enumerate(emails)],
+    )  # fmt: skip
+    return emails
+
+
+def position(db: Database, slug: str, status: str = "open") -> int:
+    now = datetime.now(UTC)
+    bulk(
+        db,
+        "position",
+        ["title", "slug", "description", "location", "status", "created_at", "opened_at"],
+        [(f"Bench position {slug}", slug, "A position for the bench.", "Remote", status, now, now)],
+    )
+    return int(scalar(db, f"SELECT id FROM position WHERE slug = '{slug}'"))
+
+
+def applications(
+    db: Database, count: int, position_id: int, prefix: str, erase_after: datetime | None = None
+) -> int:
+    """`count` candidates, each with one application with consents m and n given, spread over
+    the stages and over the last year (so pages and filters have something to sort)."""
+    now = datetime.now(UTC)
+    bulk(
+        db,
+        "candidate",
+        ["uid", "full_name", "email", "phone", "language", "consent_m", "consent_n",
+         "talent_pool", "marketing", "created_at", "erase_after"],
+        (
+            (uuid.uuid4(), f"Candidate {prefix} {i}", f"{prefix}-{i}@cand.example", "", "en",
+             True, True, False, False, now - timedelta(minutes=i), erase_after)
+            for i in range(count)
+        ),
+    )  # fmt: skip
+    ids = all_ids(db, f"SELECT id FROM candidate WHERE email LIKE '{prefix}-%' ORDER BY id")
+    return bulk(
+        db,
+        "application",
+        ["uid", "candidate", "position", "dedupe_key", "cover_letter", "stage", "restricted",
+         "objected", "created_at", "updated_at", "lock_version", "erase_after"],
+        (
+            (uuid.uuid4(), cid, position_id, f"{cid}:{position_id}", "Hello.",
+             STAGES[i % len(STAGES)], False, False, now - timedelta(minutes=i),
+             now - timedelta(minutes=i), 0, erase_after)
+            for i, cid in enumerate(ids)
+        ),
+    )  # fmt: skip
+
+
+def visits(db: Database, count: int, erase_after: datetime) -> int:
+    """`count` signed-out visits whose retention ran out by `erase_after`, signed in over the
+    month before (so the anonymous statistics have days and purposes to count into)."""
+    first = erase_after - timedelta(days=60)
+    return bulk(
+        db,
+        "visit",
+        ["uid", "visitor_name", "company", "purpose", "language", "signed_in_at",
+         "signed_out_at", "signed_out_by", "erase_after"],
+        (
+            (uuid.uuid4(), f"Visitor {i}", "Acme", ("meeting", "interview", "delivery")[i % 3],
+             "en", first + timedelta(minutes=i % 43_200), first + timedelta(minutes=i % 43_200 + 90),
+             "auto", erase_after - timedelta(seconds=1 + i % 86_400))
+            for i in range(count)
+        ),
+    )  # fmt: skip
+
+
+def cv_files(db: Database, cv_dir: Path, position_id: int, size: int = 4096) -> int:
+    """A CV row (a random wrapped key) and a file on disk for every application of the
+    position. Small files: removing a file costs the same whatever its size."""
+    import os
+    import secrets
+
+    cv_dir.mkdir(parents=True, exist_ok=True)
+    ids = all_ids(db, f"SELECT id FROM application WHERE position = {int(position_id)}")
+    now = datetime.now(UTC)
+    rows = []
+    blob = os.urandom(size)
+    for app_id in ids:
+        name = secrets.token_hex(24)
+        (cv_dir / name).write_bytes(blob)
+        rows.append((app_id, name, "cv.pdf", "application/pdf", size, os.urandom(60), now))
+    return bulk(
+        db, "cv_file",
+        ["application", "storage_name", "original_name", "media_type", "size", "wrapped_key",
+         "created_at"],
+        rows,
+    )  # fmt: skip
+
+
+def all_ids(db: Database, sql: str) -> list[int]:
+    if db.kind == "sqlite":
+        con = db.lite()
+        try:
+            return [r[0] for r in con.execute(sql)]
+        finally:
+            con.close()
+
+    async def go() -> list[int]:
+        conn = await db.pg()
+        try:
+            return [r[0] for r in await conn.fetch(sql)]
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def row(db: Database, sql: str) -> tuple:
+    if db.kind == "sqlite":
+        con = db.lite()
+        try:
+            return tuple(con.execute(sql).fetchone())
+        finally:
+            con.close()
+
+    async def go() -> tuple:
+        conn = await db.pg()
+        try:
+            return tuple(await conn.fetchrow(sql))
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def host(db: Database) -> int:
+    bulk(db, "host", ["name", "email", "department", "active"],
+         [("Hanne Host", "host@bench.example", "Sales", True)])  # fmt: skip
+    return int(scalar(db, "SELECT MAX(id) FROM host"))
+
+
+def kiosks(db: Database, count: int) -> list[str]:
+    """`count` enrolled kiosks; returns their device credentials (only hashes are stored)."""
+    import hashlib
+    import secrets
+
+    now = datetime.now(UTC)
+    credentials = [secrets.token_urlsafe(32) for _ in range(count)]
+    bulk(
+        db,
+        "kiosk",
+        ["name", "location", "credential_hash", "enrolled_at", "created_at", "last_seen_at"],
+        [(f"Tablet {i}", "Lobby", hashlib.sha256(c.encode()).hexdigest(), now, now, now)
+         for i, c in enumerate(credentials)],
+    )  # fmt: skip
+    return credentials
+
+
+def visitor_notice(db: Database, language: str = "en") -> int:
+    return int(
+        scalar(
+            db,
+            "SELECT MAX(id) FROM notice_version WHERE audience = 'visitor' "
+            f"AND language = '{language}'",
+        )
+    )
