@@ -46,6 +46,10 @@ class Sizes:
         )
 
 
+def argon2_profile() -> str:
+    return os.environ.get("BENCH_ARGON2_PROFILE", "production")
+
+
 def databases() -> list[str]:
     wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
     out = [d.strip() for d in wanted if d.strip()]
@@ -91,7 +95,8 @@ class Database:
             "INTAKE_ENV": "development",
             "INTAKE_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789abcdef",
             "INTAKE_DATA_DIR": str(self.workdir / "var"),
-            "INTAKE_ARGON2_PROFILE": "production",
+            # The production argon2 profile; BENCH_ARGON2_PROFILE=test only for the smoke test.
+            "INTAKE_ARGON2_PROFILE": argon2_profile(),
             "INTAKE_SCHEDULER": "0",  # the sweep is started by the bench, not by the clock
             "INTAKE_COOKIE_SECURE": "0",  # plain HTTP on loopback
             "DATABASE_URL": self.url,
@@ -113,7 +118,10 @@ class Database:
             "asyncio.run(go())\n"
         )
         subprocess.run(
-            [sys.executable, "-c", code], env={**os.environ, **self.env()}, cwd=ROOT, check=True
+            [sys.executable, "-c", code],
+            env={**clean_environ(), **self.env()},
+            cwd=ROOT,
+            check=True,
         )
         floor_table = (
             "CREATE TABLE bench_floor (id {pk}, name VARCHAR(200) NOT NULL, at DOUBLE PRECISION)"
@@ -161,6 +169,16 @@ class Database:
         return "SQLite " + sqlite3.sqlite_version
 
 
+def clean_environ() -> dict[str, str]:
+    """The caller's environment without Intake's own settings (the smoke test runs inside the
+    test suite, whose settings must not leak into the bench's server)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INTAKE_", "RETENTION_", "SMTP_")) and k != "DATABASE_URL"
+    }
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -186,7 +204,11 @@ class Server:
             "--port", str(self.port), "--no-access-log", "--proxy-headers",
             "--forwarded-allow-ips", "127.0.0.1",
         ]  # fmt: skip
-        env = {**os.environ, **self.db.env(), "INTAKE_BASE_URL": f"http://127.0.0.1:{self.port}"}
+        env = {
+            **clean_environ(),
+            **self.db.env(),
+            "INTAKE_BASE_URL": f"http://127.0.0.1:{self.port}",
+        }
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT

@@ -3,16 +3,28 @@
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.harness import Database
 
+T = TypeVar("T")
 STAFF_PASSWORD = "bench-password-correct-horse-42"
 STAGES = ("received", "screening", "interview", "offer", "rejected")
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncpg work from sync code, also when called from inside the bench's event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 def _lite_value(value: Any) -> Any:
@@ -58,7 +70,7 @@ def bulk(db: Database, table: str, columns: list[str], rows: Iterable[tuple]) ->
             await conn.close()
         return n
 
-    return asyncio.run(go())
+    return _run(go)
 
 
 def scalar(db: Database, sql_lite: str, sql_pg: str | None = None) -> Any:
@@ -76,14 +88,15 @@ def scalar(db: Database, sql_lite: str, sql_pg: str | None = None) -> Any:
         finally:
             await conn.close()
 
-    return asyncio.run(go())
+    return _run(go)
 
 
 def staff(db: Database, count: int, role: str = "hr") -> list[str]:
     """`count` staff members with the production argon2 profile; returns their e-mails."""
-    from argon2 import PasswordHasher
+    from app.staff.passwords import make_hasher
+    from bench.harness import argon2_profile
 
-    hashed = PasswordHasher().hash(STAFF_PASSWORD)  # the production profile (app/staff)
+    hashed = make_hasher(argon2_profile()).hash(STAFF_PASSWORD)  # as the server verifies
     now = datetime.now(UTC)
     emails = [f"{role}{i}@bench.example" for i in range(count)]
     bulk(
@@ -195,7 +208,7 @@ def all_ids(db: Database, sql: str) -> list[int]:
         finally:
             await conn.close()
 
-    return asyncio.run(go())
+    return _run(go)
 
 
 def row(db: Database, sql: str) -> tuple:
@@ -213,7 +226,7 @@ def row(db: Database, sql: str) -> tuple:
         finally:
             await conn.close()
 
-    return asyncio.run(go())
+    return _run(go)
 
 
 def host(db: Database) -> int:
