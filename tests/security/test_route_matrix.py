@@ -164,6 +164,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/console/requests/{request_id:int}"): HR_ADMIN,
     ("GET", "/console/requests/{request_id:int}/export"): HR_ADMIN,
     ("POST", "/console/requests/{request_id:int}/{step:str}"): HR_ADMIN,
+    ("GET", "/console/requests/{request_id:int}/visits"): HR_ADMIN,
+    ("POST", "/console/requests/{request_id:int}/visits/access"): HR_ADMIN,
+    ("POST", "/console/requests/{request_id:int}/visits/erase"): HR_ADMIN,
     ("GET", "/console/disclosures"): HR_ADMIN,
     ("POST", "/console/disclosures"): HR_ADMIN,
     # console: reception
