@@ -75,7 +75,8 @@ async def test_kiosks_are_created_with_a_one_time_code_and_revoked(client):
     _, email, password = await staff_member("reception")
     await login_staff(client, email, password)
     created = await post_form(client, "/console/kiosks", {"name": "Front", "location": "Lobby"})
-    assert created.status_code == 200
+    assert created.status_code == 303  # POST-redirect-GET: the GET shows the code once
+    created = await client.get(created.headers["location"])
     code = re.search(r'id="pairing-code">([A-Z0-9]+)<', created.text).group(1)
     row = await Kiosk.select().first()
     assert code not in str(row)

@@ -1,4 +1,7 @@
-"""The visitor tablets: create one (and read its pairing code once), re-pair, revoke."""
+"""The visitor tablets: create one (and read its pairing code once, after a redirect), re-pair,
+revoke."""
+
+import secrets
 
 import msgspec
 from litestar import Request, get, post
@@ -6,8 +9,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.clock import utcnow
-from app.errors import ValidationFailed
-from app.visits import kiosks
+from app.errors import Conflict, ValidationFailed
+from app.visits import kiosks, pairing_display
 from app.visits.local_time import local_time
 from app.web.access import staff
 from app.web.console.home import navigation_for
@@ -20,6 +23,7 @@ DESK = staff("admin", "reception")
 class KioskForm(msgspec.Struct):
     name: text(100, 1)  # type: ignore[valid-type]
     location: text(200) = ""  # type: ignore[valid-type]
+    submission: text(64) = ""  # type: ignore[valid-type]
 
 
 async def _kiosks_page(request: Request, status_code: int = 200, **ctx: object) -> Template:
@@ -30,31 +34,49 @@ async def _kiosks_page(request: Request, status_code: int = 200, **ctx: object) 
         nav=navigation_for(request.scope["state"]["staff"].role),
         kiosks=await kiosks.all_kiosks(),
         hm=local_time,
+        submission=secrets.token_urlsafe(18),  # one per rendered form: a resend is refused
         **ctx,
     )
 
 
 @get("/console/kiosks", opt=DESK)
 async def kiosk_list(request: Request) -> Template:
-    return await _kiosks_page(request, revoked=request.query_params.get("revoked") == "1")
+    """After a create or a re-pair, ?pairing= carries a single-use ticket: the code is shown
+    on the first GET only (a reload shows that it was shown, never makes another)."""
+    ticket = str(request.query_params.get("pairing") or "")
+    me = request.scope["state"]["staff"]
+    pairing = await pairing_display.take(ticket, me.id, utcnow()) if ticket else None
+    return await _kiosks_page(
+        request,
+        revoked=request.query_params.get("revoked") == "1",
+        pairing=pairing,
+        pairing_gone=bool(ticket) and pairing is None,
+        already=request.query_params.get("already") == "1",
+    )
 
 
 @post("/console/kiosks", opt=DESK)
-async def kiosk_create(request: Request) -> Template:
-    """The code is shown on this answer only (it is stored as a keyed hash)."""
+async def kiosk_create(request: Request) -> Template | Redirect:
+    """POST-redirect-GET: the kiosk and its code are made here, the code is shown by the GET."""
     form = first_values(await request.form())
+    me = request.scope["state"]["staff"]
     try:
         data = parse_form(form, KioskForm)
-        pairing = await kiosks.create_kiosk(data.name, data.location, utcnow())
+        ticket = await pairing_display.create_for_display(
+            data.name, data.location, data.submission, me.id, utcnow()
+        )
     except ValidationFailed as exc:
         return await _kiosks_page(request, 400, errors=exc.errors, values=form)
-    return await _kiosks_page(request, pairing=pairing)
+    except Conflict:
+        return Redirect("/console/kiosks?already=1", status_code=303)
+    return Redirect(f"/console/kiosks?pairing={ticket}", status_code=303)
 
 
 @post("/console/kiosks/{kiosk_id:int}/pair", opt=DESK)
-async def kiosk_pair(request: Request, kiosk_id: FromPath[int]) -> Template:
-    pairing = await kiosks.new_pairing_code(kiosk_id, utcnow())
-    return await _kiosks_page(request, pairing=pairing)
+async def kiosk_pair(request: Request, kiosk_id: FromPath[int]) -> Redirect:
+    me = request.scope["state"]["staff"]
+    ticket = await pairing_display.new_code_for_display(kiosk_id, me.id, utcnow())
+    return Redirect(f"/console/kiosks?pairing={ticket}", status_code=303)
 
 
 @post("/console/kiosks/{kiosk_id:int}/revoke", opt=DESK)
