@@ -68,17 +68,34 @@ async def checkpoint() -> None:
         await engine().run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+RECEIPT_INSERT = (
+    "INSERT INTO deletion_receipt (kind, reference, reason, erased_at, erase_after) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+
+
 async def write_receipts(kind: str, references: Iterable[str], reason: str, now: datetime) -> None:
-    """Proof of erasure without personal data: kind, internal reference, reason, time."""
-    keep = timedelta(days=current().retention.audit_days)
-    rows = [
-        DeletionReceipt(
-            kind=kind, reference=ref, reason=reason[:64], erased_at=now, erase_after=now + keep
+    """Proof of erasure without personal data: kind, internal reference, reason, time.
+    Inside a transaction the rows go through the driver's executemany: a sweep writes
+    hundreds per batch, and building a query object per row would cost more than the erasure."""
+    keep = now + timedelta(days=current().retention.audit_days)
+    rows = [(kind[:32], ref[:64], reason[:64], now, keep) for ref in references]
+    if not rows:
+        return
+    db: Any = engine()
+    txn = db.current_transaction.get()
+    if txn is None:
+        await DeletionReceipt.insert(
+            *[
+                DeletionReceipt(kind=k, reference=r, reason=why, erased_at=at, erase_after=until)
+                for k, r, why, at, until in rows
+            ]
         )
-        for ref in references
-    ]
-    if rows:
-        await DeletionReceipt.insert(*rows)
+    elif current().is_sqlite:
+        await txn.connection.executemany(RECEIPT_INSERT, rows)
+    else:
+        numbered = RECEIPT_INSERT.replace("?, ?, ?, ?, ?", "$1, $2, $3, $4, $5")
+        await txn.connection.executemany(numbered, rows)
 
 
 async def count_applications(application_ids: list[int]) -> None:
@@ -145,19 +162,29 @@ async def _receipt_for(kind: str, object_id: int) -> str:
     return str(row["subject_ref"]) if row else ""
 
 
-async def erase_candidate_rows(candidate: dict, reason: str, now: datetime) -> list[str]:
-    """Statistics, then every row of one candidate; returns the CV file names to remove.
-    Runs inside the caller's transaction (erase_candidate or the sweep)."""
-    apps = await Application.select(Application.id).where(Application.candidate == candidate["id"])
+async def erase_candidates_rows(candidates: list[dict], reason: str, now: datetime) -> list[str]:
+    """Statistics, then every row of these candidates (cascading to their applications, CV
+    keys, ratings, comments, stage changes, sessions, links, rights-request rows); returns the
+    CV file names to remove. Runs inside the caller's transaction (erase_candidate or the
+    sweep), in a fixed number of statements whatever the number of candidates."""
+    if not candidates:
+        return []
+    ids = [c["id"] for c in candidates]
+    apps = await Application.select(Application.id).where(Application.candidate.is_in(ids))
     app_ids = [a["id"] for a in apps]
     await count_applications(app_ids)
     names = await cv_names(app_ids)
-    # Mail queued to the candidate carries their name and address: it goes with them.
-    addresses = [a for a in (candidate["email"], candidate["email_pending"]) if a]
-    await OutboxMail.delete().where(OutboxMail.to_address.is_in(addresses))
-    await Candidate.delete().where(Candidate.id == candidate["id"])
-    await write_receipts("candidate", [str(candidate["uid"])], reason, now)
+    # Mail queued to a candidate carries their name and address: it goes with them.
+    addresses = [a for c in candidates for a in (c["email"], c["email_pending"]) if a]
+    if addresses:
+        await OutboxMail.delete().where(OutboxMail.to_address.is_in(addresses))
+    await Candidate.delete().where(Candidate.id.is_in(ids))
+    await write_receipts("candidate", [str(c["uid"]) for c in candidates], reason, now)
     return names
+
+
+async def erase_candidate_rows(candidate: dict, reason: str, now: datetime) -> list[str]:
+    return await erase_candidates_rows([candidate], reason, now)
 
 
 async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: Actor) -> str:

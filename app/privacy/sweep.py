@@ -4,15 +4,21 @@ or erase it in a secure manner"; MISSION.md "Retention defaults").
 Every kind of record is swept in batches of `retention_batch_size`, one transaction each:
 count into the anonymous statistics, delete, write deletion receipts. Statistics and deletion
 commit together, so a crash in the middle of a batch rolls both back: nothing is lost, nothing
-is counted twice, and the next run finishes the work (idempotent and resumable). Batches are
-keyset-paged on id so a row that is due but may not be erased (e.g. a candidate who still has
-an application) never stalls the loop. Short transactions keep the kiosk's writes flowing on
-SQLite while a sweep runs.
+is counted twice, and the next run finishes the work (idempotent and resumable). Short
+transactions keep the kiosk's writes flowing on SQLite while a sweep runs.
 
-On PostgreSQL the selected rows are locked with SKIP LOCKED: a sweep started from the CLI
-while the scheduler's runs never erases or counts a row twice. After each sweep on SQLite the
-WAL is checkpointed and truncated, so erased rows' old page images leave the -wal file too
-(`secure_delete` on every connection zeroes them in the database file)."""
+Two shapes of batch:
+- plain records (visits, pre-registrations, logs) go in ONE statement per batch,
+  `DELETE ... WHERE id IN (due ids LIMIT n) RETURNING ...`: the statistics are counted from
+  exactly the rows that statement deleted, so two sweepers can never count a row twice;
+- applications and candidates need their CV names and position titles before the cascade
+  removes them: their rows are selected (locked with SKIP LOCKED on PostgreSQL), counted,
+  then deleted, keyset-paged on id so a due row that must be kept never stalls the loop.
+
+Visits and pre-registrations get one receipt per batch (a count and an id range: internal ids
+mean nothing once the rows are gone); applications, candidates and requests one each.
+After each sweep on SQLite the WAL is checkpointed and truncated (`secure_delete` zeroed the
+erased bytes in the database file)."""
 
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -26,11 +32,11 @@ from app.db import transaction
 from app.privacy.erasure import (
     checkpoint,
     erase_application_rows,
-    erase_candidate_rows,
-    erase_visit_rows,
+    erase_candidates_rows,
     remove_cv_files,
     write_receipts,
 )
+from app.privacy.sweep_visits import erase_visit_batch
 from app.tables import (
     Application,
     AuditEvent,
@@ -52,18 +58,26 @@ JOB_RUN_KEPT = timedelta(days=90)
 Progress = Callable[[str, int], None]
 Tally = Counter[str]
 Eraser = Callable[[list[dict], datetime, Tally], Awaitable[list[str]]]
+AfterDelete = Callable[[list[dict], datetime], Awaitable[None]]
+Batch = Callable[[datetime, int, int], Awaitable[tuple[int, int]]]
 
 
 class Kind(NamedTuple):
-    """One kind of record: which rows are due at `now`, and how a batch of them is erased
-    (adding to the tally per kind, returning CV file names to remove after the commit)."""
+    """One kind of record: which rows are due at `now`, the columns a batch needs, and either
+    `after` (plain: runs on the rows one DELETE ... RETURNING removed) or `erase` (selected
+    first, erased by the function, which adds to the tally and returns CV file names)."""
 
     name: str
     table: type[Table]
     fields: tuple[Any, ...]
     due: Callable[[datetime, Retention], Any]
-    erase: Eraser
     date_column: Any  # what the dry run and the console show as "due on"
+    after: AfterDelete | None = None
+    erase: Eraser | None = None
+    batch: Batch | None = None  # a kind-specific batch in SQL (visits: the bulk)
+
+
+# --- applications and candidates (select, count, erase) -------------------------------------
 
 
 async def _erase_applications(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
@@ -75,154 +89,152 @@ async def _erase_applications(rows: list[dict], now: datetime, tally: Tally) -> 
     left = await Application.select(Application.candidate).where(
         Application.candidate.is_in(touched)
     )
-    empty = set(touched) - {r["candidate"] for r in left}
-    names += await _erase_candidates_by_id(sorted(empty), now, tally)
-    return names
+    empty = sorted(set(touched) - {r["candidate"] for r in left})
+    return names + await _erase_candidates(empty, now, tally)
 
 
-async def _erase_candidates_by_id(ids: list[int], now: datetime, tally: Tally) -> list[str]:
+async def _erase_candidates(ids: list[int], now: datetime, tally: Tally) -> list[str]:
     if not ids:
         return []
     rows = await Candidate.select(
         Candidate.id, Candidate.uid, Candidate.email, Candidate.email_pending
     ).where(Candidate.id.is_in(ids))
-    names: list[str] = []
-    for candidate in rows:
-        names += await erase_candidate_rows(candidate, REASON, now)
     tally["candidates"] += len(rows)
-    return names
+    return await erase_candidates_rows(rows, REASON, now)
 
 
 async def _erase_lonely_candidates(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
-    """Due candidates are erased only when no application is left (one that is still kept,
-    e.g. restricted or in review, keeps its candidate)."""
+    """Due candidates are erased only when no application is left (checked again here: one
+    may have arrived since the batch was selected)."""
     ids = [r["id"] for r in rows]
     busy = await Application.select(Application.candidate).where(Application.candidate.is_in(ids))
-    lonely = sorted(set(ids) - {r["candidate"] for r in busy})
-    return await _erase_candidates_by_id(lonely, now, tally)
+    return await _erase_candidates(sorted(set(ids) - {r["candidate"] for r in busy}), now, tally)
 
 
-async def _erase_visits(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
-    await erase_visit_rows(rows, REASON, now)
-    tally["visits"] += len(rows)
-    return []
+# --- plain records (one DELETE ... RETURNING per batch) -------------------------------------
 
 
-def _plain(name: str, table: Any, receipt_kind: str = "", ref: str = "") -> Eraser:
-    """Rows that are about a person get a receipt each; logs (audit, consent, receipts,
-    mail) are counted in the job run instead, or receipts would need receipts."""
+async def _batch_receipt(kind: str, rows: list[dict], now: datetime) -> None:
+    ids = [r["id"] for r in rows]
+    await write_receipts(kind, [f"{len(ids)} rows, ids {min(ids)}-{max(ids)}"], REASON, now)
 
-    async def erase(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
-        await table.delete().where(table.id.is_in([r["id"] for r in rows]))
-        if receipt_kind:
-            await write_receipts(receipt_kind, [str(r[ref]) for r in rows], REASON, now)
-        tally[name] += len(rows)
-        return []
 
-    return erase
+def _receipt_each(kind: str, ref: str) -> AfterDelete:
+    async def after(rows: list[dict], now: datetime) -> None:
+        await write_receipts(kind, [str(r[ref]) for r in rows], REASON, now)
+
+    return after
+
+
+async def _after_expected(rows: list[dict], now: datetime) -> None:
+    await _batch_receipt("expected_visits", rows, now)
 
 
 def _expired(table: Any) -> Callable[[datetime, Retention], Any]:
     return lambda now, r: table.erase_after <= now
 
 
+def _due_visits(now: datetime, r: Retention) -> Any:
+    # Also a visit whose date was never stored: 30 days after its sign-out.
+    stale = now - timedelta(days=r.visits_days)
+    return (Visit.erase_after <= now) | (
+        Visit.erase_after.is_null() & (Visit.signed_out_at <= stale)
+    )
+
+
+def _due_expected(now: datetime, r: Retention) -> Any:
+    stale = (now - timedelta(days=r.visits_days)).date()
+    return (ExpectedVisit.erase_after <= now) | (
+        ExpectedVisit.erase_after.is_null() & (ExpectedVisit.expected_on < stale)
+    )
+
+
+def _due_candidates(now: datetime, r: Retention) -> Any:
+    # Also a candidate whose date was never stored: kept like a waiting application.
+    stale = now - timedelta(days=r.waiting_consent_days)
+    dated = (Candidate.erase_after <= now) | (
+        Candidate.erase_after.is_null() & (Candidate.created_at <= stale)
+    )
+    return dated & Candidate.id.not_in(Application.select(Application.candidate))
+
+
 KINDS: list[Kind] = [
-    Kind(
-        "applications",
-        Application,
-        (Application.id, Application.uid, Application.candidate),
-        # Art. 18: a restricted application is kept until the candidate lifts it.
-        lambda now, r: (Application.erase_after <= now) & Application.restricted.eq(False),
-        _erase_applications,
-        Application.erase_after,
-    ),
-    Kind(
-        "candidates",
-        Candidate,
-        (Candidate.id,),
-        # Also a candidate whose date was never stored: kept like a waiting application.
-        lambda now, r: (
-            (Candidate.erase_after <= now)
-            | (
-                Candidate.erase_after.is_null()
-                & (Candidate.created_at <= now - timedelta(days=r.waiting_consent_days))
-            )
-        )
-        & Candidate.id.not_in(Application.select(Application.candidate)),
-        _erase_lonely_candidates,
-        Candidate.erase_after,
-    ),
-    Kind(
-        "visits",
-        Visit,
-        (Visit.id, Visit.uid, Visit.signed_in_at, Visit.purpose),
-        lambda now, r: (Visit.erase_after <= now)
-        | (
-            Visit.erase_after.is_null()
-            & (Visit.signed_out_at <= now - timedelta(days=r.visits_days))
-        ),
-        _erase_visits,
-        Visit.erase_after,
-    ),
-    Kind(
-        "expected_visits",
-        ExpectedVisit,
-        (ExpectedVisit.id,),
-        lambda now, r: (ExpectedVisit.erase_after <= now)
-        | (
-            ExpectedVisit.erase_after.is_null()
-            & (ExpectedVisit.expected_on < (now - timedelta(days=r.visits_days)).date())
-        ),
-        _plain("expected_visits", ExpectedVisit, "expected_visit", "id"),
-        ExpectedVisit.erase_after,
-    ),
-    Kind(
-        "rights_requests",
-        RightsRequest,
-        (RightsRequest.id, RightsRequest.uid),
-        # An open request is never swept: it must be answered first (Art. 12(3)).
-        lambda now, r: (RightsRequest.erase_after <= now)
-        & RightsRequest.status.is_in(["done", "refused"]),
-        _plain("rights_requests", RightsRequest, "rights_request", "uid"),
-        RightsRequest.erase_after,
-    ),
+    # Art. 18: a restricted application is kept until the candidate lifts the restriction.
+    Kind("applications", Application, (Application.id, Application.uid, Application.candidate),
+         lambda now, r: (Application.erase_after <= now) & Application.restricted.eq(False),
+         Application.erase_after, erase=_erase_applications),
+    Kind("candidates", Candidate, (Candidate.id,), _due_candidates, Candidate.erase_after,
+         erase=_erase_lonely_candidates),
+    Kind("visits", Visit, (Visit.id,), _due_visits, Visit.erase_after, batch=erase_visit_batch),
+    Kind("expected_visits", ExpectedVisit, (ExpectedVisit.id,), _due_expected,
+         ExpectedVisit.erase_after, after=_after_expected),
+    # An open request is never swept: it must be answered first (Art. 12(3)).
+    Kind("rights_requests", RightsRequest, (RightsRequest.id, RightsRequest.uid),
+         lambda now, r: (RightsRequest.erase_after <= now)
+         & RightsRequest.status.is_in(["done", "refused"]),
+         RightsRequest.erase_after, after=_receipt_each("rights_request", "uid")),
     Kind("disclosures", Disclosure, (Disclosure.id,), _expired(Disclosure),
-         _plain("disclosures", Disclosure, "disclosure", "id"), Disclosure.erase_after),
+         Disclosure.erase_after, after=_receipt_each("disclosure", "id")),
+    # Logs: counted in the job run (a receipt per receipt would never end).
     Kind("consent_events", ConsentEvent, (ConsentEvent.id,), _expired(ConsentEvent),
-         _plain("consent_events", ConsentEvent), ConsentEvent.erase_after),
+         ConsentEvent.erase_after),
     Kind("audit_events", AuditEvent, (AuditEvent.id,), _expired(AuditEvent),
-         _plain("audit_events", AuditEvent), AuditEvent.erase_after),
+         AuditEvent.erase_after),
     Kind("deletion_receipts", DeletionReceipt, (DeletionReceipt.id,), _expired(DeletionReceipt),
-         _plain("deletion_receipts", DeletionReceipt), DeletionReceipt.erase_after),
+         DeletionReceipt.erase_after),
     Kind("outbox_mail", OutboxMail, (OutboxMail.id,), _expired(OutboxMail),
-         _plain("outbox_mail", OutboxMail), OutboxMail.erase_after),
-    Kind("job_runs", JobRun, (JobRun.id,),
-         lambda now, r: JobRun.started_at <= now - JOB_RUN_KEPT,
-         _plain("job_runs", JobRun), JobRun.started_at),
+         OutboxMail.erase_after),
+    Kind("job_runs", JobRun, (JobRun.id,), lambda now, r: JobRun.started_at <= now - JOB_RUN_KEPT,
+         JobRun.started_at),
 ]  # fmt: skip
+
+
+def _due(kind: Kind, now: datetime, after_id: int, size: int, *fields: Any) -> Any:
+    """Up to `size` due rows past `after_id`, oldest id first; locked on PostgreSQL, skipping
+    rows another sweeper holds."""
+    pk = kind.table._meta.primary_key
+    query = (
+        kind.table.select(*fields)
+        .where(kind.due(now, current().retention) & (pk > after_id))
+        .order_by(pk)
+        .limit(size)
+    )
+    if not current().is_sqlite:
+        query = query.lock_rows(skip_locked=True, of=(kind.table,))
+    return query
 
 
 async def _batch(
     kind: Kind, now: datetime, after_id: int, size: int, tally: Tally
 ) -> tuple[int, int]:
-    """One transaction: select a batch of due rows past `after_id` and erase them. Returns
-    (rows selected, last id); CV files are removed after the commit."""
+    """One transaction: erase up to `size` due rows past `after_id`. Returns (rows handled,
+    last id); CV files are removed after the commit."""
     pk = kind.table._meta.primary_key
+    names: list[str] = []
     async with transaction():
-        query = (
-            kind.table.select(*kind.fields)
-            .where(kind.due(now, current().retention) & (pk > after_id))
-            .order_by(pk)
-            .limit(size)
-        )
-        if not current().is_sqlite:
-            query = query.lock_rows(skip_locked=True, of=(kind.table,))
-        rows = await query
-        if not rows:
-            return 0, after_id
-        names = await kind.erase(rows, now, tally)
+        if kind.batch is not None:
+            erased, last = await kind.batch(now, after_id, size)
+            if erased:
+                tally[kind.name] += erased
+                await write_receipts(
+                    kind.name, [f"{erased} rows, ids {after_id + 1}-{last}"], REASON, now
+                )
+            return erased, last
+        if kind.erase is None:
+            due_ids = _due(kind, now, after_id, size, pk)
+            rows = await kind.table.delete().where(pk.is_in(due_ids)).returning(*kind.fields)
+            if rows:
+                tally[kind.name] += len(rows)
+                if kind.after is not None:
+                    await kind.after(rows, now)
+        else:
+            rows = await _due(kind, now, after_id, size, *kind.fields)
+            if rows:
+                names = await kind.erase(rows, now, tally)
+    if not rows:
+        return 0, after_id
     await remove_cv_files(names)
-    return len(rows), rows[-1]["id"]
+    return len(rows), max(r["id"] for r in rows)
 
 
 async def sweep_kind(
@@ -231,10 +243,10 @@ async def sweep_kind(
     size = max(1, current().retention_batch_size)
     after_id = 0
     while True:
-        selected, after_id = await _batch(kind, now, after_id, size, tally)
-        if progress is not None and selected:
-            progress(kind.name, selected)
-        if selected < size:
+        handled, after_id = await _batch(kind, now, after_id, size, tally)
+        if progress is not None and handled:
+            progress(kind.name, handled)
+        if handled < size:
             return
 
 

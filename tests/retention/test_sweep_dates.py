@@ -202,3 +202,22 @@ async def test_restricted_applications_and_open_requests_are_never_swept():
     assert await Application.count().where(Application.id == app_id) == 1
     assert await Candidate.count().where(Candidate.id == candidate_id) == 1
     assert await RightsRequest.count().where(RightsRequest.id == row.id) == 1
+
+
+async def test_swept_visits_are_counted_per_local_day_and_purpose():
+    from app.tables import AnonymousStat
+
+    late = datetime(2026, 3, 14, 23, 30, tzinfo=UTC)  # 00:30 on the 15th in Copenhagen
+    noon = datetime(2026, 3, 14, 11, 0, tzinfo=UTC)
+    for at, purpose in [(late, "interview"), (late, "interview"), (noon, "meeting")]:
+        await visit_row(purpose=purpose, signed_in_at=at, signed_out_at=at,
+                        erase_after=at + timedelta(days=30))
+    counts = await sweep(late + timedelta(days=31))
+    assert counts["visits"] == 3
+    stats = await AnonymousStat.select().where(AnonymousStat.metric == "visits")
+    assert sorted((str(s["period"]), s["dimension"], s["total"]) for s in stats) == [
+        ("2026-03-14", "meeting", 1),
+        ("2026-03-15", "interview", 2),
+    ]
+    receipts = await DeletionReceipt.select(DeletionReceipt.kind, DeletionReceipt.reference)
+    assert [(r["kind"], r["reference"].split(",")[0]) for r in receipts] == [("visits", "3 rows")]
