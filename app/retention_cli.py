@@ -87,3 +87,37 @@ def run(dry_run: bool, at: datetime | None) -> None:
     counts = asyncio.run(_run(now))
     erased = {k: v for k, v in counts.items() if v}
     click.echo("erased: " + (", ".join(f"{k} {v}" for k, v in erased.items()) or "nothing due"))
+
+
+@retention_group.command(
+    name="receipts", help="Print deletion receipts since a day as CSV (export before a restore)."
+)
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+def receipts(since: datetime) -> None:
+    import csv
+    import sys
+
+    from app.privacy.restore import receipts_since
+
+    rows = asyncio.run(receipts_since(since.replace(tzinfo=UTC)))
+    out = csv.writer(sys.stdout)
+    out.writerow(["kind", "reference", "reason", "erased_at"])
+    for r in rows:
+        out.writerow([r["kind"], r["reference"], r["reason"], r["erased_at"].isoformat()])
+
+
+@retention_group.command(
+    name="replay", help="After a restore: erase again the people named in exported receipts."
+)
+@click.argument("csv_file", type=click.File("r"))
+def replay(csv_file: Any) -> None:
+    import csv
+
+    from app.clock import utcnow
+    from app.privacy.audit import SYSTEM
+    from app.privacy.restore import replay as replay_receipts
+
+    entries = [(r["kind"], r["reference"]) for r in csv.DictReader(csv_file)]
+    done = asyncio.run(replay_receipts(entries, utcnow(), SYSTEM))
+    click.echo(f"erased again: {done['candidates']} candidates, {done['visits']} visits")
+    click.echo("now run `litestar retention run` to erase again what was due by date")
