@@ -6,7 +6,7 @@ Each job is one call into a service, which takes `now`. Jobs are declared by the
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +21,8 @@ from app.staff.sessions import purge_expired
 from app.tables import JobRun
 
 log = logging.getLogger("intake.jobs")
+# Let a starting worker finish starting before the first runs.
+FIRST_RUN_DELAY = timedelta(seconds=60)
 
 
 class Job(NamedTuple):
@@ -73,6 +75,17 @@ async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
     return counts
 
 
+def first_run(job: Job, now: datetime) -> dict[str, Any]:
+    """Interval jobs first run soon after the scheduler starts, not one interval later: the
+    job store lives in memory, so otherwise every restart would postpone the hourly sweep by
+    another hour (a missed run must still run)."""
+    if job.trigger != "interval" or "next_run_time" in job.trigger_args:
+        return {}
+    units = ("weeks", "days", "hours", "minutes", "seconds")
+    interval = timedelta(**{k: v for k, v in job.trigger_args.items() if k in units})
+    return {"next_run_time": now + min(interval, FIRST_RUN_DELAY)}
+
+
 class Runner:
     """Starts APScheduler only in the worker that holds the leadership lock; the others try
     again every `retry_seconds`, so when the holder dies another worker takes over."""
@@ -103,7 +116,13 @@ class Runner:
         )
         for job in JOBS:
             scheduler.add_job(
-                run_job, job.trigger, args=[job], id=job.name, name=job.name, **job.trigger_args
+                run_job,
+                job.trigger,
+                args=[job],
+                id=job.name,
+                name=job.name,
+                **first_run(job, utcnow()),
+                **job.trigger_args,
             )
         scheduler.start()
         self.scheduler = scheduler

@@ -61,3 +61,21 @@ async def test_a_failing_job_is_recorded_with_its_error_and_does_not_raise():
     assert await run_job(job, NOW) == {}
     run = await JobRun.select().where(JobRun.job == "broken_probe").first()
     assert run["error"] == "RuntimeError" and run["finished_at"] is not None
+
+
+async def test_after_a_restart_the_hourly_jobs_run_within_a_minute(settings):
+    from app.jobs import Runner
+
+    runner = Runner(settings)
+    runner._start_scheduler()
+    try:
+        assert runner.scheduler is not None
+        started = datetime.now(UTC)
+        sweep_job = runner.scheduler.get_job("retention_sweep")
+        assert sweep_job.next_run_time - started <= timedelta(seconds=61)
+        mail = runner.scheduler.get_job("deliver_mail")
+        assert mail.next_run_time - started <= timedelta(seconds=31)
+        orphans = runner.scheduler.get_job("orphaned_cv_files")  # daily, at its hour
+        assert (orphans.next_run_time.hour, orphans.next_run_time.minute) == (3, 30)
+    finally:
+        await runner.stop()
