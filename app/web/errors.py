@@ -61,6 +61,16 @@ def is_database_down(exc: BaseException) -> bool:
     ) or (isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc))
 
 
+def is_out_of_range(exc: BaseException) -> bool:
+    """SQLite's driver raises OverflowError; asyncpg a DataError ("out of range")."""
+    for e in (exc, exc.__cause__, exc.__context__):
+        if isinstance(e, OverflowError):
+            return True
+        if e is not None and type(e).__name__ == "DataError" and "range" in str(e):
+            return True
+    return False
+
+
 def error_response(request: Request, status: int, detail: str = "") -> Response:
     rid = request.scope["state"].get("request_id", "")
     title = translate(request, TITLES.get(status, TITLES[500]))
@@ -100,6 +110,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         if status >= 500:
             log.error("http %s rid=%s", status, rid)
         return error_response(request, status)
+    if is_out_of_range(exc):
+        # A number beyond the database's integer range (an id like 10**30 in a URL or a field)
+        # is bad input, not our failure: 400, never 500.
+        return error_response(request, 400)
     if is_database_down(exc):
         log.error("database unavailable rid=%s: %s", rid, type(exc).__name__)
         return error_response(request, 503)
