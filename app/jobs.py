@@ -15,7 +15,11 @@ from app.clock import utcnow
 from app.config import Settings
 from app.leader import Leadership
 from app.mail import deliver_pending
-from app.privacy.housekeeping import purge_expired_tokens, sweep_orphan_cv_files
+from app.privacy.housekeeping import (
+    purge_expired_tokens,
+    purge_stale_throttles,
+    sweep_orphan_cv_files,
+)
 from app.privacy.sweep import sweep
 from app.staff.sessions import purge_expired
 from app.tables import JobRun
@@ -33,7 +37,11 @@ class Job(NamedTuple):
 
 
 async def _purge_sessions(now: datetime) -> dict[str, Any]:
-    return {"sessions": await purge_expired(now), "tokens": await purge_expired_tokens(now)}
+    return {
+        "sessions": await purge_expired(now),
+        "tokens": await purge_expired_tokens(now),
+        "throttles": await purge_stale_throttles(now),
+    }
 
 
 async def _retention_sweep(now: datetime) -> dict[str, Any]:

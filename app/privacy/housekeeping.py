@@ -1,5 +1,5 @@
 """Small hourly and daily clean-ups that keep nothing longer than needed: expired single-use
-tokens (their hashes still point at a person) and CV files that no key row points at (left by
+tokens (their hashes still point at a person), stale failed-attempt counters, and CV files that no key row points at (left by
 a crash between writing a file and committing its row, or between an erasure's commit and the
 file's removal; without a key such a file is unreadable, but it is still removed)."""
 
@@ -8,16 +8,31 @@ import os
 from datetime import datetime, timedelta
 
 from app.config import current
-from app.tables import CVFile, Token
+from app.tables import CVFile, Throttle, Token
 
 # A CV is written before its application's transaction commits (app/recruiting/cv_store.py);
 # a file younger than this may still be about to get its row.
 ORPHAN_GRACE = timedelta(hours=1)
 CHUNK = 500
+THROTTLE_KEPT = timedelta(days=1)
 
 
 async def purge_expired_tokens(now: datetime) -> int:
     rows = await Token.delete().where(Token.expires_at <= now).returning(Token.id)
+    return len(rows)
+
+
+async def purge_stale_throttles(now: datetime) -> int:
+    """Failed-attempt counters are keyed by a hash of an e-mail or an IP prefix: once no
+    policy can use them (every policy forgives within an hour), they go."""
+    rows = (
+        await Throttle.delete()
+        .where(
+            (Throttle.last_failure_at <= now - THROTTLE_KEPT)
+            & (Throttle.locked_until.is_null() | (Throttle.locked_until <= now))
+        )
+        .returning(Throttle.id)
+    )
     return len(rows)
 
 

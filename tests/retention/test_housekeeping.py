@@ -79,3 +79,17 @@ async def test_after_a_restart_the_hourly_jobs_run_within_a_minute(settings):
         assert (orphans.next_run_time.hour, orphans.next_run_time.minute) == (3, 30)
     finally:
         await runner.stop()
+
+
+async def test_stale_failed_attempt_counters_are_purged():
+    from app.privacy.housekeeping import purge_stale_throttles
+    from app.tables import Throttle
+
+    await Throttle.insert(
+        Throttle(key="old", failures=3, last_failure_at=NOW - timedelta(days=2)),
+        Throttle(key="recent", failures=3, last_failure_at=NOW - timedelta(hours=2)),
+        Throttle(key="locked", failures=9, last_failure_at=NOW - timedelta(days=2),
+                 locked_until=NOW + timedelta(minutes=5)),
+    )
+    assert await purge_stale_throttles(NOW) == 1
+    assert sorted(t["key"] for t in await Throttle.select(Throttle.key)) == ["locked", "recent"]
