@@ -149,6 +149,17 @@ def _due_expected(now: datetime, r: Retention) -> Any:
     )
 
 
+def _due_requests(now: datetime, r: Retention) -> Any:
+    # An open request is never swept: it must be answered first (Art. 12(3)); an answered one
+    # is kept the full period after its answer (the proof that we answered), even if its date
+    # was set from its receipt.
+    answered_long_ago = RightsRequest.closed_at.is_null() | (
+        RightsRequest.closed_at <= now - timedelta(days=r.audit_days)
+    )
+    closed = RightsRequest.status.is_in(["done", "refused"])
+    return (RightsRequest.erase_after <= now) & closed & answered_long_ago
+
+
 def _due_candidates(now: datetime, r: Retention) -> Any:
     # Also a candidate whose date was never stored: kept like a waiting application.
     stale = now - timedelta(days=r.waiting_consent_days)
@@ -168,11 +179,9 @@ KINDS: list[Kind] = [
     Kind("visits", Visit, (Visit.id,), _due_visits, Visit.erase_after, batch=erase_visit_batch),
     Kind("expected_visits", ExpectedVisit, (ExpectedVisit.id,), _due_expected,
          ExpectedVisit.erase_after, after=_after_expected),
-    # An open request is never swept: it must be answered first (Art. 12(3)).
     Kind("rights_requests", RightsRequest, (RightsRequest.id, RightsRequest.uid),
-         lambda now, r: (RightsRequest.erase_after <= now)
-         & RightsRequest.status.is_in(["done", "refused"]),
-         RightsRequest.erase_after, after=_receipt_each("rights_request", "uid")),
+         _due_requests, RightsRequest.erase_after,
+         after=_receipt_each("rights_request", "uid")),
     Kind("disclosures", Disclosure, (Disclosure.id,), _expired(Disclosure),
          Disclosure.erase_after, after=_receipt_each("disclosure", "id")),
     # Logs: counted in the job run (a receipt per receipt would never end).

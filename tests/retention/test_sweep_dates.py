@@ -221,3 +221,15 @@ async def test_swept_visits_are_counted_per_local_day_and_purpose():
     ]
     receipts = await DeletionReceipt.select(DeletionReceipt.kind, DeletionReceipt.reference)
     assert [(r["kind"], r["reference"].split(",")[0]) for r in receipts] == [("visits", "3 rows")]
+
+
+async def test_an_answered_request_is_kept_three_years_after_its_answer():
+    answered = T0 + timedelta(days=400)
+    row = RightsRequest(uid=uuid.uuid4(), kind="access", requester_kind="visitor",
+                        status="done", due_at=T0, closed_at=answered,
+                        erase_after=T0 + timedelta(days=1095))
+    await row.save()
+    await sweep(T0 + timedelta(days=1096))
+    assert await RightsRequest.count().where(RightsRequest.id == row.id) == 1
+    await sweep(answered + timedelta(days=1096))
+    assert await RightsRequest.count().where(RightsRequest.id == row.id) == 0
