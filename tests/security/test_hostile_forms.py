@@ -1,0 +1,145 @@
+"""Hostile input against every HTML form (issue 7 item 3): hypothesis sends each POST route of
+the app, as a caller who may use it, unicode edge cases, NUL bytes, very long strings, wrong
+types, missing and repeated fields, url-encoded and multipart. No answer may be a 5xx, and a
+refused form (4xx) must not have written a row anywhere (no half-written record).
+
+The routes are the app's own (from the matrix's route list), so a new form is fuzzed as soon
+as it exists; field names are the ones the templates use, so most fields get hit."""
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.security.servers import ProxiedLiveServer, TestProcessPool, server_env
+from tests.security.test_route_matrix import (
+    CALLERS,
+    EXPECTED,
+    ROUTES,
+    build_world,
+    caller_cookies,
+    concrete,
+    fresh_world,
+    world_intact,
+)
+
+EXAMPLES = 12  # per form: ~50 forms, a minute or so per database
+ROOT = Path(__file__).resolve().parents[2]
+FIELD = re.compile(r'(?:name="|(?:input|checkbox|textarea|select|choice|radio)\(")([a-z_]+)"')
+FIELDS = sorted({m for f in (ROOT / "templates").rglob("*.html")
+                 for m in FIELD.findall(f.read_text(errors="replace"))} - {"_csrf_token"})
+# Rows a refused request may legitimately leave: failure counters (lockout), sessions, and the
+# audit record of the staff READ the re-rendered page is (it shows the candidate's data again).
+MAY_CHANGE_ON_REFUSAL = {"throttle", "session", "audit_event"}
+
+NASTY = st.sampled_from([
+    "", " ", "\x00", "a\x00b", "\u202e\u0644\u0627", "\ud7ff\ufeff\ufffd", "𝕬𝖉𝖆 🧪👩‍💻",
+    "Ω" * 5000, "x" * 100_000, "<script>alert(1)</script>", "' OR '1'='1", "%00%0d%0a",
+    "true", "on", "false", "1", "-1", "0", "99999999999999999999999", "1.5", "NaN", "[]", "{}",
+    "2026-02-30", "../../etc/passwd", "ada@example.org", "a" * 255 + "@example.org",
+])
+VALUE = st.one_of(NASTY, st.text(max_size=300))
+PAIRS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUE), max_size=12)  # repeats allowed
+
+FORMS = [(m, p) for m, p in ROUTES if m == "POST" and not p.startswith("/api/")]
+
+
+def caller_for(method: str, path: str) -> str:
+    """Someone the access rule lets in: the form is the target, not the guard."""
+    row = dict(zip(CALLERS, EXPECTED[(method, path)], strict=True))
+    for caller in ("admin", "candidate_a", "kiosk", "anonymous", "reception", "hr"):
+        if row[caller] == "ok":
+            return caller
+    return "anonymous"
+
+
+@pytest.fixture(scope="module")
+def server():
+    live = ProxiedLiveServer(server_env()).start()
+    yield live
+    live.stop()
+
+
+async def row_counts() -> dict[str, int]:
+    """Rows per table, in one query (a count per table would be thousands of round trips)."""
+    from app.db import engine
+    from app.tables import ALL_TABLES
+
+    names = [t._meta.tablename for t in ALL_TABLES]
+    sql = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{n}") AS "{n}"' for n in names)
+    rows = await engine().run_ddl(sql)
+    return {k: int(v) for k, v in rows[0].items()}
+
+
+async def keep_world(world: dict[str, Any]) -> None:
+    if not await world_intact(world):
+        fresh = await fresh_world()
+        world.clear()
+        world.update(fresh)
+
+
+async def clear_throttle() -> None:
+    from app.tables import Throttle
+
+    await Throttle.delete(force=True)
+
+
+def fuzz_form(server: ProxiedLiveServer, loop: asyncio.AbstractEventLoop, method: str,
+              path: str, world: dict[str, Any], csrf: str) -> list[str]:
+    caller = caller_for(method, path)
+    problems: list[str] = []
+    counter = iter(range(10**6))
+
+    def on_loop(coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(60)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(pairs=PAIRS, multipart=st.booleans())
+    def attack(pairs: list[tuple[str, str]], multipart: bool) -> None:
+        on_loop(clear_throttle())
+        on_loop(keep_world(world))  # an earlier example may have erased the candidate
+        url = server.url + concrete(path, world)
+        cookies = {"intake_csrf": csrf, **on_loop(caller_cookies(caller, world))}
+        n = next(counter)
+        headers = {"accept": "text/html", "x-forwarded-for": f"10.{n // 250 % 250}.{n % 250}.9",
+                   "cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        fields = [*pairs, ("_csrf_token", csrf)]
+        before = on_loop(row_counts())
+        if multipart:
+            files = [(k, (None, v.encode("utf-8", "surrogatepass"))) for k, v in fields]
+            response = httpx.post(url, files=files, headers=headers, timeout=30)
+        else:
+            body = httpx.QueryParams([(k, v.encode("utf-8", "surrogatepass").decode(
+                "utf-8", "replace")) for k, v in fields])
+            headers["content-type"] = "application/x-www-form-urlencoded"
+            response = httpx.post(url, content=str(body), headers=headers, timeout=30)
+        after = on_loop(row_counts())
+        if response.status_code >= 500:
+            problems.append(f"{path} as {caller}: {response.status_code} for {pairs!r:.300}")
+        elif 400 <= response.status_code < 500:
+            changed = {t for t in after if after[t] != before[t]} - MAY_CHANGE_ON_REFUSAL
+            if changed:
+                problems.append(f"{path} as {caller}: refused ({response.status_code}) but "
+                                f"wrote to {sorted(changed)} for {pairs!r:.300}")
+
+    attack()
+    return problems
+
+
+async def test_no_html_form_answers_500_or_half_writes_on_hostile_input(server):
+    assert len(FORMS) >= 30, FORMS
+    loop = asyncio.get_running_loop()
+    problems: list[str] = []
+    async with TestProcessPool(), httpx.AsyncClient(base_url=server.url) as http:
+        csrf = (await http.get("/console/login")).cookies.get("intake_csrf")
+        world = await build_world()
+        for method, path in FORMS:
+            problems += await asyncio.to_thread(fuzz_form, server, loop, method, path, world, csrf)
+    assert not problems, "\n".join(sorted({p[:400] for p in problems}))
+    assert "unexpected" not in server.output()

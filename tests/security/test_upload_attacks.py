@@ -1,0 +1,96 @@
+"""Attacks on the CV upload (issue 7 item 3; SECURITY.md "CV upload"): each refused with its own
+message, through the real apply form, and nothing stored: no candidate, no application, no file.
+The checks are the portal's (app/recruiting/cv_check.py); these are the attacker's tries."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.tables import Application, Candidate, CVFile
+from tests.portal.support import apply_via_portal, position_slug
+
+WRONG_TYPE = "Your CV must be a PDF or a Word (DOCX) file."
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x90" * 4000
+PE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"PE\x00\x00" + b"\xcc" * 4000
+
+
+def polyglot() -> bytes:
+    """A PDF header that is also a valid zip (zip readers look at the end of the file)."""
+    buffer = io.BytesIO()
+    buffer.write(b"%PDF-1.4\n1 0 obj <<>> endobj\n")
+    with zipfile.ZipFile(buffer, "a") as z:
+        z.writestr("payload.exe", PE)
+    return buffer.getvalue()
+
+
+def docx_bomb() -> bytes:
+    """A real-looking Office zip whose document inflates to 200 MiB from ~200 KiB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+                   'ContentType="application/vnd.openxmlformats-officedocument.'
+                   'wordprocessingml.document.main+xml"/></Types>')
+        with z.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(200):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+async def nothing_stored(settings) -> None:
+    assert await Candidate.count() == 0
+    assert await Application.count() == 0
+    assert await CVFile.count() == 0
+    cv_dir = Path(settings.cv_dir)
+    assert not cv_dir.exists() or not any(p.is_file() for p in cv_dir.rglob("*"))
+
+
+@pytest.mark.parametrize(("content", "filename"), [
+    (ELF, "cv.pdf"),  # an executable renamed .pdf
+    (PE, "resume.pdf"),
+    (PE, "cv.docx"),
+    (b"<html><script>alert(1)</script></html>", "cv.pdf"),
+], ids=["elf-as-pdf", "exe-as-pdf", "exe-as-docx", "html-as-pdf"])
+async def test_an_executable_with_a_cv_name_is_refused(client, notices, settings, content,
+                                                       filename):
+    response = await apply_via_portal(client, await position_slug(), cv=content,
+                                      filename=filename)
+    assert response.status_code == 400
+    assert WRONG_TYPE in response.text
+    await nothing_stored(settings)
+
+
+async def test_a_pdf_zip_polyglot_is_refused(client, notices, settings):
+    content = polyglot()
+    assert content.startswith(b"%PDF-") and zipfile.is_zipfile(io.BytesIO(content))
+    response = await apply_via_portal(client, await position_slug(), cv=content)
+    assert response.status_code == 400 and WRONG_TYPE in response.text
+    await nothing_stored(settings)
+
+
+async def test_a_docx_zip_bomb_is_refused_without_inflating_it(client, notices, settings):
+    content = docx_bomb()
+    assert len(content) < 2 * 1024 * 1024
+    response = await apply_via_portal(client, await position_slug(), cv=content,
+                                      filename="cv.docx")
+    assert response.status_code == 400 and WRONG_TYPE in response.text
+    await nothing_stored(settings)
+
+
+async def test_an_11_mib_file_is_refused_with_the_size_message(client, notices, settings):
+    content = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
+    response = await apply_via_portal(client, await position_slug(), cv=content)
+    assert response.status_code in (400, 413)
+    assert "10 MiB" in response.text  # "Files may be at most 10 MiB." / "...at most 10 MiB."
+    await nothing_stored(settings)
+
+
+async def test_a_file_just_over_10_mib_gets_the_field_message(client, notices, settings):
+    content = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+    response = await apply_via_portal(client, await position_slug(), cv=content)
+    assert response.status_code == 400
+    assert "Your CV may be at most 10 MiB." in response.text
+    await nothing_stored(settings)
