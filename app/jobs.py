@@ -33,7 +33,9 @@ class Job(NamedTuple):
     name: str
     run: Callable[[datetime], Awaitable[dict[str, Any]]]
     trigger: str  # "interval" | "cron"
-    trigger_args: dict[str, Any]
+    # Either fixed arguments, or a function read when the scheduler starts (after create_app
+    # chose the settings), for times that come from settings such as the end of the day.
+    trigger_args: dict[str, Any] | Callable[[], dict[str, Any]]
 
 
 async def _purge_sessions(now: datetime) -> dict[str, Any]:
@@ -130,11 +132,18 @@ class Runner:
                 id=job.name,
                 name=job.name,
                 **first_run(job, utcnow()),
-                **job.trigger_args,
+                **self.trigger_args(job),
             )
         scheduler.start()
         self.scheduler = scheduler
         log.info("scheduler started in this worker with %d jobs", len(JOBS))
+
+    def trigger_args(self, job: Job) -> dict[str, Any]:
+        """Cron times are local times of the company (INTAKE_TIMEZONE), not the server's."""
+        args = job.trigger_args() if callable(job.trigger_args) else dict(job.trigger_args)
+        if job.trigger == "cron":
+            args.setdefault("timezone", self.settings.timezone)
+        return args
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -168,4 +177,4 @@ def _end_of_day_trigger() -> dict[str, Any]:
     return end_of_day_trigger()
 
 
-JOBS.append(Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger()))
+JOBS.append(Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger))

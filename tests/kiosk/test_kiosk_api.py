@@ -76,8 +76,18 @@ def test_the_api_is_described_in_the_openapi_document(settings):
 
 
 def test_the_end_of_day_job_is_scheduled_at_the_configured_local_time(settings):
+    import msgspec
+
+    from app.config import use
+    from app.jobs import Runner
+
     job = next(j for j in JOBS if j.name == "end_of_day_sign_out")
-    hour, minute = settings.end_of_day.split(":")
     assert job.trigger == "cron"
-    assert job.trigger_args == {"hour": int(hour), "minute": int(minute),
-                                "timezone": settings.timezone}
+    # The time is read when the scheduler starts, from the settings the app was made with.
+    chosen = msgspec.structs.replace(settings, end_of_day="17:45", timezone="Europe/Oslo")
+    use(chosen)
+    try:
+        assert Runner(chosen).trigger_args(job) == {
+            "hour": 17, "minute": 45, "timezone": "Europe/Oslo"}
+    finally:
+        use(settings)
