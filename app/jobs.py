@@ -85,14 +85,16 @@ async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
     return counts
 
 
-def first_run(job: Job, now: datetime) -> dict[str, Any]:
+def first_run(job: Job, now: datetime, args: dict[str, Any] | None = None) -> dict[str, Any]:
     """Interval jobs first run soon after the scheduler starts, not one interval later: the
     job store lives in memory, so otherwise every restart would postpone the hourly sweep by
     another hour (a missed run must still run)."""
-    if job.trigger != "interval" or "next_run_time" in job.trigger_args:
+    if args is None:
+        args = job.trigger_args() if callable(job.trigger_args) else job.trigger_args
+    if job.trigger != "interval" or "next_run_time" in args:
         return {}
     units = ("weeks", "days", "hours", "minutes", "seconds")
-    interval = timedelta(**{k: v for k, v in job.trigger_args.items() if k in units})
+    interval = timedelta(**{k: v for k, v in args.items() if k in units})
     return {"next_run_time": now + min(interval, FIRST_RUN_DELAY)}
 
 
@@ -125,14 +127,15 @@ class Runner:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
         for job in JOBS:
+            trigger_args = self.trigger_args(job)
             scheduler.add_job(
                 run_job,
                 job.trigger,
                 args=[job],
                 id=job.name,
                 name=job.name,
-                **first_run(job, utcnow()),
-                **self.trigger_args(job),
+                **first_run(job, utcnow(), trigger_args),
+                **trigger_args,
             )
         scheduler.start()
         self.scheduler = scheduler
