@@ -80,6 +80,10 @@ async def migrate() -> None:
         result = await run_forwards("intake")
     if not result.success:
         raise click.ClickException(f"migrations failed: {result.message}")
+    from app.tables import COMPOSITE_INDEXES
+
+    for table, columns in COMPOSITE_INDEXES:
+        await table.create_index(columns, if_not_exists=True)
 
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap]

@@ -98,6 +98,9 @@ class IntakeSQLiteEngine(SQLiteEngine):
     MAX_IDLE = 8
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A connection is used by its aiosqlite thread and, inside write transactions, by the
+        # event loop's thread; never by both at once (every call to it is awaited).
+        kwargs.setdefault("check_same_thread", False)
         super().__init__(*args, **kwargs)
         self._idle: list[aiosqlite.Connection] = []
         self._writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -183,8 +186,14 @@ class IntakeSQLiteEngine(SQLiteEngine):
         table: Any = None,
     ) -> Any:
         # Piccolo re-sends "PRAGMA foreign_keys = 1" before every statement and uses three
-        # trips to the connection's thread (execute, fetch, close); one trip does it all, and
-        # inside a transaction every trip lengthens the time the write lock is held.
+        # trips to the connection's thread (execute, fetch, close); one trip does it all.
+        transaction = self.current_transaction.get()
+        if getattr(transaction, "_writer", None) is not None:
+            # Inside a write transaction the write lock is already ours: a statement cannot
+            # wait for another connection, it only computes. Each trip to the thread would
+            # wait a whole event-loop turn while every other writer queues behind the lock
+            # (bench B1: the sign-in's nine statements held it for nine turns), so run it here.
+            return connection._conn.execute(query, args or []).fetchall()
         return await connection.execute_fetchall(query, args or [])
 
     def enable_wal(self) -> None:

@@ -404,3 +404,12 @@ ALL_TABLES: list[type[Table]] = [
     OutboxMail,
     JobRun,
 ]
+
+
+# Multicolumn indexes, which Piccolo's auto migrations cannot declare; `app.cli.migrate`
+# creates them (IF NOT EXISTS) after the migrations. The review queue pages one position by
+# (created_at, id): without this index both databases sort every application of the position
+# for each page (bench B3: 82 ms for the first page of 100,000 on SQLite; 0.13 ms with it).
+COMPOSITE_INDEXES: list[tuple[type[Table], list]] = [
+    (Application, [Application.position, Application.created_at, Application.id]),
+]

@@ -373,7 +373,7 @@ async def b4_retention_sweep(ctx: Context) -> None:
     seed.cv_files(ctx.db, ctx.db.workdir / "var" / "cv", position_id)
     quiet = ctx.cache.get("quiet_kiosk") or await kiosk_load(ctx)
     stop = asyncio.Event()
-    background = asyncio.create_task(kiosk_load(ctx, stop=stop, warmup=0.2))
+    background = asyncio.create_task(kiosk_load(ctx, stop=stop))
     try:
         swept = await _post_json(ctx, f"/bench/sweep?before={before}")
     finally:

@@ -235,7 +235,7 @@ class Server:
         if target and self.proc is not None:
             self.profiler = subprocess.Popen(
                 ["py-spy", "record", "--pid", str(self.proc.pid), "--format", "raw", "-r", "200",
-                 "-o", f"{target}.{self.db.kind}.txt"],
+                 "--nonblocking", "--threads", "-o", f"{target}.{self.db.kind}.txt"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
 

@@ -66,6 +66,8 @@ def bulk(db: Database, table: str, columns: list[str], rows: Iterable[tuple]) ->
             for chunk in _chunks(rows, 50_000):
                 await conn.copy_records_to_table(table, records=chunk, columns=columns)
                 n += len(chunk)
+            # Planner statistics, as autovacuum keeps them in production.
+            await conn.execute(f"ANALYZE {table}")
         finally:
             await conn.close()
         return n
