@@ -69,11 +69,14 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(autouse=True)
 async def clean_database() -> AsyncIterator[None]:
-    """Every test starts from empty tables (children before parents)."""
+    """Every test starts from empty tables (children before parents) and no CV files."""
     from app.tables import ALL_TABLES
 
     for table in reversed(ALL_TABLES):
         await table.delete(force=True)
+    cv_dir = Path(TEST_ENV["INTAKE_DATA_DIR"]) / "cv"
+    if cv_dir.exists():
+        shutil.rmtree(cv_dir)
     yield
 
 
