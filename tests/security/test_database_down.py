@@ -74,6 +74,8 @@ def test_the_app_answers_503_while_postgres_is_away_and_recovers_by_itself(proxi
     assert "Traceback" not in html.text and "asyncpg" not in html.text
     assert html.headers.get("retry-after")
     assert "frame-ancestors 'none'" in html.headers.get("content-security-policy", "")
+    landing = get(server, "/", headers={"accept": "text/html"})  # a public page, no cookie
+    assert landing.status_code == 503 and "right back" in landing.text
     api = get(server, "/console", cookies=session_cookie, headers={"accept": "application/json"})
     assert api.status_code == 503 and api.json()["status_code"] == 503
 
@@ -82,6 +84,7 @@ def test_the_app_answers_503_while_postgres_is_away_and_recovers_by_itself(proxi
     assert wait_for(
         lambda: get(server, "/console", cookies=session_cookie).status_code == 303
     ), "pages did not recover"
+    assert get(server, "/").status_code == 200
     assert server.proc is not None and server.proc.poll() is None  # no restart was needed
     log = server.output()
     assert "database unavailable rid=" in log  # logged with a correlation id...

@@ -150,3 +150,20 @@ async def test_unknown_and_known_emails_cost_the_same_time(production_argon2):
     assert abs(known - unknown) / max(known, unknown) < 0.20, (known, unknown)
     # And the time is argon2's, not a shortcut: both far above a bare database lookup.
     assert min(known, unknown) > 0.01
+
+
+async def test_a_candidate_session_is_new_at_sign_in_and_gone_after_sign_out(client, notices):
+    from tests.portal.support import apply_via_portal, position_slug, sign_in
+
+    await apply_via_portal(client, await position_slug(), email="cara@example.org")
+    client.cookies.set("intake_candidate", "planted-by-an-attacker", domain=HOST)
+    await sign_in(client, "cara@example.org")
+    first = client.cookies.get("intake_candidate")
+    assert first and first != "planted-by-an-attacker"
+    assert (await client.get("/me")).status_code == 200
+    page = await client.get("/me")
+    await client.post("/me/signout", data={"_csrf_token": csrf_from(page.text)})
+    assert await Session.count() == 0  # ended on the server
+    client.cookies.set("intake_candidate", first, domain=HOST)
+    response = await client.get("/me")
+    assert response.status_code == 303 and response.headers["location"].startswith("/me/signin")
