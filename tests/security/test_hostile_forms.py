@@ -1,4 +1,4 @@
-"""Hostile input against every HTML form (issue 7 item 3): hypothesis sends each POST route of
+"""Hostile input against every HTML form and every page's query string (issue 7 item 3): hypothesis sends each POST route of
 the app, as a caller who may use it, unicode edge cases, NUL bytes, very long strings, wrong
 types, missing and repeated fields, url-encoded and multipart. No answer may be a 5xx, and a
 refused form (4xx) must not have written a row anywhere (no half-written record).
@@ -47,6 +47,14 @@ VALUE = st.one_of(NASTY, st.text(max_size=300))
 PAIRS = st.lists(st.tuples(st.sampled_from(FIELDS), VALUE), max_size=12)  # repeats allowed
 
 FORMS = [(m, p) for m, p in ROUTES if m == "POST" and not p.startswith("/api/")]
+# Pages that read a query string (search boxes, queue filters, ?next=, ?done=...): all GETs
+PAGES = [(m, p) for m, p in ROUTES if m == "GET" and not p.startswith(("/static", "/kiosk/static",
+                                                                         "/schema"))]
+QUERY_FIELDS = sorted({*FIELDS, "q", "next", "done", "saved", "stage", "consent", "from", "to",
+                       "name", "language", "pairing", "revoked", "page", "changed", "erased"})
+QUERY = st.lists(st.tuples(st.sampled_from(QUERY_FIELDS), VALUE.map(
+    lambda v: v.encode("utf-8", "surrogatepass").decode("utf-8", "replace")[:4000])),
+    max_size=8)
 
 
 def caller_for(method: str, path: str) -> str:
@@ -143,3 +151,38 @@ async def test_no_html_form_answers_500_or_half_writes_on_hostile_input(server):
             problems += await asyncio.to_thread(fuzz_form, server, loop, method, path, world, csrf)
     assert not problems, "\n".join(sorted({p[:400] for p in problems}))
     assert "unexpected" not in server.output()
+
+
+def fuzz_page(server: ProxiedLiveServer, loop: asyncio.AbstractEventLoop, path: str,
+              world: dict[str, Any]) -> list[str]:
+    caller = caller_for("GET", path)
+    problems: list[str] = []
+
+    def on_loop(coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(60)
+
+    @settings(max_examples=4, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(query=QUERY)
+    def attack(query: list[tuple[str, str]]) -> None:
+        on_loop(keep_world(world))
+        cookies = on_loop(caller_cookies(caller, world))
+        headers = {"accept": "text/html",
+                   "cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        url = server.url + concrete(path, world)
+        response = httpx.get(url, params=query, headers=headers, timeout=30)
+        if response.status_code >= 500:
+            problems.append(f"GET {path} as {caller}: {response.status_code} for {query!r:.300}")
+
+    attack()
+    return problems
+
+
+async def test_no_page_answers_500_to_a_hostile_query_string(server):
+    loop = asyncio.get_running_loop()
+    problems: list[str] = []
+    async with TestProcessPool():
+        world = await build_world()
+        for _, path in PAGES:
+            problems += await asyncio.to_thread(fuzz_page, server, loop, path, world)
+    assert not problems, "\n".join(sorted({p[:400] for p in problems}))
