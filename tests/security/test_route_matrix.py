@@ -349,7 +349,39 @@ async def call(http: httpx.AsyncClient, method: str, path: str, caller: str,
     }
     response = await http.request(method, concrete(path, world), headers=headers,
                                   data=BODIES.get((method, path)))
+    seen_header_problems.update(
+        f"{method} {path} ({response.status_code}): {p}" for p in header_problems(path, response))
     return outcome(response)
+
+
+seen_header_problems: set[str] = set()
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle=", re.IGNORECASE)
+
+
+def header_problems(path: str, response: httpx.Response) -> list[str]:
+    """SECURITY.md "Requests": the headers on every answer, errors and redirects included, and
+    pages that the strict CSP will not break (no inline script, no style attribute)."""
+    h, problems = response.headers, []
+    csp = h.get("content-security-policy", "")
+    if "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp:
+        problems.append(f"CSP {csp!r}")
+    for name, value in (("x-content-type-options", "nosniff"), ("referrer-policy", "same-origin")):
+        if h.get(name) != value:
+            problems.append(f"{name}: {h.get(name)!r}")
+    if "max-age=" not in h.get("strict-transport-security", ""):
+        problems.append("no HSTS")
+    if path.startswith(("/console", "/me", "/kiosk", "/api/")) and not path.startswith(
+            "/kiosk/static") and "no-store" not in h.get("cache-control", ""):
+        problems.append(f"cache-control: {h.get('cache-control')!r}")
+    # Litestar's own API-docs pages (/schema/swagger...) carry inline script: the CSP blocks it
+    # (they render blank), which is safe; the JSON schema itself is what the fuzzing uses.
+    if "text/html" in h.get("content-type", "") and not path.startswith("/schema"):
+        if INLINE_SCRIPT.search(response.text):
+            problems.append("inline <script>")
+        if INLINE_STYLE.search(response.text):
+            problems.append("style= attribute")
+    return problems
 
 
 async def test_every_route_answers_each_caller_as_declared(server):
@@ -373,6 +405,8 @@ async def test_every_route_answers_each_caller_as_declared(server):
                     world = await fresh_world()
     assert not wrong, "\n".join(wrong)
     assert "unexpected" not in server.output()  # no 500 was logged along the way
+    headers = sorted(seen_header_problems)
+    assert not headers, "\n".join(headers)
 
 
 async def test_automatic_options_handlers_are_not_a_way_around_the_guard(client):
