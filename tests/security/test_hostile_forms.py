@@ -186,3 +186,28 @@ async def test_no_page_answers_500_to_a_hostile_query_string(server):
         for _, path in PAGES:
             problems += await asyncio.to_thread(fuzz_page, server, loop, path, world)
     assert not problems, "\n".join(sorted({p[:400] for p in problems}))
+
+
+async def test_every_form_refuses_a_post_without_its_csrf_token(server):
+    """Cross-site request forgery: a logged-in caller's browser posting a form from elsewhere
+    (their cookies, no token) changes nothing. The apply form checks its token itself and
+    answers 400 with the form (app/web/portal/csrf.py); everything else gets 403."""
+    problems = []
+    async with TestProcessPool(), httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        world = await build_world()
+        for n, (method, path) in enumerate(FORMS):
+            await keep_world(world)
+            await clear_throttle()
+            caller = caller_for(method, path)
+            cookies = await caller_cookies(caller, world)
+            before = await row_counts()
+            response = await http.post(concrete(path, world), data={"email": "x@example.org"},
+                                       headers={"accept": "text/html",
+                                                "x-forwarded-for": f"10.77.{n}.1",
+                                                "cookie": "; ".join(f"{k}={v}" for k, v
+                                                                    in cookies.items())})
+            changed = {t for t, c in (await row_counts()).items() if c != before[t]}
+            expected = (400,) if path.startswith("/apply/") else (403,)
+            if response.status_code not in expected or changed - MAY_CHANGE_ON_REFUSAL:
+                problems.append(f"{path} as {caller}: {response.status_code}, wrote {changed}")
+    assert not problems, "\n".join(problems)
