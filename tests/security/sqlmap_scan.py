@@ -2,7 +2,7 @@
 locally started server (issue 7 item 8). Loopback only and bounded (--batch, level 2, risk 1,
 a time budget per target). Exits 1 if sqlmap reports an injection, or cannot run a target.
 
-The server runs on a throw-away SQLite database (or DATABASE_URL if set) with --proxy-headers,
+The server runs on a throw-away SQLite database (or SQLMAP_DATABASE_URL, a scratch database) with --proxy-headers,
 so sqlmap's `xforwardedfor` tamper gives every request its own client address and the
 per-client rate limit does not turn the scan into a wall of 429s."""
 
@@ -32,7 +32,8 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
            "INTAKE_DATA_DIR": str(tmp / "var"), "INTAKE_COOKIE_SECURE": "0",
            "INTAKE_SECRET_KEY": "sqlmap-scan-secret-key-0123456789-abcdef",
            "INTAKE_ARGON2_PROFILE": "test", "INTAKE_SCHEDULER": "0"}
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'scan.sqlite'}")
+    # Never the ambient DATABASE_URL: the scan seeds an admin and a position into its database.
+    env["DATABASE_URL"] = os.environ.get("SQLMAP_DATABASE_URL", f"sqlite:///{tmp / 'scan.sqlite'}")
     litestar = [sys.executable, "-m", "litestar", "--app", "app.asgi:app"]
     subprocess.run([*litestar, "bootstrap"], env=env, cwd=ROOT, check=True, capture_output=True)
     seed = ("import asyncio\nfrom app.clock import utcnow\n"
