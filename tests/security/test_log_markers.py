@@ -33,7 +33,9 @@ MARK = {
     "wrong_password": f"wrong password {TAG} long enough",
     "comment": f"COMMENT-{TAG}",
     "ip": FULL_IP,
+    "ipv6": "2001:db8:1234:5678:9abc",
 }
+FULL_IPV6 = "2001:db8:1234:5678:9abc::77"
 HEADERS = {"x-forwarded-for": FULL_IP, "accept": "text/html"}
 
 
@@ -101,7 +103,9 @@ async def visitor_journey(http: httpx.AsyncClient, tokens: list[str]) -> None:
 
 async def hr_journey(http: httpx.AsyncClient, tokens: list[str], position_id: int) -> None:
     await staff_member("hr", email=MARK["staff_email"], password=MARK["password"])
-    page = await http.get("/console/login", headers=HEADERS)
+    page = await http.get("/console/login", headers={**HEADERS, "x-forwarded-for": FULL_IPV6})
+    await http.post("/console/login", headers={**HEADERS, "x-forwarded-for": FULL_IPV6}, data={
+        "email": MARK["unknown_email"], "password": "x", "_csrf_token": csrf_from(page.text)})
     for email, password in ((MARK["unknown_email"], MARK["password"]),
                             (MARK["staff_email"], MARK["wrong_password"]),
                             (MARK["staff_email"], MARK["password"])):
