@@ -33,6 +33,9 @@ SQLITE_PRAGMAS = (
 )
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
 class IntakeSQLiteTransaction(SQLiteTransaction):
     """Piccolo's transaction on a pooled connection, held exclusively until COMMIT/ROLLBACK and
     then handed back (Piccolo's own opens a connection and closes it at exit).
@@ -171,6 +174,15 @@ class IntakeSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> Any:
+        if query.lstrip()[:6].upper() in WRITES:
+            # A write outside a transaction queues with the transactions: meeting one inside
+            # SQLite would sleep in its busy handler (1, 2, 5 ... 100 ms steps), a kiosk p99
+            # spike during a login storm (bench B5).
+            async with self.writer_lock():
+                return await self._execute(query, args)
+        return await self._execute(query, args)
+
+    async def _execute(self, query: str, args: list[Any] | None) -> Any:
         connection = await self.acquire()
         try:
             return await connection.execute_fetchall(query, args or [])
