@@ -118,7 +118,9 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1,
+                 extra_args: tuple[str, ...] = ()) -> None:
+        self.extra_args = extra_args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env, "INTAKE_BASE_URL": f"http://127.0.0.1:{self.port}"}
@@ -128,7 +130,8 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
-               "--port", str(self.port), "--no-access-log", "--workers", str(self.workers)]
+               "--port", str(self.port), "--no-access-log", "--workers", str(self.workers),
+               *self.extra_args]
         self.proc = subprocess.Popen(cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      cwd=Path(__file__).resolve().parent.parent)
         import httpx

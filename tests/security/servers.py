@@ -2,12 +2,7 @@
 `--proxy-headers` (as `make run` starts it), so a test can play clients from many addresses
 through X-Forwarded-For from 127.0.0.1, and a database pool as in production."""
 
-import subprocess
-import sys
-import time
 from pathlib import Path
-
-import httpx
 
 from tests.conftest import LiveServer
 
@@ -15,23 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class ProxiedLiveServer(LiveServer):
-    def start(self) -> "ProxiedLiveServer":
-        cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
-               "--port", str(self.port), "--no-access-log", "--proxy-headers",
-               "--forwarded-allow-ips", "127.0.0.1"]
-        self.proc = subprocess.Popen(cmd, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError(f"server did not start:\n{self.output()}")
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
+        super().__init__(env, workers, ("--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"))
 
     def kill(self) -> None:
         """kill -9: no shutdown, no flush, no cleanup."""
