@@ -26,7 +26,7 @@ class LoginFailed(Exception):
     """One answer for an unknown e-mail, a wrong password and a disabled account."""
 
 
-def _pw() -> Passwords:
+def password_hasher() -> Passwords:
     return passwords(current().argon2_profile)
 
 
@@ -53,7 +53,7 @@ async def create_staff(
         email=email,
         display_name=display_name.strip()[:120] or email,
         role=role,
-        password_hash=await _pw().hash(password),
+        password_hash=await password_hasher().hash(password),
         must_change_password=one_time is not None,
         created_at=now,
     )
@@ -78,15 +78,15 @@ async def authenticate(email: str, password: str, ip_prefix: str, now: datetime)
     keys = [throttle.key("login-account", email), throttle.key("login-client", ip_prefix)]
     await throttle.ensure_allowed(keys, now)
     row = await StaffMember.select().where(StaffMember.email == email).first()
-    ok = await _pw().verify(row["password_hash"] if row else None, password[:1024])
+    ok = await password_hasher().verify(row["password_hash"] if row else None, password[:1024])
     if not ok or row is None or row["disabled"]:
         await throttle.record_failure(keys[0], throttle.LOGIN_ACCOUNT, now)
         await throttle.record_failure(keys[1], throttle.LOGIN_CLIENT, now)
         raise LoginFailed()
     await throttle.clear(keys[:1])
     changes: dict = {StaffMember.last_login_at: now}
-    if _pw().needs_rehash(row["password_hash"]):
-        changes[StaffMember.password_hash] = await _pw().hash(password)
+    if password_hasher().needs_rehash(row["password_hash"]):
+        changes[StaffMember.password_hash] = await password_hasher().hash(password)
     await StaffMember.update(changes).where(StaffMember.id == row["id"])
     return row
 
@@ -95,14 +95,17 @@ async def change_password(staff_id: int, current_password: str, new: str, now: d
     row = await StaffMember.select().where(StaffMember.id == staff_id).first()
     if row is None:
         raise NotFound()
-    if not await _pw().verify(row["password_hash"], current_password[:1024]):
+    if not await password_hasher().verify(row["password_hash"], current_password[:1024]):
         raise ValidationFailed({"current_password": "This is not your current password."})
     if problem := password_problem(new, row["email"]):
         raise ValidationFailed({"new_password": problem})
     if new == current_password:
         raise ValidationFailed({"new_password": "Choose a password you have not used here."})
     await StaffMember.update(
-        {StaffMember.password_hash: await _pw().hash(new), StaffMember.must_change_password: False}
+        {
+            StaffMember.password_hash: await password_hasher().hash(new),
+            StaffMember.must_change_password: False,
+        }
     ).where(StaffMember.id == staff_id)
     await record(
         Actor("staff", staff_id),
@@ -126,7 +129,7 @@ async def set_password(staff_id: int, new: str | None, now: datetime) -> str | N
     async with transaction():
         await StaffMember.update(
             {
-                StaffMember.password_hash: await _pw().hash(new),
+                StaffMember.password_hash: await password_hasher().hash(new),
                 StaffMember.must_change_password: one_time is not None,
             }
         ).where(StaffMember.id == staff_id)
@@ -163,7 +166,7 @@ async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
     return token
 
 
-async def _live_token(token: str, purpose: str, now: datetime) -> Token:
+async def live_token(token: str, purpose: str, now: datetime) -> Token:
     row = await Token.objects().where(Token.token_hash == digest(token[:200])).first()
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now:
         raise NotFound("This link is invalid or has expired.")
@@ -176,12 +179,12 @@ def _payload(row: Token) -> dict[str, Any]:
 
 
 async def invite_details(token: str, now: datetime) -> dict[str, Any]:
-    return _payload(await _live_token(token, "staff_invite", now))
+    return _payload(await live_token(token, "staff_invite", now))
 
 
 async def accept_invite(token: str, display_name: str, password: str, now: datetime) -> int:
     async with transaction():
-        row = await _live_token(token, "staff_invite", now)
+        row = await live_token(token, "staff_invite", now)
         payload = _payload(row)
         errors = {}
         if not display_name.strip():
@@ -252,7 +255,7 @@ async def request_password_reset(email: str, now: datetime) -> None:
 
 async def reset_password(token: str, new: str, now: datetime) -> None:
     async with transaction():
-        row = await _live_token(token, "password_reset", now)
+        row = await live_token(token, "password_reset", now)
         member = await StaffMember.select().where(StaffMember.id == row.staff).first()
         if member is None:
             raise NotFound("This link is invalid or has expired.")
@@ -260,77 +263,9 @@ async def reset_password(token: str, new: str, now: datetime) -> None:
             raise ValidationFailed({"password": problem})
         await StaffMember.update(
             {
-                StaffMember.password_hash: await _pw().hash(new),
+                StaffMember.password_hash: await password_hasher().hash(new),
                 StaffMember.must_change_password: False,
             }
         ).where(StaffMember.id == member["id"])
         await Token.update({Token.used_at: now}).where(Token.id == row.id)
         await close_staff_sessions(member["id"])
-
-
-# --- two-factor login (TOTP) -----------------------------------------------------------
-
-SECOND_FACTOR_TTL = timedelta(minutes=5)
-
-
-async def start_second_factor(staff_id: int, now: datetime) -> str:
-    """After a correct password for an account with TOTP: a short-lived, single-use ticket
-    that only the code page accepts. No session exists until the code is right."""
-    token = new_token()
-    await Token.insert(
-        Token(
-            purpose="login_second_factor",
-            token_hash=digest(token),
-            staff=staff_id,
-            created_at=now,
-            expires_at=now + SECOND_FACTOR_TTL,
-        )
-    )
-    return token
-
-
-async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[str, Any]:
-    from app.staff import totp
-
-    async with transaction():
-        row = await _live_token(ticket, "login_second_factor", now)
-        member = await StaffMember.select().where(StaffMember.id == row.staff).first()
-        if member is None or member["disabled"] or not member["totp_secret"]:
-            raise NotFound("This link is invalid or has expired.")
-        keys = [throttle.key("totp", str(member["id"]))]
-        await throttle.ensure_allowed(keys, now)
-        if not totp.verify(member["totp_secret"], code, now):
-            await throttle.record_failure(keys[0], throttle.SHORT_CODE, now)
-            raise ValidationFailed({"code": "This code is not right. Try the newest one."})
-        await Token.update({Token.used_at: now}).where(Token.id == row.id)
-        await throttle.clear(keys)
-    return member
-
-
-async def enable_totp(staff_id: int, secret: str, code: str, now: datetime) -> None:
-    from app.staff import totp
-
-    if not totp.verify(secret, code, now):
-        raise ValidationFailed({"code": "This code is not right. Try the newest one."})
-    await StaffMember.update({StaffMember.totp_secret: secret}).where(StaffMember.id == staff_id)
-    await record(
-        Actor("staff", staff_id),
-        "staff.totp_enabled",
-        now,
-        subject_kind="staff",
-        subject_ref=str(staff_id),
-    )
-
-
-async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
-    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
-    if row is None or not await _pw().verify(row["password_hash"], password[:1024]):
-        raise ValidationFailed({"password": "This is not your current password."})
-    await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
-    await record(
-        Actor("staff", staff_id),
-        "staff.totp_disabled",
-        now,
-        subject_kind="staff",
-        subject_ref=str(staff_id),
-    )

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.errors import IntakeError, ValidationFailed
-from app.staff import services
+from app.staff import second_factor, services
 from app.staff.sessions import STAFF_ABSOLUTE, close_session, open_session
 from app.web.access import public, staff_pending_password
 from app.web.cookies import expired_cookie, session_cookie
@@ -90,7 +90,7 @@ async def login(request: Request) -> Template | Redirect:
             next=next_url,
         )
     if staff["totp_secret"]:
-        ticket = await services.start_second_factor(staff["id"], utcnow())
+        ticket = await second_factor.start_second_factor(staff["id"], utcnow())
         return Redirect(
             f"/console/login/code?next={quote(next_url)}",
             status_code=303,
@@ -131,7 +131,7 @@ async def code(request: Request) -> Template | Redirect:
     next_url = _safe_next(form.get("next"))
     try:
         data = parse_form(form, CodeForm)
-        staff = await services.finish_second_factor(
+        staff = await second_factor.finish_second_factor(
             request.cookies.get(SECOND_FACTOR_COOKIE, ""), data.code, utcnow()
         )
     except ValidationFailed as exc:

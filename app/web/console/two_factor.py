@@ -7,7 +7,7 @@ from litestar.response import Redirect, Template
 from app.clock import utcnow
 from app.config import current
 from app.errors import ValidationFailed
-from app.staff import services, totp
+from app.staff import second_factor, totp
 from app.tables import StaffMember
 from app.web.access import staff
 from app.web.console.home import navigation_for
@@ -52,7 +52,7 @@ async def enable(request: Request) -> Template | Redirect:
     me = request.scope["state"]["staff"]
     try:
         data = parse_form(form, EnableForm)
-        await services.enable_totp(me.id, data.secret, data.code, utcnow())
+        await second_factor.enable_totp(me.id, data.secret, data.code, utcnow())
     except ValidationFailed as exc:
         return await _page(
             request, status_code=400, errors=exc.errors, secret=str(form.get("secret", ""))[:64]
@@ -66,7 +66,7 @@ async def disable(request: Request) -> Template | Redirect:
     me = request.scope["state"]["staff"]
     try:
         data = parse_form(form, DisableForm)
-        await services.disable_totp(me.id, data.password, utcnow())
+        await second_factor.disable_totp(me.id, data.password, utcnow())
     except ValidationFailed as exc:
         return await _page(request, status_code=400, errors=exc.errors)
     return Redirect("/console/two-factor?done=off", status_code=303)

@@ -1,0 +1,75 @@
+"""Two-factor login (TOTP) use cases: the ticket between the password and the code, and
+turning it on and off (SECURITY.md: admins can enable TOTP)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from app import throttle
+from app.db import transaction
+from app.errors import NotFound, ValidationFailed
+from app.privacy.audit import Actor, record
+from app.staff import totp
+from app.staff.services import live_token, password_hasher
+from app.tables import StaffMember, Token
+from app.tokens import digest, new_token
+
+SECOND_FACTOR_TTL = timedelta(minutes=5)
+
+
+async def start_second_factor(staff_id: int, now: datetime) -> str:
+    """After a correct password for an account with TOTP: a short-lived, single-use ticket
+    that only the code page accepts. No session exists until the code is right."""
+    token = new_token()
+    await Token.insert(
+        Token(
+            purpose="login_second_factor",
+            token_hash=digest(token),
+            staff=staff_id,
+            created_at=now,
+            expires_at=now + SECOND_FACTOR_TTL,
+        )
+    )
+    return token
+
+
+async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[str, Any]:
+    async with transaction():
+        row = await live_token(ticket, "login_second_factor", now)
+        member = await StaffMember.select().where(StaffMember.id == row.staff).first()
+        if member is None or member["disabled"] or not member["totp_secret"]:
+            raise NotFound("This link is invalid or has expired.")
+        keys = [throttle.key("totp", str(member["id"]))]
+        await throttle.ensure_allowed(keys, now)
+        if not totp.verify(member["totp_secret"], code, now):
+            await throttle.record_failure(keys[0], throttle.SHORT_CODE, now)
+            raise ValidationFailed({"code": "This code is not right. Try the newest one."})
+        await Token.update({Token.used_at: now}).where(Token.id == row.id)
+        await throttle.clear(keys)
+    return member
+
+
+async def enable_totp(staff_id: int, secret: str, code: str, now: datetime) -> None:
+    if not totp.verify(secret, code, now):
+        raise ValidationFailed({"code": "This code is not right. Try the newest one."})
+    await StaffMember.update({StaffMember.totp_secret: secret}).where(StaffMember.id == staff_id)
+    await record(
+        Actor("staff", staff_id),
+        "staff.totp_enabled",
+        now,
+        subject_kind="staff",
+        subject_ref=str(staff_id),
+    )
+
+
+async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    if row is None or not await password_hasher().verify(row["password_hash"], password[:1024]):
+        raise ValidationFailed({"password": "This is not your current password."})
+    await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
+    await record(
+        Actor("staff", staff_id),
+        "staff.totp_disabled",
+        now,
+        subject_kind="staff",
+        subject_ref=str(staff_id),
+    )
