@@ -28,7 +28,7 @@ run: install
 	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/uvicorn app.asgi:app \
 	  --host 127.0.0.1 --port 8000 --no-access-log --proxy-headers --forwarded-allow-ips 127.0.0.1
 
-# Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
+# Debian's chromium for the browser tests (Playwright's own browser download fails here).
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
