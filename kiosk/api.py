@@ -17,7 +17,8 @@ from app.visits.kiosks import enrol
 from app.visits.visits import PURPOSES, SignIn, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
 from app.web.render import translate
-from kiosk.flow import chosen_language, qr_svg, visitor_notice
+from kiosk.badge_qr import qr_svg
+from kiosk.flow import chosen_language, visitor_notice
 
 Short = Annotated[str, msgspec.Meta(max_length=32)]
 

@@ -19,13 +19,13 @@ from app.visits.visits import PURPOSES, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
 from app.web.forms import first_values, parse_form
 from app.web.render import page
+from kiosk.badge_qr import qr_svg
 from kiosk.device import credential_from, device_cookie
 from kiosk.flow import (
     VisitorForm,
     chosen_language,
     new_submission,
     notice_html,
-    qr_svg,
     to_sign_in,
     visitor_notice,
 )

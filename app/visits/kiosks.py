@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from app import throttle
-from app.db import transaction
+from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.tables import Kiosk
 from app.tokens import digest, new_token
@@ -110,17 +110,21 @@ async def enrol(code: str, client: str, now: datetime) -> Enrolled:
     return Enrolled(kiosk_id=row["id"], name=row["name"], credential=credential)
 
 
+# Every request of every tablet asks this (kiosk guard): constant SQL (app.db.fetch).
+_DEVICE = (
+    "SELECT id, name, location, last_seen_at FROM kiosk "
+    "WHERE credential_hash = ? AND revoked_at IS NULL"
+)
+
+
 async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     """The enrolled, unrevoked kiosk holding `credential`, or None."""
     if not credential or len(credential) > 200:
         return None
-    row = await (
-        Kiosk.select(Kiosk.id, Kiosk.name, Kiosk.location, Kiosk.last_seen_at)
-        .where((Kiosk.credential_hash == digest(credential)) & Kiosk.revoked_at.is_null())
-        .first()
-    )
-    if row is None:
+    rows = await fetch(_DEVICE, digest(credential))
+    if not rows:
         return None
+    row = rows[0]
     seen = row["last_seen_at"]
     if seen is None or now - seen > SEEN_EVERY:
         await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])

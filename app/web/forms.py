@@ -4,6 +4,7 @@ Litestar's own body parsing answers a JSON 400 on the first bad field; a person 
 needs every message beside its field, in their language, with what they typed kept. Limits are
 msgspec constraints on the Struct; this module only turns their failures into plain words."""
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar, get_args, get_origin
@@ -68,6 +69,12 @@ def first_values(form: Any) -> dict[str, Any]:
     return dict(form)
 
 
+@functools.cache
+def _fields(struct: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ...]:
+    # msgspec re-reads a Struct's annotations on every call (a tenth of a kiosk sign-in).
+    return msgspec.structs.fields(struct)
+
+
 def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
     """Build `struct` from form fields or raise ValidationFailed with a message per field.
 
@@ -75,7 +82,7 @@ def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
     control characters (NUL included) are refused rather than stored."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for f in msgspec.structs.fields(struct):
+    for f in _fields(struct):
         raw = form.get(f.encode_name)
         base = _base(f.type)
         if base is bool:

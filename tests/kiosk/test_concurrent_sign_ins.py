@@ -19,12 +19,22 @@ async def test_fifty_concurrent_sign_ins_through_the_live_server(live_server, no
     credential = (await enrol(pairing.code, "192.0.2.0", utcnow())).credential
     headers = {"authorization": f"Bearer {credential}"}
 
-    async with httpx.AsyncClient(base_url=live_server.url, timeout=60,
-                                 limits=httpx.Limits(max_connections=50)) as http:
+    async with httpx.AsyncClient(
+        base_url=live_server.url, timeout=60, limits=httpx.Limits(max_connections=50)
+    ) as http:
+
         async def one(i: int) -> httpx.Response:
-            return await http.post("/api/kiosk/sign-in", headers=headers, json={
-                "visitor_name": f"Visitor {i}", "host_id": host_id, "purpose": "meeting",
-                "notice_id": notice.id, "submission_id": f"concurrent-{i}"})
+            return await http.post(
+                "/api/kiosk/sign-in",
+                headers=headers,
+                json={
+                    "visitor_name": f"Visitor {i}",
+                    "host_id": host_id,
+                    "purpose": "meeting",
+                    "notice_id": notice.id,
+                    "submission_id": f"concurrent-{i}",
+                },
+            )
 
         responses = await asyncio.gather(*[one(i) for i in range(50)])
     assert [r.status_code for r in responses] == [201] * 50, [r.text for r in responses][:3]

@@ -15,27 +15,45 @@ async def enrol(client) -> tuple[int, dict]:
     return body["kiosk_id"], {"authorization": f"Bearer {body['credential']}"}
 
 
-async def test_a_native_app_signs_a_visitor_in_and_out_with_the_bearer_credential(client,
-                                                                                 notices):
+async def test_a_native_app_signs_a_visitor_in_and_out_with_the_bearer_credential(client, notices):
     host_id = await host()
     kiosk_id, auth = await enrol(client)
     hosts = (await client.get("/api/kiosk/hosts", headers=auth)).json()
     assert hosts == [{"id": host_id, "name": "Hanne Host", "department": ""}]
     notice = (await client.get("/api/kiosk/notice?language=da", headers=auth)).json()
     assert notice["language"] == "da" and notice["summary"]
-    sign_in = await client.post("/api/kiosk/sign-in", headers=auth, json={
-        "visitor_name": "Ann Visitor", "host_id": host_id, "purpose": "meeting",
-        "notice_id": notice["notice_id"], "language": "da", "submission_id": "app-1"})
+    sign_in = await client.post(
+        "/api/kiosk/sign-in",
+        headers=auth,
+        json={
+            "visitor_name": "Ann Visitor",
+            "host_id": host_id,
+            "purpose": "meeting",
+            "notice_id": notice["notice_id"],
+            "language": "da",
+            "submission_id": "app-1",
+        },
+    )
     assert sign_in.status_code == 201, sign_in.text
     badge = sign_in.json()
     assert badge["first_name"] == "Ann" and badge["qr_svg"].startswith("<svg")
     assert (await Visit.select().first())["notice_version"] == notice["notice_id"]
-    again = await client.post("/api/kiosk/sign-in", headers=auth, json={
-        "visitor_name": "Ann Visitor", "host_id": host_id, "purpose": "meeting",
-        "notice_id": notice["notice_id"], "language": "da", "submission_id": "app-1"})
+    again = await client.post(
+        "/api/kiosk/sign-in",
+        headers=auth,
+        json={
+            "visitor_name": "Ann Visitor",
+            "host_id": host_id,
+            "purpose": "meeting",
+            "notice_id": notice["notice_id"],
+            "language": "da",
+            "submission_id": "app-1",
+        },
+    )
     assert again.status_code == 409 and await Visit.count() == 1
-    out = await client.post("/api/kiosk/sign-out", headers=auth,
-                            json={"code": badge["signout_code"]})
+    out = await client.post(
+        "/api/kiosk/sign-out", headers=auth, json={"code": badge["signout_code"]}
+    )
     assert out.status_code == 200 and out.json() == {"signed_out": True}
     await revoke(kiosk_id, utcnow())
     assert (await client.get("/api/kiosk/hosts", headers=auth)).status_code == 403
@@ -46,12 +64,13 @@ async def test_api_errors_are_json_in_the_visitors_language_never_500(client, no
     _, auth = await enrol(client)
     wrong = await client.post("/api/kiosk/enrol", json={"pairing_code": "AAAAAAAA"})
     assert wrong.status_code == 400 and "code" in wrong.json()["errors"]
-    for body in ({"visitor_name": "", "host_id": host_id, "purpose": "meeting", "notice_id": 1},
-                 {"visitor_name": "A" * 900, "host_id": host_id, "purpose": "meeting",
-                  "notice_id": 1},
-                 {"visitor_name": "Ann", "host_id": 424242, "purpose": "meeting",
-                  "notice_id": 1},
-                 {"visitor_name": "Ann"}, {"visitor_name": 5, "host_id": "x"}):
+    for body in (
+        {"visitor_name": "", "host_id": host_id, "purpose": "meeting", "notice_id": 1},
+        {"visitor_name": "A" * 900, "host_id": host_id, "purpose": "meeting", "notice_id": 1},
+        {"visitor_name": "Ann", "host_id": 424242, "purpose": "meeting", "notice_id": 1},
+        {"visitor_name": "Ann"},
+        {"visitor_name": 5, "host_id": "x"},
+    ):
         response = await client.post("/api/kiosk/sign-in", headers=auth, json=body)
         assert response.status_code == 400, (body, response.text)
         assert response.headers["content-type"].startswith("application/json")
@@ -65,8 +84,13 @@ def test_the_api_is_described_in_the_openapi_document(settings):
     from app.main import create_app
 
     schema = create_app(settings).openapi_schema.to_schema()
-    for path in ("/api/kiosk/enrol", "/api/kiosk/hosts", "/api/kiosk/sign-in",
-                 "/api/kiosk/sign-out", "/api/kiosk/notice"):
+    for path in (
+        "/api/kiosk/enrol",
+        "/api/kiosk/hosts",
+        "/api/kiosk/sign-in",
+        "/api/kiosk/sign-out",
+        "/api/kiosk/notice",
+    ):
         assert path in schema["paths"], path
     sign_in = schema["paths"]["/api/kiosk/sign-in"]["post"]
     assert {"201", "400", "403", "409", "429"} <= set(sign_in["responses"])
@@ -88,6 +112,9 @@ def test_the_end_of_day_job_is_scheduled_at_the_configured_local_time(settings):
     use(chosen)
     try:
         assert Runner(chosen).trigger_args(job) == {
-            "hour": 17, "minute": 45, "timezone": "Europe/Oslo"}
+            "hour": 17,
+            "minute": 45,
+            "timezone": "Europe/Oslo",
+        }
     finally:
         use(settings)

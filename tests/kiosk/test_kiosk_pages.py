@@ -24,8 +24,12 @@ async def as_kiosk(client) -> int:
 
 async def test_an_unenrolled_or_revoked_device_gets_nothing(client, notices):
     await host()
-    for path in ("/kiosk/notice?language=en", "/kiosk/details", "/kiosk/sign-out",
-                 "/api/kiosk/hosts"):
+    for path in (
+        "/kiosk/notice?language=en",
+        "/kiosk/details",
+        "/kiosk/sign-out",
+        "/api/kiosk/hosts",
+    ):
         assert (await client.get(path)).status_code == 403, path
     home = await client.get("/kiosk")
     assert "Pairing code" in home.text and "Hanne" not in home.text
@@ -39,14 +43,19 @@ async def test_an_unenrolled_or_revoked_device_gets_nothing(client, notices):
 async def test_pairing_at_the_tablet_sets_a_strict_httponly_cookie(client):
     pairing = await create_kiosk("Front", "Lobby", utcnow())
     page = await client.get("/kiosk")
-    wrong = await client.post("/kiosk/pair", data={"code": "AAAAAAAA",
-                                                   "_csrf_token": csrf_from(page.text)})
+    wrong = await client.post(
+        "/kiosk/pair", data={"code": "AAAAAAAA", "_csrf_token": csrf_from(page.text)}
+    )
     assert wrong.status_code == 400 and "wrong or has expired" in wrong.text
-    ok = await client.post("/kiosk/pair", data={"code": pairing.code.lower(),
-                                                "_csrf_token": csrf_from(page.text)})
+    ok = await client.post(
+        "/kiosk/pair", data={"code": pairing.code.lower(), "_csrf_token": csrf_from(page.text)}
+    )
     assert ok.status_code == 303
-    cookie = next(v for k, v in ok.headers.multi_items()
-                  if k == "set-cookie" and v.startswith("intake_kiosk="))
+    cookie = next(
+        v
+        for k, v in ok.headers.multi_items()
+        if k == "set-cookie" and v.startswith("intake_kiosk=")
+    )
     assert "httponly" in cookie.lower() and "secure" in cookie.lower()
     assert "samesite=strict" in cookie.lower()
     assert (await Kiosk.select().first())["credential_hash"] != cookie
@@ -60,9 +69,16 @@ async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(cl
     notice_id = re.search(r"notice=(\d+)", notice.text).group(1)
     details = await client.get(f"/kiosk/details?language=da&notice={notice_id}")
     assert 'autocomplete="off"' in details.text
-    form = {"_csrf_token": csrf_from(details.text), "language": "da", "notice_id": notice_id,
-            "submission": hidden(details.text, "submission"), "visitor_name": "Ann Visitor",
-            "company": "Acme", "host_id": str(host_id), "purpose": "meeting"}
+    form = {
+        "_csrf_token": csrf_from(details.text),
+        "language": "da",
+        "notice_id": notice_id,
+        "submission": hidden(details.text, "submission"),
+        "visitor_name": "Ann Visitor",
+        "company": "Acme",
+        "host_id": str(host_id),
+        "purpose": "meeting",
+    }
     confirm = await client.post("/kiosk/confirm", data=form)
     assert confirm.status_code == 200 and "Ann Visitor" in confirm.text
     assert await Visit.count() == 0  # nothing stored before the visitor confirms
@@ -79,8 +95,10 @@ async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(cl
     assert replay.status_code == 409 and await Visit.count() == 1
     # Sign out with the code.
     out_page = await client.get("/kiosk/sign-out?language=da")
-    out = await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
-                                                     "code": code, "language": "da"})
+    out = await client.post(
+        "/kiosk/sign-out",
+        data={"_csrf_token": csrf_from(out_page.text), "code": code, "language": "da"},
+    )
     assert out.status_code == 303
     assert (await Visit.select().first())["signed_out_by"] == "kiosk"
 
@@ -90,22 +108,36 @@ async def test_bad_input_gets_a_clear_message_in_the_chosen_language(client, not
     await as_kiosk(client)
     notice_id = str((await current_notice("visitor", "en")).id)
     details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
-    base = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": notice_id,
-            "submission": "x", "company": "", "purpose": "meeting", "host_id": str(host_id)}
-    for bad in ({"visitor_name": ""}, {"visitor_name": "x" * 5000},
-                {"visitor_name": "Ann", "host_id": "99999"},
-                {"visitor_name": "Ann", "host_id": "abc"}, {"visitor_name": "Ann\x00"},
-                {"visitor_name": "Ann", "notice_id": "999999"}):
+    base = {
+        "_csrf_token": csrf_from(details.text),
+        "language": "en",
+        "notice_id": notice_id,
+        "submission": "x",
+        "company": "",
+        "purpose": "meeting",
+        "host_id": str(host_id),
+    }
+    for bad in (
+        {"visitor_name": ""},
+        {"visitor_name": "x" * 5000},
+        {"visitor_name": "Ann", "host_id": "99999"},
+        {"visitor_name": "Ann", "host_id": "abc"},
+        {"visitor_name": "Ann\x00"},
+        {"visitor_name": "Ann", "notice_id": "999999"},
+    ):
         response = await client.post("/kiosk/sign-in", data={**base, **bad})
         assert response.status_code == 400, bad
         assert "field-error" in response.text or "form-errors" in response.text
-    unknown_host = await client.post("/kiosk/sign-in", data={**base, "visitor_name": "Ann",
-                                                             "host_id": "99999"})
+    unknown_host = await client.post(
+        "/kiosk/sign-in", data={**base, "visitor_name": "Ann", "host_id": "99999"}
+    )
     assert "Choose a host from the list." in unknown_host.text
     assert await Visit.count() == 0
     out_page = await client.get("/kiosk/sign-out?language=en")
-    wrong = await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
-                                                       "code": "ZZZZZZ", "language": "en"})
+    wrong = await client.post(
+        "/kiosk/sign-out",
+        data={"_csrf_token": csrf_from(out_page.text), "code": "ZZZZZZ", "language": "en"},
+    )
     assert wrong.status_code == 400 and "not right" in wrong.text
 
 
@@ -120,9 +152,18 @@ async def test_danish_visitors_read_danish_screens_and_messages(client, notices)
     await as_kiosk(client)
     details = await client.get("/kiosk/details?language=da&notice=1")
     assert "Om dit besøg" in details.text and 'lang="da"' in details.text
-    response = await client.post("/kiosk/confirm", data={
-        "_csrf_token": csrf_from(details.text), "language": "da", "notice_id": "1",
-        "submission": "x", "visitor_name": "  ", "host_id": str(host_id), "purpose": "meeting"})
+    response = await client.post(
+        "/kiosk/confirm",
+        data={
+            "_csrf_token": csrf_from(details.text),
+            "language": "da",
+            "notice_id": "1",
+            "submission": "x",
+            "visitor_name": "  ",
+            "host_id": str(host_id),
+            "purpose": "meeting",
+        },
+    )
     assert response.status_code == 400
     assert "Dette felt skal udfyldes." in response.text or "Skriv venligst" in response.text
     # The choice is this visitor's only: no language cookie is left for the next one.
@@ -135,20 +176,39 @@ async def test_an_invited_visitor_types_only_the_code_after_reading_the_notice(c
 
     host_id = await host()
     await as_kiosk(client)
-    code = await preregister(Expected(visitor_name="Bo Berg", visitor_email="bo@example.org",
-                                      host_id=host_id, expected_on=local_date(utcnow())),
-                             None, utcnow())
+    code = await preregister(
+        Expected(
+            visitor_name="Bo Berg",
+            visitor_email="bo@example.org",
+            host_id=host_id,
+            expected_on=local_date(utcnow()),
+        ),
+        None,
+        utcnow(),
+    )
     notice = await client.get("/kiosk/notice?language=en")
     notice_id = re.search(r"notice=(\d+)", notice.text).group(1)
     form_page = await client.get(f"/kiosk/invitation?language=en&notice={notice_id}")
     token = csrf_from(form_page.text)
-    wrong = await client.post("/kiosk/invitation", data={
-        "_csrf_token": token, "invitation_code": "ZZZZZZZZ", "notice_id": notice_id,
-        "language": "en"})
+    wrong = await client.post(
+        "/kiosk/invitation",
+        data={
+            "_csrf_token": token,
+            "invitation_code": "ZZZZZZZZ",
+            "notice_id": notice_id,
+            "language": "en",
+        },
+    )
     assert wrong.status_code == 400 and "not valid today" in wrong.text
-    confirm = await client.post("/kiosk/invitation", data={
-        "_csrf_token": token, "invitation_code": code, "notice_id": notice_id,
-        "language": "en"})
+    confirm = await client.post(
+        "/kiosk/invitation",
+        data={
+            "_csrf_token": token,
+            "invitation_code": code,
+            "notice_id": notice_id,
+            "language": "en",
+        },
+    )
     assert confirm.status_code == 200 and "Bo Berg" in confirm.text
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', confirm.text))
     badge = await client.post("/kiosk/sign-in", data=fields)
@@ -165,14 +225,22 @@ async def test_no_visitor_data_reaches_the_logs(client, notices, caplog):
     await as_kiosk(client)
     notice_id = str((await current_notice("visitor", "en")).id)
     details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
-    form = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": notice_id,
-            "submission": "log-test", "visitor_name": "Zebulon Markername",
-            "company": "Markerco", "host_id": str(host_id), "purpose": "meeting"}
+    form = {
+        "_csrf_token": csrf_from(details.text),
+        "language": "en",
+        "notice_id": notice_id,
+        "submission": "log-test",
+        "visitor_name": "Zebulon Markername",
+        "company": "Markerco",
+        "host_id": str(host_id),
+        "purpose": "meeting",
+    }
     badge = await client.post("/kiosk/sign-in", data=form)
     code = re.search(r'id="signout-code">([A-Z0-9]+)<', badge.text).group(1)
     out_page = await client.get("/kiosk/sign-out")
-    await client.post("/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text),
-                                               "code": code})
+    await client.post(
+        "/kiosk/sign-out", data={"_csrf_token": csrf_from(out_page.text), "code": code}
+    )
     logged = caplog.text
     assert "kiosk" in logged  # the access log did run
     for marker in ("Zebulon", "Markername", "Markerco", "marker-host@", code):
