@@ -11,32 +11,47 @@ from tests.factories import consenting_application, open_position
 
 async def test_positions_create_edit_open_close_with_safe_markdown(client):
     await signed_in(client, "hr")
-    created = await post_on(client, "/console/positions/new", "/console/positions", {
-        "title": "Data engineer", "location": "Aarhus",
-        "description": "**Great** team <script>alert(1)</script> [x](javascript:alert(1))",
-    })
+    created = await post_on(
+        client,
+        "/console/positions/new",
+        "/console/positions",
+        {
+            "title": "Data engineer",
+            "location": "Aarhus",
+            "description": "**Great** team <script>alert(1)</script> [x](javascript:alert(1))",
+        },
+    )
     assert created.status_code == 303
     pid = (await Position.select().first())["id"]
     edit = await client.get(f"/console/positions/{pid}/edit")
     assert "<strong>Great</strong>" in edit.text
     assert "<script>alert(1)</script>" not in edit.text and 'href="javascript:' not in edit.text
-    bad = await post_on(client, f"/console/positions/{pid}/edit", f"/console/positions/{pid}",
-                        {"title": "", "location": "x" * 300})
+    bad = await post_on(
+        client,
+        f"/console/positions/{pid}/edit",
+        f"/console/positions/{pid}",
+        {"title": "", "location": "x" * 300},
+    )
     assert bad.status_code == 400 and "This field is required." in bad.text
-    opened = await post_on(client, "/console/positions", f"/console/positions/{pid}/status",
-                           {"status": "open"})
+    opened = await post_on(
+        client, "/console/positions", f"/console/positions/{pid}/status", {"status": "open"}
+    )
     assert opened.status_code == 303
     a = await consenting_application(pid, cv=None)
     await Candidate.update({Candidate.erase_after: None}).where(Candidate.id == a["candidate_id"])
-    closed = await post_on(client, "/console/positions", f"/console/positions/{pid}/status",
-                           {"status": "closed"})
+    closed = await post_on(
+        client, "/console/positions", f"/console/positions/{pid}/status", {"status": "closed"}
+    )
     assert closed.status_code == 303
     row = await Position.select().where(Position.id == pid).first()
     assert row["status"] == "closed" and row["closed_at"] is not None
     cand = await Candidate.select().where(Candidate.id == a["candidate_id"]).first()
     assert cand["erase_after"] is not None  # closing started the retention clock
-    assert (await post_on(client, "/console/positions", f"/console/positions/{pid}/status",
-                          {"status": "deleted"})).status_code == 400
+    assert (
+        await post_on(
+            client, "/console/positions", f"/console/positions/{pid}/status", {"status": "deleted"}
+        )
+    ).status_code == 400
     assert (await client.get("/console/positions/999999/edit")).status_code == 404
 
 
@@ -44,14 +59,33 @@ async def test_a_disclosure_is_registered_and_audited(client):
     await signed_in(client, "admin")
     pid = await open_position()
     a = await consenting_application(pid, cv=None)
-    bad = await post_on(client, "/console/disclosures", "/console/disclosures", {
-        "subject_kind": "candidate", "subject_ref": "not-a-uid", "recipient": "Police",
-        "legal_basis": "Warrant", "disclosed_on": "2026-11-20"})
+    bad = await post_on(
+        client,
+        "/console/disclosures",
+        "/console/disclosures",
+        {
+            "subject_kind": "candidate",
+            "subject_ref": "not-a-uid",
+            "recipient": "Police",
+            "legal_basis": "Warrant",
+            "disclosed_on": "2026-11-20",
+        },
+    )
     assert bad.status_code == 400 and await Disclosure.count() == 0
-    ok = await post_on(client, "/console/disclosures", "/console/disclosures", {
-        "subject_kind": "candidate", "subject_ref": a["candidate_uid"],
-        "recipient": "Copenhagen Police", "legal_basis": "Court order (retsplejeloven § 804)",
-        "reference": "W-2026-118", "disclosed_on": "2026-11-20", "description": "CV"})
+    ok = await post_on(
+        client,
+        "/console/disclosures",
+        "/console/disclosures",
+        {
+            "subject_kind": "candidate",
+            "subject_ref": a["candidate_uid"],
+            "recipient": "Copenhagen Police",
+            "legal_basis": "Court order (retsplejeloven § 804)",
+            "reference": "W-2026-118",
+            "disclosed_on": "2026-11-20",
+            "description": "CV",
+        },
+    )
     assert ok.status_code == 303
     page = await client.get("/console/disclosures")
     assert "W-2026-118" in page.text and "Copenhagen Police" in page.text
@@ -82,13 +116,28 @@ async def test_publishing_a_notice_keeps_old_versions_and_marks_stale_consents(c
     cand = await Candidate.select().where(Candidate.id == a["candidate_id"]).first()
     assert await stale_consents(cand) == []
     before = await NoticeVersion.count()
-    missing = await post_on(client, "/console/notices/new", "/console/notices", {
-        "audience": "candidate", "language": "en", "title": "T", "body": "B"})
+    missing = await post_on(
+        client,
+        "/console/notices/new",
+        "/console/notices",
+        {"audience": "candidate", "language": "en", "title": "T", "body": "B"},
+    )
     assert missing.status_code == 400 and await NoticeVersion.count() == before
-    published = await post_on(client, "/console/notices/new", "/console/notices", {
-        "audience": "candidate", "language": "en", "title": "Notice v2", "body": "Body",
-        "purpose_m": "A new text for m.", "purpose_n": "A new text for n.",
-        "purpose_talent_pool": "Pool.", "purpose_marketing": "News."})
+    published = await post_on(
+        client,
+        "/console/notices/new",
+        "/console/notices",
+        {
+            "audience": "candidate",
+            "language": "en",
+            "title": "Notice v2",
+            "body": "Body",
+            "purpose_m": "A new text for m.",
+            "purpose_n": "A new text for n.",
+            "purpose_talent_pool": "Pool.",
+            "purpose_marketing": "News.",
+        },
+    )
     assert published.status_code == 303 and await NoticeVersion.count() == before + 1
     assert sorted(await stale_consents(cand)) == ["m", "n"]
     listing = await client.get("/console/notices")
@@ -100,9 +149,16 @@ async def test_hr_cannot_publish_notices(client):
     home = await client.get("/console")
     from tests.helpers import csrf_from
 
-    response = await client.post("/console/notices", data={
-        "_csrf_token": csrf_from(home.text), "audience": "visitor", "language": "en",
-        "title": "x", "body": "y"})
+    response = await client.post(
+        "/console/notices",
+        data={
+            "_csrf_token": csrf_from(home.text),
+            "audience": "visitor",
+            "language": "en",
+            "title": "x",
+            "body": "y",
+        },
+    )
     assert response.status_code == 403
 
 
@@ -112,10 +168,13 @@ async def test_the_record_of_processing_is_generated_from_settings(client, setti
     assert page.status_code == 200 and settings.company_name in page.text
     md = await client.get("/console/art30.md")
     assert md.headers["content-disposition"].startswith("attachment")
-    assert f"{settings.retention.applications_days}" in md.text and "## Security measures" in md.text
+    assert (
+        f"{settings.retention.applications_days}" in md.text and "## Security measures" in md.text
+    )
     data = json.loads((await client.get("/console/art30.json")).text)
     recruitment = data["activities"][0]
     assert recruitment["retention"]["waiting for consent (days)"] == (
-        settings.retention.waiting_consent_days)
+        settings.retention.waiting_consent_days
+    )
     assert set(recruitment["consent_choices"]) >= {"m", "n"}
     assert data["supervisory_authority"]["name"] == settings.authority_name

@@ -79,8 +79,12 @@ async def test_restricted_application_is_frozen(client):
     )
     page = await client.get(url(pid, a["application_id"]))
     assert "Frozen" in page.text and 'id="background"' not in page.text
-    response = await post_on(client, url(pid, a["application_id"]),
-                             url(pid, a["application_id"], "/comment"), {"body": "hello"})
+    response = await post_on(
+        client,
+        url(pid, a["application_id"]),
+        url(pid, a["application_id"], "/comment"),
+        {"body": "hello"},
+    )
     assert response.status_code == 403 and await Comment.count() == 0
 
 
@@ -93,20 +97,31 @@ async def test_rate_comment_and_move_are_audited_without_personal_data(client):
     await client.get(url(pid, a["application_id"], f"/cv/{a['cv_id']}"))
     assert (await post_on(client, page, page + "/rate", {"score": "5"})).status_code == 303
     assert (await post_on(client, page, page + "/comment", {"body": "Strong"})).status_code == 303
-    moved = await post_on(client, page, page + "/stage",
-                          {"to_stage": "screening", "lock_version": "0"})
+    moved = await post_on(
+        client, page, page + "/stage", {"to_stage": "screening", "lock_version": "0"}
+    )
     assert moved.status_code == 303
     actions = await audit_actions(a["candidate_uid"])
-    for expected in ("application_viewed", "cv_downloaded", "rating_given", "comment_added",
-                     "stage_changed"):
+    for expected in (
+        "application_viewed",
+        "cv_downloaded",
+        "rating_given",
+        "comment_added",
+        "stage_changed",
+    ):
         assert expected in actions, expected
     from app.tables import AuditEvent
 
     events = await AuditEvent.select().where(AuditEvent.subject_ref == a["candidate_uid"])
     assert all(e["actor_id"] == staff_id for e in events)
     flat = repr(events)
-    for planted in ("Audrey Audit", "I like building things.", "Strong", "+45 12 34 56 78",
-                    "planted-cv-content"):
+    for planted in (
+        "Audrey Audit",
+        "I like building things.",
+        "Strong",
+        "+45 12 34 56 78",
+        "planted-cv-content",
+    ):
         assert planted not in flat
     change = await StageChange.select().first()
     assert change["actor"] == staff_id and change["to_stage"] == "screening"
@@ -118,8 +133,9 @@ async def test_a_stage_move_that_skips_a_stage_changes_nothing(client):
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
     for target in ("hired", "offer", "interview", "nonsense", "withdrawn"):
-        response = await post_on(client, page, page + "/stage",
-                                 {"to_stage": target, "lock_version": "0"})
+        response = await post_on(
+            client, page, page + "/stage", {"to_stage": target, "lock_version": "0"}
+        )
         assert response.status_code == 409, target
         assert "cannot follow" in response.text
     row = await Application.select().where(Application.id == a["application_id"]).first()
@@ -132,12 +148,14 @@ async def test_two_reviewers_moving_at_once_the_second_is_told_and_nothing_chang
     pid = await open_position()
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
-    first = await post_on(client, page, page + "/stage", {"to_stage": "screening",
-                                                           "lock_version": "0"})
+    first = await post_on(
+        client, page, page + "/stage", {"to_stage": "screening", "lock_version": "0"}
+    )
     assert first.status_code == 303
     # The second reviewer still had version 0 on screen and chose "rejected".
-    second = await post_on(client, page, page + "/stage", {"to_stage": "rejected",
-                                                            "lock_version": "0"})
+    second = await post_on(
+        client, page, page + "/stage", {"to_stage": "rejected", "lock_version": "0"}
+    )
     assert second.status_code == 409 and "Someone else changed" in second.text
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["stage"] == "screening" and row["decided_at"] is None
@@ -149,8 +167,9 @@ async def test_a_rejection_records_who_and_when(client):
     pid = await open_position()
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
-    response = await post_on(client, page, page + "/stage", {"to_stage": "rejected",
-                                                              "lock_version": "0"})
+    response = await post_on(
+        client, page, page + "/stage", {"to_stage": "rejected", "lock_version": "0"}
+    )
     assert response.status_code == 303
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["stage"] == "rejected" and row["decided_by"] == staff_id
@@ -179,9 +198,13 @@ async def test_garbage_input_is_a_clear_400_never_a_500(client):
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
     cases = [
-        ("/rate", {"score": "11"}), ("/rate", {"score": "abc"}), ("/rate", {}),
-        ("/comment", {"body": ""}), ("/comment", {"body": "x" * 6000}),
-        ("/stage", {"to_stage": "interview"}), ("/stage", {"to_stage": "", "lock_version": "x"}),
+        ("/rate", {"score": "11"}),
+        ("/rate", {"score": "abc"}),
+        ("/rate", {}),
+        ("/comment", {"body": ""}),
+        ("/comment", {"body": "x" * 6000}),
+        ("/stage", {"to_stage": "interview"}),
+        ("/stage", {"to_stage": "", "lock_version": "x"}),
     ]
     for tail, data in cases:
         response = await post_on(client, page, page + tail, data)
@@ -202,14 +225,22 @@ async def test_withdrawal_through_the_portal_service_takes_effect_on_the_next_re
     cv = url(pid, a["application_id"], f"/cv/{a['cv_id']}")
     assert (await client.get(cv)).status_code == 200
     # The candidate withdraws purpose m on their own page (the portal's service).
-    await change_consent(a["candidate_id"], "m", False, language="en", ip_prefix="192.0.2.0",
-                         now=utcnow())
+    await change_consent(
+        a["candidate_id"], "m", False, language="en", ip_prefix="192.0.2.0", now=utcnow()
+    )
     assert (await client.get(cv)).status_code == 403
     shown = await client.get(page)
     assert 'id="background"' not in shown.text and 'id="evaluation"' in shown.text
     # Withdrawing n too erases the application at once: the reviewer finds nothing.
-    await change_consent(a["candidate_id"], "n", False, language="en", ip_prefix="192.0.2.0",
-                         now=utcnow(), confirm_erase=True)
+    await change_consent(
+        a["candidate_id"],
+        "n",
+        False,
+        language="en",
+        ip_prefix="192.0.2.0",
+        now=utcnow(),
+        confirm_erase=True,
+    )
     assert (await client.get(page)).status_code == 404
     assert (await client.get(cv)).status_code == 404
 
@@ -228,10 +259,8 @@ async def test_truly_concurrent_stage_moves_one_wins_the_other_is_told():
     pid = await open_position()
     a = await consenting_application(pid, cv=None)
     results = await asyncio.gather(
-        move_stage(Actor("staff", first, "hr"), a["application_id"], pid, "screening", 0,
-                   utcnow()),
-        move_stage(Actor("staff", second, "hr"), a["application_id"], pid, "rejected", 0,
-                   utcnow()),
+        move_stage(Actor("staff", first, "hr"), a["application_id"], pid, "screening", 0, utcnow()),
+        move_stage(Actor("staff", second, "hr"), a["application_id"], pid, "rejected", 0, utcnow()),
         return_exceptions=True,
     )
     assert sum(r is None for r in results) == 1

@@ -18,17 +18,19 @@ async def test_keyset_pages_return_every_row_once_in_order_under_inserts():
     start = utcnow() - timedelta(days=10)
     for i in range(23):
         # Some share a timestamp, so the id must break ties.
-        await consenting_application(pid, f"Early {i}", created_at=start + timedelta(hours=i // 3),
-                                     cv=None)
+        await consenting_application(
+            pid, f"Early {i}", created_at=start + timedelta(hours=i // 3), cv=None
+        )
     seen: list[int] = []
     order: list[tuple] = []
     cursor = None
     added = 0
     while True:
-        rows, next_cursor = await queue(HR, pid, QueueFilter(), decode_cursor(cursor), utcnow(),
-                                        limit=5)
-        seen += [r["id"] for r in rows]
-        order += [(r["created_at"], r["id"]) for r in rows]
+        rows, next_cursor = await queue(
+            HR, pid, QueueFilter(), decode_cursor(cursor), utcnow(), limit=5
+        )
+        seen += [r.id for r in rows]
+        order += [(r.created_at, r.id) for r in rows]
         if added < 4:  # a new application arrives while the reviewer pages through
             await consenting_application(pid, f"Late {added}", cv=None)
             added += 1
@@ -49,7 +51,7 @@ async def test_filters_and_name_search():
 
     async def names(**kw) -> set[str]:
         rows, _ = await queue(HR, pid, QueueFilter(**kw), None, utcnow())
-        return {r["name"] for r in rows}
+        return {r.name for r in rows}
 
     assert await names() == {"Bo Both", "Mia Monly", "Wes Waiting"}
     assert await names(consent="none") == {"Wes Waiting"}
@@ -70,8 +72,10 @@ async def test_reception_gets_no_queue_and_bad_query_values_are_ignored(client):
     assert refused.status_code == 403 and "Rita" not in refused.text
     client.cookies.clear()
     await signed_in(client, "hr")
-    page = await client.get(f"/console/positions/{pid}/applications"
-                            "?stage=x&consent=zz&from=notadate&after=garbage_1_x&name=%25")
+    page = await client.get(
+        f"/console/positions/{pid}/applications"
+        "?stage=x&consent=zz&from=notadate&after=garbage_1_x&name=%25"
+    )
     assert page.status_code == 200 and "Rita Reception-Proof" in page.text
     assert (await client.get("/console/positions/999999/applications")).status_code == 404
 

@@ -38,8 +38,15 @@ def test_due_dates_across_month_ends(received, due, latest):
 
 async def _request(kind: str = "access", received: datetime | None = None, **kw) -> int:
     async with transaction():
-        row = await open_request(kind, "visitor", received or utcnow(), name="Val Visitor",
-                                 email="val@example.org", details="Please send my data", **kw)
+        row = await open_request(
+            kind,
+            "visitor",
+            received or utcnow(),
+            name="Val Visitor",
+            email="val@example.org",
+            details="Please send my data",
+            **kw,
+        )
     return int(row.id)
 
 
@@ -51,19 +58,28 @@ async def test_extension_is_limited_to_two_months_and_mailed_with_its_reason(cli
     too_far = (add_months(received, 3) + timedelta(days=1)).date().isoformat()
     refused = await post_on(client, page, page + "/extend", {"due": too_far, "reason": "Busy"})
     assert refused.status_code == 400 and "at most two months" in refused.text
-    earlier = await post_on(client, page, page + "/extend",
-                            {"due": received.date().isoformat(), "reason": "Busy"})
+    earlier = await post_on(
+        client, page, page + "/extend", {"due": received.date().isoformat(), "reason": "Busy"}
+    )
     assert earlier.status_code == 400
-    no_reason = await post_on(client, page, page + "/extend",
-                              {"due": add_months(received, 2).date().isoformat(), "reason": ""})
+    no_reason = await post_on(
+        client,
+        page,
+        page + "/extend",
+        {"due": add_months(received, 2).date().isoformat(), "reason": ""},
+    )
     assert no_reason.status_code == 400
     assert await OutboxMail.count() == 0
     row = await RightsRequest.select().where(RightsRequest.id == rid).first()
     assert row["extended_due_at"] is None
 
     new_due = add_months(received, 3).date()
-    ok = await post_on(client, page, page + "/extend",
-                       {"due": new_due.isoformat(), "reason": "Many archived files to check"})
+    ok = await post_on(
+        client,
+        page,
+        page + "/extend",
+        {"due": new_due.isoformat(), "reason": "Many archived files to check"},
+    )
     assert ok.status_code == 303
     row = await RightsRequest.select().where(RightsRequest.id == rid).first()
     assert row["extended_due_at"].date() == new_due
@@ -89,9 +105,9 @@ async def test_daily_reminder_mails_each_assignee_what_falls_due_within_7_days()
     late = await _request(received=now - timedelta(days=40))
     later = await _request(received=now - timedelta(days=2))
     await RightsRequest.update({RightsRequest.assignee: hr_id}).where(
-        RightsRequest.id.is_in([soon, late]))
-    await RightsRequest.update({RightsRequest.assignee: admin_id}).where(
-        RightsRequest.id == later)
+        RightsRequest.id.is_in([soon, late])
+    )
+    await RightsRequest.update({RightsRequest.assignee: admin_id}).where(RightsRequest.id == later)
     counts = await remind_assignees(now)
     assert counts == {"assignees": 1, "requests": 2}
     mails = await OutboxMail.select()
@@ -107,7 +123,9 @@ async def test_assign_close_and_forged_ids(client):
     me = await signed_in(client, "admin")
     rid = await _request()
     page = f"/console/requests/{rid}"
-    assert (await post_on(client, page, page + "/assign", {"assignee": "999999"})).status_code == 400
+    assert (
+        await post_on(client, page, page + "/assign", {"assignee": "999999"})
+    ).status_code == 400
     assert (await post_on(client, page, page + "/assign", {"assignee": str(me)})).status_code == 303
     row = await RightsRequest.select().where(RightsRequest.id == rid).first()
     assert row["assignee"] == me and row["status"] == "in_progress"
@@ -116,8 +134,9 @@ async def test_assign_close_and_forged_ids(client):
     again = await post_on(client, page, page + "/close", {"status": "done"})
     assert again.status_code == 409
     assert (await client.get("/console/requests/999999")).status_code == 404
-    assert (await post_on(client, page, "/console/requests/999999/assign",
-                          {"assignee": str(me)})).status_code == 404
+    assert (
+        await post_on(client, page, "/console/requests/999999/assign", {"assignee": str(me)})
+    ).status_code == 404
     assert (await post_on(client, page, page + "/bogus", {})).status_code == 400
 
 
@@ -142,13 +161,14 @@ async def test_answering_an_objection_with_a_refusal_lifts_the_freeze(client):
     from app.tables import Application
 
     await Application.update({Application.objected: True}).where(
-        Application.id == a["application_id"])
+        Application.id == a["application_id"]
+    )
     async with transaction():
-        req = await open_request("objection", "candidate", utcnow(),
-                                 candidate_id=a["candidate_id"])
+        req = await open_request("objection", "candidate", utcnow(), candidate_id=a["candidate_id"])
     page = f"/console/requests/{req.id}"
-    response = await post_on(client, page, page + "/close",
-                             {"status": "refused", "outcome": "Compelling grounds: ..."})
+    response = await post_on(
+        client, page, page + "/close", {"status": "refused", "outcome": "Compelling grounds: ..."}
+    )
     assert response.status_code == 303
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["objected"] is False
@@ -167,8 +187,9 @@ async def test_an_access_request_exports_the_same_zip_and_is_audited(client):
     a = await consenting_application(pid, "Axel Access")
     async with transaction():
         req = await open_request("access", "candidate", utcnow(), candidate_id=a["candidate_id"])
-        other = await open_request("complaint", "candidate", utcnow(),
-                                   candidate_id=a["candidate_id"])
+        other = await open_request(
+            "complaint", "candidate", utcnow(), candidate_id=a["candidate_id"]
+        )
     response = await client.get(f"/console/requests/{req.id}/export")
     assert response.status_code == 200
     assert response.headers["content-disposition"].startswith("attachment")
@@ -177,8 +198,10 @@ async def test_an_access_request_exports_the_same_zip_and_is_audited(client):
     from app.tables import AuditEvent
 
     staff_exports = await AuditEvent.select().where(
-        (AuditEvent.action == "data_exported") & (AuditEvent.actor_id == me)
-        & (AuditEvent.actor_kind == "staff"))
+        (AuditEvent.action == "data_exported")
+        & (AuditEvent.actor_id == me)
+        & (AuditEvent.actor_kind == "staff")
+    )
     assert len(staff_exports) == 1 and staff_exports[0]["subject_ref"] == a["candidate_uid"]
     assert (await client.get(f"/console/requests/{other.id}/export")).status_code == 409
     assert (await client.get("/console/requests/999999/export")).status_code == 404

@@ -18,16 +18,26 @@ row = st.fixed_dictionaries(
     {
         "metric": metric,
         "period": st.integers(0, 400).map(lambda d: TODAY - timedelta(days=d)),
-        "dimension": st.sampled_from(["Backend", "Design", "screening", "interview", "offer",
-                                      "hired", "rejected", "meeting", ""]),
+        "dimension": st.sampled_from(
+            [
+                "Backend",
+                "Design",
+                "screening",
+                "interview",
+                "offer",
+                "hired",
+                "rejected",
+                "meeting",
+                "",
+            ]
+        ),
         "total": st.integers(0, 12),
     }
 )
 
 
 def published_values(report: dict) -> list[str]:
-    values = [b["value"] for c in ("applications_chart", "visits_chart")
-              for b in report[c]["bars"]]
+    values = [b["value"] for c in ("applications_chart", "visits_chart") for b in report[c]["bars"]]
     values += [p["value"] for p in report["positions"] + report["purposes"]]
     values += [s["value"] for s in report["conversion"]]
     return values

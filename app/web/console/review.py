@@ -12,6 +12,7 @@ from app.recruiting import positions_admin, review
 from app.recruiting.pipeline import STAGES
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page, query
+from app.web.render import translate
 
 
 def _date(raw: str) -> date | None:
@@ -60,6 +61,8 @@ async def queue(request: Request, position_id: FromPath[int]) -> Template:
         filters=params,
         next_query=urlencode({**params, "after": cursor}) if cursor else "",
         stages=STAGES,
+        # Translated once per page, not once per row (bench B3).
+        stage_labels={s: translate(request, s) for s in STAGES},
         consent_filters=review.CONSENT_FILTERS,
     )
 
