@@ -9,7 +9,7 @@ from datetime import datetime
 
 import msgspec
 
-from app.db import transaction
+from app.db import fetch, transaction
 from app.privacy import default_notices
 from app.tables import NoticeVersion
 
@@ -61,17 +61,20 @@ def _notice(row: dict) -> Notice:
     )
 
 
+# Asked by every kiosk screen and every queue page: constant SQL (app.db.fetch, bench B3).
+_CURRENT = (
+    "SELECT id, audience, language, version, title, summary, body, purpose_texts, text_hash, "
+    "published_at FROM notice_version WHERE audience = ? AND language = ? "
+    "ORDER BY version DESC LIMIT 1"
+)
+
+
 async def current_notice(audience: str, language: str) -> Notice | None:
     """The newest version for `audience` in `language` (falling back to English)."""
     for lang in dict.fromkeys([language, "en"]):
-        row = await (
-            NoticeVersion.select()
-            .where((NoticeVersion.audience == audience) & (NoticeVersion.language == lang))
-            .order_by(NoticeVersion.version, ascending=False)
-            .first()
-        )
-        if row:
-            return _notice(row)
+        rows = await fetch(_CURRENT, audience, lang)
+        if rows:
+            return _notice(rows[0])
     return None
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from app.db import fetch
 from app.tables import Session
 from app.tokens import digest, new_token
 
@@ -42,13 +43,20 @@ async def open_session(
     return token
 
 
+# Every signed-in request asks this: constant SQL (app.db.fetch, bench B3).
+_LIVE = (
+    "SELECT id, staff, candidate, expires_at, last_seen_at FROM web_session WHERE token_hash = ?"
+)
+
+
 async def load_session(token: str | None, now: datetime) -> SessionInfo | None:
     """The live session for `token`, or None when it is unknown, idle too long or too old."""
     if not token or len(token) > 100:
         return None
-    row = await Session.select().where(Session.token_hash == digest(token)).first()
-    if row is None:
+    rows = await fetch(_LIVE, digest(token))
+    if not rows:
         return None
+    row = rows[0]
     idle = STAFF_IDLE if row["staff"] is not None else CANDIDATE_IDLE
     if now >= row["expires_at"] or now - row["last_seen_at"] >= idle:
         await Session.delete().where(Session.id == row["id"])

@@ -10,8 +10,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from app.clock import utcnow
 from app.config import current
+from app.db import fetch
 from app.staff.sessions import load_session
-from app.tables import StaffMember
 
 STAFF_COOKIE = "intake_staff"
 CANDIDATE_COOKIE = "intake_candidate"
@@ -40,6 +40,13 @@ AccessCheck = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 EXTRA_CHECKS: dict[str, AccessCheck] = {}
 
 
+# Every console request asks this: constant SQL (app.db.fetch, bench B3).
+_STAFF = (
+    "SELECT id, email, display_name, role, must_change_password, disabled "
+    "FROM staff_member WHERE id = ?"
+)
+
+
 async def load_staff(connection: ASGIConnection) -> StaffPrincipal | None:
     state = connection.scope["state"]
     if "staff" in state:
@@ -48,9 +55,10 @@ async def load_staff(connection: ASGIConnection) -> StaffPrincipal | None:
     info = await load_session(connection.cookies.get(STAFF_COOKIE), utcnow())
     if info is None or info.staff_id is None:
         return None
-    row = await StaffMember.select().where(StaffMember.id == info.staff_id).first()
-    if row is None or row["disabled"]:
+    rows = await fetch(_STAFF, info.staff_id)
+    if not rows or rows[0]["disabled"]:
         return None
+    row = rows[0]
     principal = StaffPrincipal(
         id=row["id"],
         email=row["email"],
