@@ -177,6 +177,28 @@ class IntakeSQLiteEngine(SQLiteEngine):
         else:
             await connection.close()
 
+    async def read_now(self, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]] | None:
+        """A short indexed read on the event loop's thread, or None when SQLite is busy.
+
+        In WAL mode a reader waits for no writer, so an indexed lookup takes microseconds;
+        the trip to a connection's thread cost more (a thread switch and an event-loop turn,
+        bench B3). Never waits: busy (a rare WAL-index recovery) means None, and the caller
+        reads in the connection's thread instead, where the busy handler may sleep."""
+        connection = await self.acquire()
+        conn = connection._conn
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                return list(conn.execute(sql, args).fetchall())
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return None
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        finally:
+            await self.release(connection)
+
     def writer_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
         lock = self._writer_locks.get(loop)
@@ -296,14 +318,24 @@ async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     a transaction on its connection, else like any query (SQLite: a pooled connection;
     PostgreSQL: the pool).
 
-    For hot paths only (the kiosk sign-in): building the query objects cost more CPU than
-    the database's own work (bench B1 profile: ~0.1 ms each, a fifth of a sign-in). Values
-    are always bound parameters, never formatted into the SQL."""
+    For hot paths only (the kiosk sign-in, the session lookup, the review queue): building
+    the query objects cost more CPU than the database's own work (bench B1 profile: ~0.1 ms
+    each, a fifth of a sign-in). Values are always bound parameters, never formatted into
+    the SQL. On SQLite a SELECT outside a transaction reads on the event loop's thread
+    (IntakeSQLiteEngine.read_now): keep such reads short and indexed."""
     db: Any = engine()
     txn = db.current_transaction.get()
-    if isinstance(db, SQLiteEngine):
+    if isinstance(db, IntakeSQLiteEngine):
         if txn is None:
-            return list(await db._run_in_new_connection(sql, list(args)))
+            if sql[:6].upper() == "SELECT":
+                rows = await db.read_now(sql, args)
+                if rows is not None:
+                    return rows
+                return list(await db._run_in_new_connection(sql, list(args)))
+            # A lone write: its own IMMEDIATE transaction, run on the loop under the writer
+            # lock (no trip to a connection's thread, see IntakeSQLiteTransaction).
+            async with db.transaction(TransactionType.immediate) as lone:
+                return list(lone.connection._conn.execute(sql, args).fetchall())
         if getattr(txn, "_writer", None) is not None:  # see _run_in_existing_connection
             return list(txn.connection._conn.execute(sql, args).fetchall())
         return list(await txn.connection.execute_fetchall(sql, args))
