@@ -349,6 +349,20 @@ async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+async def fetch_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One constant statement for many rows (executemany), in one transaction: the driver
+    sends them in one go (asyncpg pipelines them; sqlite3 loops in C)."""
+    async with transaction():
+        db: Any = engine()
+        txn = db.current_transaction.get()
+        if isinstance(db, IntakeSQLiteEngine) and txn._writer is not None:
+            txn.connection._conn.executemany(sql, rows)
+        elif isinstance(db, IntakeSQLiteEngine):
+            await txn.connection.executemany(sql, rows)
+        else:
+            await txn.connection.executemany(_numbered(sql), rows)
+
+
 async def ping() -> bool:
     """Does the database answer? (`/readyz`)"""
     db = engine()

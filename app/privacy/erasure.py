@@ -108,15 +108,13 @@ async def count_applications(application_ids: list[int]) -> None:
         Application.created_at, Application.position.title.as_alias("title")
     ).where(Application.id.is_in(application_ids))
     per = Counter((statistics.month(local_day(r["created_at"])), r["title"] or "") for r in rows)
-    for (period, title), n in sorted(per.items()):
-        await statistics.add("applications", period, title, n)
+    await statistics.add_many("applications", [(p, title, n) for (p, title), n in per.items()])
 
 
 async def count_visits(visits: list[dict]) -> None:
     """Metric "visits" per local day of arrival and purpose (a fixed list, never free text)."""
     per = Counter((local_day(v["signed_in_at"]), v["purpose"] or "") for v in visits)
-    for (period, purpose), n in sorted(per.items()):
-        await statistics.add("visits", period, purpose, n)
+    await statistics.add_many("visits", [(p, purpose, n) for (p, purpose), n in per.items()])
 
 
 async def cv_names(application_ids: list[int]) -> list[str]:

@@ -1,7 +1,8 @@
 """The retention sweep (policy: "When the personal data ... is no longer required ... we destroy
 or erase it in a secure manner"; MISSION.md "Retention defaults").
 
-Every kind of record is swept in batches of `retention_batch_size`, one transaction each:
+Every kind of record is swept in batches of `retention_batch_size` (visits, deleted set-wise
+in SQL: `retention_visit_batch_size`), one transaction each:
 count into the anonymous statistics, delete, write deletion receipts. Statistics and deletion
 commit together, so a crash in the middle of a batch rolls both back: nothing is lost, nothing
 is counted twice, and the next run finishes the work (idempotent and resumable). Short
@@ -249,7 +250,9 @@ async def _batch(
 async def sweep_kind(
     kind: Kind, now: datetime, tally: Tally, progress: Progress | None = None
 ) -> None:
-    size = max(1, current().retention_batch_size)
+    settings = current()
+    size = settings.retention_visit_batch_size if kind.batch else settings.retention_batch_size
+    size = max(1, size)
     after_id = 0
     while True:
         handled, after_id = await _batch(kind, now, after_id, size, tally)

@@ -61,7 +61,6 @@ async def erase_visit_batch(now: datetime, after_id: int, size: int) -> tuple[in
     per: Counter[tuple[date, str]] = Counter()
     for g in groups:
         per[(_day(g["bucket"]), g["purpose"] or "")] += g["n"]
-    for (day, purpose), n in sorted(per.items()):
-        await statistics.add("visits", day, purpose, n)
+    await statistics.add_many("visits", [(day, purpose, n) for (day, purpose), n in per.items()])
     erased = sum(per.values())
     return erased, max((g["last"] for g in groups), default=after_id)

@@ -12,7 +12,7 @@ async def main(now: str) -> None:
     from app.config import current, use
     from app.privacy.sweep import sweep
 
-    use(msgspec.structs.replace(current(), retention_batch_size=1))
+    use(msgspec.structs.replace(current(), retention_batch_size=1, retention_visit_batch_size=1))
     await sweep(datetime.fromisoformat(now), lambda kind, n: print(kind, n, flush=True))
     print("done", flush=True)
 

@@ -36,7 +36,7 @@ NOW = T0 + timedelta(days=400)
 @contextmanager
 def batch_size(n: int) -> Iterator[None]:
     before = current()
-    use(msgspec.structs.replace(before, retention_batch_size=n))
+    use(msgspec.structs.replace(before, retention_batch_size=n, retention_visit_batch_size=n))
     try:
         yield
     finally:
