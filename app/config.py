@@ -84,9 +84,10 @@ class Settings(msgspec.Struct, frozen=True):
     retention: Retention = Retention()
     retention_batch_size: int = 500
     # Visits are counted and deleted set-wise in SQL (app/privacy/sweep_visits.py), without
-    # loading rows: a larger batch costs a short hold of the database, and 2,000 batches of
-    # 500 for a million visits cost more in round trips than in deleting (bench B4).
-    retention_visit_batch_size: int = 5000
+    # loading rows, so their batches can be larger: 2,000 batches of 500 for a million visits
+    # cost more in round trips than in deleting (bench B4). 0: chosen per database
+    # (app.privacy.sweep.visit_batch_size).
+    retention_visit_batch_size: int = 0
     smtp: Smtp = Smtp()
 
     @property
@@ -192,7 +193,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             transfers=_processors(e.get("INTAKE_TRANSFERS", "")),
             retention=retention,
             retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
-            retention_visit_batch_size=int(e.get("RETENTION_VISIT_BATCH_SIZE", 5000)),
+            retention_visit_batch_size=int(e.get("RETENTION_VISIT_BATCH_SIZE", 0)),
             smtp=smtp,
         )
     except ValueError as exc:

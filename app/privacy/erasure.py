@@ -18,6 +18,8 @@ that means nothing once the person's row is gone (kept 3 years, then swept)."""
 
 import asyncio
 import logging
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -129,16 +131,19 @@ async def remove_cv_files(names: Iterable[str]) -> int:
     return await asyncio.to_thread(_remove, list(names))
 
 
+_STORAGE_NAME = re.compile(r"^[0-9A-Za-z_-]{16,128}(\.[0-9A-Za-z]{1,8})?$")
+
+
 def _remove(names: list[str]) -> int:
-    # Names are ours (random hex), but are checked to stay inside the CV folder anyway.
-    folder = current().cv_dir.resolve()
+    # Names are ours (random), but are checked to stay inside the CV folder anyway: a plain
+    # name with no separator (resolving each path cost 10,000 syscalls per sweep, bench B4).
+    folder = str(current().cv_dir)
     removed = 0
     for name in names:
-        path = (folder / name).resolve()
-        if path.parent != folder:
+        if not _STORAGE_NAME.match(name):
             continue
         try:
-            path.unlink()
+            os.unlink(os.path.join(folder, name))
             removed += 1
         except FileNotFoundError:
             pass
