@@ -6,8 +6,9 @@ Statistics are counted per local day and purpose from exactly the rows the batch
 - PostgreSQL: one statement, `WITH gone AS (DELETE ... RETURNING ...) SELECT ... GROUP BY`,
   the local day computed by the database (`AT TIME ZONE`); SKIP LOCKED lets a second sweeper
   take other rows, never the same ones;
-- SQLite: `DELETE ... RETURNING` the UTC hour and purpose of each row, grouped here; each
-  hour is placed on its local day (whole-hour zone offsets, as Europe/Copenhagen has)."""
+- SQLite: inside the IMMEDIATE transaction no one else writes, so the batch is grouped by UTC
+  hour, then deleted; each hour is placed on its local day here (whole-hour zone offsets,
+  as Europe/Copenhagen has)."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -19,10 +20,16 @@ from app.privacy.erasure import local_day
 from app.tables import Visit
 
 # Constant SQL (values are bound parameters): due visits past an id, oldest first.
+_SQLITE_GROUPS = (
+    "SELECT substr(signed_in_at, 1, 13) AS bucket, purpose, count(*) AS n, max(id) AS last "
+    "FROM visit WHERE id IN (SELECT id FROM visit WHERE "
+    "((erase_after <= {}) OR (erase_after IS NULL AND signed_out_at <= {})) AND id > {} "
+    "ORDER BY id LIMIT {}) GROUP BY bucket, purpose"
+)
 _SQLITE_DELETE = (
     "DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE "
     "((erase_after <= {}) OR (erase_after IS NULL AND signed_out_at <= {})) AND id > {} "
-    "ORDER BY id LIMIT {}) RETURNING id, substr(signed_in_at, 1, 13) AS bucket, purpose"
+    "ORDER BY id LIMIT {})"
 )
 _POSTGRES = (
     "WITH gone AS (DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE "
@@ -46,12 +53,9 @@ async def erase_visit_batch(now: datetime, after_id: int, size: int) -> tuple[in
     stale = now - timedelta(days=current().retention.visits_days)
     args = (now, stale, after_id, size)
     if current().is_sqlite:
-        # One pass: the deleted rows come back (an hour and a purpose each) and are grouped
-        # here; a grouping SELECT before the DELETE read every row twice (bench B4).
-        gone = await Visit.raw(_SQLITE_DELETE, *args)
-        hours = Counter((r["bucket"], r["purpose"]) for r in gone)
-        last = max((r["id"] for r in gone), default=after_id)
-        groups = [{"bucket": b, "purpose": p, "n": n, "last": last} for (b, p), n in hours.items()]
+        groups = await Visit.raw(_SQLITE_GROUPS, *args)
+        if groups:
+            await Visit.raw(_SQLITE_DELETE, *args)
     else:
         groups = await Visit.raw(_POSTGRES, *args, current().timezone)
     per: Counter[tuple[date, str]] = Counter()
