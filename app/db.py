@@ -13,8 +13,8 @@ PostgreSQL: a connection pool, opened in the Litestar lifespan.
 import asyncio
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from urllib.parse import urlparse
 
@@ -35,6 +35,17 @@ SQLITE_PRAGMAS = (
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+@contextmanager
+def not_waiting(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """The connection with busy_timeout 0 for a statement run on the event loop: busy means
+    an error at once (the caller falls back to the connection's thread), never a sleep."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield conn
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 class IntakeSQLiteTransaction(SQLiteTransaction):
@@ -80,15 +91,12 @@ class IntakeSQLiteTransaction(SQLiteTransaction):
         this returns False at once and the caller waits in the connection's thread. A trip to
         that thread costs an event-loop turn while every other writer queues behind the lock
         (bench B1: three turns per sign-in, half its time under 32 connections)."""
-        conn = self.connection._conn
-        conn.execute("PRAGMA busy_timeout = 0")
-        try:
-            conn.execute(f"BEGIN {self.transaction_type.value}")
-            return True
-        except sqlite3.OperationalError:
-            return False
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        with not_waiting(self.connection._conn) as conn:
+            try:
+                conn.execute(f"BEGIN {self.transaction_type.value}")
+                return True
+            except sqlite3.OperationalError:
+                return False
 
     async def commit(self) -> None:
         if self._writer is None:
@@ -185,17 +193,14 @@ class IntakeSQLiteEngine(SQLiteEngine):
         bench B3). Never waits: busy (a rare WAL-index recovery) means None, and the caller
         reads in the connection's thread instead, where the busy handler may sleep."""
         connection = await self.acquire()
-        conn = connection._conn
         try:
-            conn.execute("PRAGMA busy_timeout = 0")
-            try:
-                return list(conn.execute(sql, args).fetchall())
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                return None
-            finally:
-                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with not_waiting(connection._conn) as conn:
+                try:
+                    return list(conn.execute(sql, args).fetchall())
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    return None
         finally:
             await self.release(connection)
 

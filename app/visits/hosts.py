@@ -2,7 +2,7 @@
 
 import msgspec
 
-from app.db import transaction
+from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.tables import Host
 
@@ -33,12 +33,17 @@ async def all_hosts() -> list[dict]:
     return list(await Host.select().order_by(Host.name))
 
 
+# Every kiosk sign-in asks this: constant SQL (app.db.fetch, bench B1).
+_ACTIVE_HOST = "SELECT id, name, email FROM host WHERE id = ? AND active = ?"
+
+
 async def active_host(host_id: int) -> dict:
-    """The host a visitor chose; an unknown or retired one is a field error, not a 500."""
-    row = await Host.select().where((Host.id == host_id) & (Host.active == True)).first()  # noqa: E712
-    if row is None:
+    """The host a visitor chose (id, name, e-mail); an unknown or retired one is a field
+    error, not a 500."""
+    rows = await fetch(_ACTIVE_HOST, host_id, True)
+    if not rows:
         raise ValidationFailed({"host": "Choose a host from the list."})
-    return dict(row)
+    return rows[0]
 
 
 def _check(fields: HostFields) -> None:

@@ -21,6 +21,7 @@ from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
 from app.tokens import digest
 from app.visits import codes
+from app.visits.hosts import active_host
 from app.visits.local_time import local_date, local_time
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
@@ -57,7 +58,6 @@ _SPEND_FORM = (
     "used_at) VALUES (?, ?, '{}', ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING RETURNING id"
 )
 _VISITOR_NOTICE = "SELECT id FROM notice_version WHERE id = ? AND audience = 'visitor'"
-_ACTIVE_HOST = "SELECT id, name, email FROM host WHERE id = ? AND active = ?"
 _CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? AND signed_out_at IS NULL LIMIT 1"
 _INSERT_VISIT = (
     "INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
@@ -135,14 +135,6 @@ async def _unused_signout_code() -> str:
             return code
 
 
-async def _host(host_id: int) -> dict:
-    """The host the visitor chose; an unknown or retired one is a field error."""
-    rows = await fetch(_ACTIVE_HOST, host_id, True)
-    if not rows:
-        raise ValidationFailed({"host": "Choose a host from the list."})
-    return rows[0]
-
-
 async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
     """One transaction: the visit, the spent form and the host's e-mail, or nothing."""
     if data.invitation_code and kiosk_id is not None:
@@ -153,7 +145,7 @@ async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
             expected_id = await _claim_invitation(data, kiosk_id, now)
             _check_fields(data)
             await _check_notice(data.notice_id)
-            host = await _host(data.host_id)
+            host = await active_host(data.host_id)
             code = await _unused_signout_code()
             visit_uid = uuid.uuid4()
             await fetch(
@@ -240,4 +232,4 @@ async def review(data: SignIn) -> str:
     Nothing is written: the confirm screen may still be abandoned."""
     _check_fields(data)
     await _check_notice(data.notice_id)
-    return str((await _host(data.host_id))["name"])
+    return str((await active_host(data.host_id))["name"])
