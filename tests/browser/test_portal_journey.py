@@ -29,6 +29,8 @@ async def test_apply_withdraw_download_and_erase_on_a_phone(browser, live_server
         await page.goto(f"{live_server.url}/")
         await page.click("text=Phone-friendly developer")
         await page.click("text=Apply for this position")
+        # The click starts a navigation; measure the form's page, not the one in between.
+        await page.wait_for_selector("#full_name")
         await no_sideways_scroll(page)
         await page.fill("#full_name", "Grace Hopper")
         await page.fill("#email", "grace@example")  # a typo first
