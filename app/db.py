@@ -23,6 +23,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from app.wal_checkpoint import WalCheckpointer
+
 BUSY_TIMEOUT_MS = 10_000
 # Per connection: secure_delete overwrites erased content with zeros (policy: "erase it in a
 # secure manner"); busy_timeout waits for the writer instead of failing at once.
@@ -148,10 +150,16 @@ class IntakeSQLiteEngine(SQLiteEngine):
         self._writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
+        self.checkpointer = WalCheckpointer(self.path, self.writer_lock)
+        self._readers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, sqlite3.Connection] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def _configure(self, connection: aiosqlite.Connection) -> None:
         for pragma in SQLITE_PRAGMAS:
             await connection.execute(pragma)
+        if self.checkpointer.running:  # app.wal_checkpoint: not in a COMMIT on the event loop
+            await connection.execute("PRAGMA wal_autocheckpoint = 0")
 
     async def get_connection(self) -> aiosqlite.Connection:
         """A new, configured connection that the caller closes (Piccolo's batch() uses it)."""
@@ -192,17 +200,27 @@ class IntakeSQLiteEngine(SQLiteEngine):
         the trip to a connection's thread cost more (a thread switch and an event-loop turn,
         bench B3). Never waits: busy (a rare WAL-index recovery) means None, and the caller
         reads in the connection's thread instead, where the busy handler may sleep."""
-        connection = await self.acquire()
         try:
-            with not_waiting(connection._conn) as conn:
-                try:
-                    return list(conn.execute(sql, args).fetchall())
-                except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc):
-                        raise
-                    return None
-        finally:
-            await self.release(connection)
+            return list(self._reader().execute(sql, args).fetchall())
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return None
+
+    def _reader(self) -> sqlite3.Connection:
+        """The event loop's own connection for read_now, with busy_timeout 0 for good: every
+        kiosk request and staff page reads through it (bench B1: taking a pooled connection
+        and switching its timeout off and on again cost more than the lookup)."""
+        loop = asyncio.get_running_loop()
+        reader = self._readers.get(loop)
+        if reader is None:
+            reader = sqlite3.connect(**self.connection_kwargs)  # Piccolo's types, as pooled ones
+            for pragma in SQLITE_PRAGMAS:
+                reader.execute(pragma)
+            reader.execute("PRAGMA busy_timeout = 0")
+            reader.row_factory = dict_factory
+            self._readers[loop] = reader
+        return reader
 
     def writer_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -212,6 +230,9 @@ class IntakeSQLiteEngine(SQLiteEngine):
         return lock
 
     async def close_idle(self) -> None:
+        reader = self._readers.pop(asyncio.get_running_loop(), None)  # this loop's only
+        if reader is not None:
+            reader.close()
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
@@ -368,6 +389,15 @@ async def fetch_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
             await txn.connection.executemany(_numbered(sql), rows)
 
 
+async def make_room() -> None:
+    """Bulk writers (the retention sweep) call this between their transactions: on SQLite
+    they pause while the WAL is far behind (app.wal_checkpoint), so the kiosk never waits for
+    a long checkpoint of their pages. Nothing to do on PostgreSQL."""
+    db = engine()
+    if isinstance(db, IntakeSQLiteEngine):
+        await db.checkpointer.make_room()
+
+
 async def ping() -> bool:
     """Does the database answer? (`/readyz`)"""
     db = engine()
@@ -390,8 +420,19 @@ async def start(pool_size: int) -> None:
     db = engine()
     if isinstance(db, IntakeSQLiteEngine):
         db.enable_wal()
+        await db.checkpointer.start()
+        await db.close_idle()  # opened before: they would still checkpoint in their COMMITs
     elif isinstance(db, PostgresEngine) and pool_size > 0:
-        await db.start_connection_pool(min_size=1, max_size=pool_size)
+        await db.start_connection_pool(min_size=1, max_size=pool_size, reset=_keep_session)
+
+
+async def _keep_session(connection: Any) -> None:
+    """Nothing to reset when a connection goes back to the pool. asyncpg's default sends
+    `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;` on every release: one
+    more round trip per query outside a transaction and per transaction (bench B1 on
+    PostgreSQL). Pooled connections never hold session state here (the scheduler's advisory
+    lock has a connection of its own, app.leader), and asyncpg itself still rolls back a
+    transaction left open before it calls this."""
 
 
 async def stop() -> None:
@@ -399,4 +440,5 @@ async def stop() -> None:
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
     elif isinstance(db, IntakeSQLiteEngine):
+        await db.checkpointer.stop()
         await db.close_idle()
