@@ -22,34 +22,20 @@ async def test_a_native_app_signs_a_visitor_in_and_out_with_the_bearer_credentia
     assert hosts == [{"id": host_id, "name": "Hanne Host", "department": ""}]
     notice = (await client.get("/api/kiosk/notice?language=da", headers=auth)).json()
     assert notice["language"] == "da" and notice["summary"]
-    sign_in = await client.post(
-        "/api/kiosk/sign-in",
-        headers=auth,
-        json={
-            "visitor_name": "Ann Visitor",
-            "host_id": host_id,
-            "purpose": "meeting",
-            "notice_id": notice["notice_id"],
-            "language": "da",
-            "submission_id": "app-1",
-        },
-    )
+    form = {
+        "visitor_name": "Ann Visitor",
+        "host_id": host_id,
+        "purpose": "meeting",
+        "notice_id": notice["notice_id"],
+        "language": "da",
+        "submission_id": "app-1",
+    }
+    sign_in = await client.post("/api/kiosk/sign-in", headers=auth, json=form)
     assert sign_in.status_code == 201, sign_in.text
     badge = sign_in.json()
     assert badge["first_name"] == "Ann" and badge["qr_svg"].startswith("<svg")
     assert (await Visit.select().first())["notice_version"] == notice["notice_id"]
-    again = await client.post(
-        "/api/kiosk/sign-in",
-        headers=auth,
-        json={
-            "visitor_name": "Ann Visitor",
-            "host_id": host_id,
-            "purpose": "meeting",
-            "notice_id": notice["notice_id"],
-            "language": "da",
-            "submission_id": "app-1",
-        },
-    )
+    again = await client.post("/api/kiosk/sign-in", headers=auth, json=form)  # the same form
     assert again.status_code == 409 and await Visit.count() == 1
     out = await client.post(
         "/api/kiosk/sign-out", headers=auth, json={"code": badge["signout_code"]}

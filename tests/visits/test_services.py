@@ -68,11 +68,16 @@ async def test_a_retired_host_and_an_unshown_notice_are_refused(notices):
     retired = await host(active=False)
     live = await host(name="Live", email="live@example.org")
     notice = await current_notice("visitor", "en")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as retired_host:
         await visits.sign_in(sign_in_form(retired, notice.id), None, utcnow())
+    assert set(retired_host.value.errors) == {"host"}
     candidate_notice = await current_notice("candidate", "en")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as unshown:
         await visits.sign_in(sign_in_form(live, candidate_notice.id), None, utcnow())
+    assert set(unshown.value.errors) == {"form"}
+    with pytest.raises(ValidationFailed) as both:  # the notice is the first thing to fix
+        await visits.sign_in(sign_in_form(retired, candidate_notice.id), None, utcnow())
+    assert set(both.value.errors) == {"form"}
     assert await Visit.count() == 0
 
 
