@@ -71,7 +71,11 @@ class Token(Table, tablename="single_use_token"):
     purpose = Varchar(length=32)
     token_hash = Varchar(length=64, unique=True)
     staff = ForeignKey(StaffMember, on_delete=OnDelete.cascade, null=True)
-    candidate: ForeignKey = ForeignKey("Candidate", on_delete=OnDelete.cascade, null=True)
+    # Indexed: erasing a candidate cascades here, and without it every erased candidate
+    # meant a scan of every token (each kiosk sign-in leaves one; bench B4).
+    candidate: ForeignKey = ForeignKey(
+        "Candidate", on_delete=OnDelete.cascade, null=True, index=True
+    )
     payload = JSON(default="{}")  # e.g. role of an invite, the new e-mail to verify
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)

@@ -1,8 +1,13 @@
-"""Small helpers shared by the tests: CSRF tokens from forms, logging in."""
+"""Small helpers shared by the tests: CSRF tokens from forms, logging in, the sweep's batch sizes."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import msgspec
 from litestar.testing import AsyncTestClient
+
+from app.config import current, use
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
@@ -27,3 +32,14 @@ async def post_form(client: AsyncTestClient, path: str, data: dict, token_from: 
 
 async def login_staff(client: AsyncTestClient, email: str, password: str):
     return await post_form(client, "/console/login", {"email": email, "password": password})
+
+
+@contextmanager
+def batch_size(n: int) -> Iterator[None]:
+    """The retention sweep with batches of `n` rows (applications and visits alike)."""
+    before = current()
+    use(msgspec.structs.replace(before, retention_batch_size=n, retention_visit_batch_size=n))
+    try:
+        yield
+    finally:
+        use(before)

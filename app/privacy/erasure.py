@@ -17,26 +17,25 @@ Consent events, audit events and receipts survive: they name the person only by 
 that means nothing once the person's row is gone (kept 3 years, then swept)."""
 
 import asyncio
+import functools
+import json
 import logging
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.config import current
-from app.db import engine, transaction
+from app.db import engine, fetch, transaction
 from app.privacy import audit, statistics
 from app.privacy.audit import Actor
 from app.tables import (
-    Application,
     AuditEvent,
     Candidate,
-    CVFile,
     DeletionReceipt,
-    OutboxMail,
     Visit,
 )
 
@@ -65,9 +64,33 @@ def locked(query: Any) -> Any:
 async def checkpoint() -> None:
     """SQLite: move the WAL into the database file (where `secure_delete` zeroed the erased
     rows' bytes) and truncate it, so no older page image of an erased row stays in the -wal
-    file. Waits for readers through the busy timeout."""
-    if current().is_sqlite:
-        await engine().run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
+    file. Waits for readers through the busy timeout.
+
+    In two steps: a TRUNCATE checkpoint blocks every writer while it copies, and after a sweep
+    the WAL may hold a hundred megabytes (the server checkpoints in the background, app.db):
+    copying them blocked the kiosk's sign-ins for ~120 ms, asleep in SQLite's busy handler
+    (bench B4: the kiosk's p99 during a sweep). So a PASSIVE checkpoint first copies the bulk
+    while writers go on; then TRUNCATE, holding the in-process writer lock (our writers queue
+    there instead of sleeping), copies what was committed in between and empties the file.
+    SQLite answers "busy" at once, without waiting, while another checkpoint runs (the
+    server's own, app.wal_checkpoint): then it is tried again, or the WAL would keep the rows."""
+    if not current().is_sqlite:
+        return
+    db: Any = engine()
+    if in_transaction():  # our own transaction would hold the writer lock already
+        await db.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    await db.run_ddl("PRAGMA wal_checkpoint(PASSIVE)")
+    for _ in range(TRUNCATE_TRIES):
+        async with db.writer_lock():
+            rows = await db.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not rows or not rows[0]["busy"]:
+            return
+        await asyncio.sleep(0.05)
+    log.warning("WAL not truncated after an erasure: busy %s times", TRUNCATE_TRIES)
+
+
+TRUNCATE_TRIES = 40
 
 
 RECEIPT_INSERT = (
@@ -100,16 +123,54 @@ async def write_receipts(kind: str, references: Iterable[str], reason: str, now:
         await txn.connection.executemany(numbered, rows)
 
 
+# Constant SQL (values are bound parameters) for app.db.fetch. A list of values is ONE
+# parameter, whatever its length (no query object, no placeholder per id): a JSON array read
+# by json_each on SQLite, an array compared with = ANY(...) on PostgreSQL (_pg).
+_IN_LIST = " IN (SELECT value FROM json_each(?))"  # written out below (ruff S608), _pg swaps it
+_APPLICATIONS_COUNTED = (
+    "SELECT a.created_at AS created_at, p.title AS title FROM application a "
+    "LEFT JOIN position p ON p.id = a.position WHERE a.id IN (SELECT value FROM json_each(?))"
+)
+_CV_NAMES = "SELECT storage_name FROM cv_file WHERE application IN (SELECT value FROM json_each(?))"
+_APPLICATIONS_OF = "SELECT id FROM application WHERE candidate IN (SELECT value FROM json_each(?))"
+_DELETE_MAIL_TO = "DELETE FROM outbox_mail WHERE to_address IN (SELECT value FROM json_each(?))"
+_DELETE_CANDIDATES = "DELETE FROM candidate WHERE id IN (SELECT value FROM json_each(?))"
+_DELETE_APPLICATIONS = "DELETE FROM application WHERE id IN (SELECT value FROM json_each(?))"
+_LONELY_CANDIDATES = (
+    "SELECT c.id AS id, c.uid AS uid, c.email AS email, c.email_pending AS email_pending "
+    "FROM candidate c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
+    "(SELECT 1 FROM application a WHERE a.candidate = c.id) ORDER BY c.id"
+)
+
+
+@functools.cache
+def _pg(sql: str) -> str:
+    return sql.replace(_IN_LIST, " = ANY(?)")
+
+
+async def _fetch_in(sql: str, values: Iterable[Any]) -> list[dict[str, Any]]:
+    """`sql` with its one list of values, in the caller's transaction."""
+    if current().is_sqlite:
+        return await fetch(sql, json.dumps(list(values)))
+    return await fetch(_pg(sql), list(values))
+
+
+def _aware(at: Any) -> datetime:
+    """A timestamp as the driver returns it (SQLite: ISO text) as an aware datetime."""
+    value = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 async def count_applications(application_ids: list[int]) -> None:
     """Metric "applications" per local month of arrival and position title. Stage conversion
     ("stage_reached") is counted by the pipeline as each move happens, so it is not counted
-    again here."""
+    again here. One statement, whatever the number of applications."""
     if not application_ids:
         return
-    rows = await Application.select(
-        Application.created_at, Application.position.title.as_alias("title")
-    ).where(Application.id.is_in(application_ids))
-    per = Counter((statistics.month(local_day(r["created_at"])), r["title"] or "") for r in rows)
+    rows = await _fetch_in(_APPLICATIONS_COUNTED, application_ids)
+    per = Counter(
+        (statistics.month(local_day(_aware(r["created_at"]))), r["title"] or "") for r in rows
+    )
     await statistics.add_many("applications", [(p, title, n) for (p, title), n in per.items()])
 
 
@@ -122,7 +183,7 @@ async def count_visits(visits: list[dict]) -> None:
 async def cv_names(application_ids: list[int]) -> list[str]:
     if not application_ids:
         return []
-    rows = await CVFile.select(CVFile.storage_name).where(CVFile.application.is_in(application_ids))
+    rows = await _fetch_in(_CV_NAMES, application_ids)
     return [r["storage_name"] for r in rows]
 
 
@@ -169,19 +230,19 @@ async def erase_candidates_rows(candidates: list[dict], reason: str, now: dateti
     """Statistics, then every row of these candidates (cascading to their applications, CV
     keys, ratings, comments, stage changes, sessions, links, rights-request rows); returns the
     CV file names to remove. Runs inside the caller's transaction (erase_candidate or the
-    sweep), in a fixed number of statements whatever the number of candidates."""
+    sweep), in a fixed number of constant statements whatever the number of candidates."""
     if not candidates:
         return []
     ids = [c["id"] for c in candidates]
-    apps = await Application.select(Application.id).where(Application.candidate.is_in(ids))
+    apps = await _fetch_in(_APPLICATIONS_OF, ids)
     app_ids = [a["id"] for a in apps]
     await count_applications(app_ids)
     names = await cv_names(app_ids)
     # Mail queued to a candidate carries their name and address: it goes with them.
-    addresses = [a for c in candidates for a in (c["email"], c["email_pending"]) if a]
+    addresses = sorted({a for c in candidates for a in (c["email"], c["email_pending"]) if a})
     if addresses:
-        await OutboxMail.delete().where(OutboxMail.to_address.is_in(addresses))
-    await Candidate.delete().where(Candidate.id.is_in(ids))
+        await _fetch_in(_DELETE_MAIL_TO, addresses)
+    await _fetch_in(_DELETE_CANDIDATES, ids)
     await write_receipts("candidate", [str(c["uid"]) for c in candidates], reason, now)
     return names
 
@@ -220,15 +281,26 @@ async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: 
 
 async def erase_application_rows(app_rows: list[dict], reason: str, now: datetime) -> list[str]:
     """Statistics, then the applications (cascading to CV keys, ratings, comments, stage
-    changes); returns the CV file names. Runs inside the caller's transaction."""
+    changes); returns the CV file names. Runs inside the caller's transaction, on rows it
+    holds (locked on PostgreSQL, SQLite's single writer): counted, named and deleted in one
+    constant statement each, one receipt per application in one executemany."""
     ids = [a["id"] for a in app_rows]
     if not ids:
         return []
     await count_applications(ids)
     names = await cv_names(ids)
-    await Application.delete().where(Application.id.is_in(ids))
+    await _fetch_in(_DELETE_APPLICATIONS, ids)
     await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
     return names
+
+
+async def lonely_candidates(candidate_ids: Iterable[int]) -> list[dict]:
+    """Those of these candidates with no application left (one statement): what erasing
+    their last applications leaves behind, in the caller's transaction."""
+    ids = sorted(set(candidate_ids))
+    if not ids:
+        return []
+    return await _fetch_in(_LONELY_CANDIDATES, ids)
 
 
 async def erase_visit_rows(visits: list[dict], reason: str, now: datetime) -> None:

@@ -15,6 +15,9 @@ Two shapes of batch:
 - applications and candidates need their CV names and position titles before the cascade
   removes them: their rows are selected (locked with SKIP LOCKED on PostgreSQL), counted,
   then deleted, keyset-paged on id so a due row that must be kept never stalls the loop.
+  Each step of such a batch (count, CV names, delete, candidates left with no application,
+  receipts) is one constant statement over the batch's ids, whatever its size
+  (app.privacy.erasure).
 
 Visits and pre-registrations get one receipt per batch (a count and an id range: internal ids
 mean nothing once the rows are gone); applications, candidates and requests one each.
@@ -29,11 +32,12 @@ from typing import Any, NamedTuple
 from piccolo.table import Table
 
 from app.config import Retention, current
-from app.db import transaction
+from app.db import make_room, transaction
 from app.privacy.erasure import (
     checkpoint,
     erase_application_rows,
     erase_candidates_rows,
+    lonely_candidates,
     remove_cv_files,
     write_receipts,
 )
@@ -86,30 +90,19 @@ async def _erase_applications(rows: list[dict], now: datetime, tally: Tally) -> 
     applications; it goes with the last of them, in the same transaction)."""
     names = await erase_application_rows(rows, REASON, now)
     tally["applications"] += len(rows)
-    touched = sorted({r["candidate"] for r in rows})
-    left = await Application.select(Application.candidate).where(
-        Application.candidate.is_in(touched)
-    )
-    empty = sorted(set(touched) - {r["candidate"] for r in left})
-    return names + await _erase_candidates(empty, now, tally)
+    return names + await _erase_candidates([r["candidate"] for r in rows], now, tally)
 
 
 async def _erase_candidates(ids: list[int], now: datetime, tally: Tally) -> list[str]:
-    if not ids:
-        return []
-    rows = await Candidate.select(
-        Candidate.id, Candidate.uid, Candidate.email, Candidate.email_pending
-    ).where(Candidate.id.is_in(ids))
+    """Those of these candidates with no application left (checked here, in the batch's
+    transaction: one may have arrived since the batch was selected)."""
+    rows = await lonely_candidates(ids)
     tally["candidates"] += len(rows)
     return await erase_candidates_rows(rows, REASON, now)
 
 
 async def _erase_lonely_candidates(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
-    """Due candidates are erased only when no application is left (checked again here: one
-    may have arrived since the batch was selected)."""
-    ids = [r["id"] for r in rows]
-    busy = await Application.select(Application.candidate).where(Application.candidate.is_in(ids))
-    return await _erase_candidates(sorted(set(ids) - {r["candidate"] for r in busy}), now, tally)
+    return await _erase_candidates([r["id"] for r in rows], now, tally)
 
 
 # --- plain records (one DELETE ... RETURNING per batch) -------------------------------------
@@ -265,6 +258,7 @@ async def sweep_kind(
     after_id = 0
     while True:
         handled, after_id = await _batch(kind, now, after_id, size, tally)
+        await make_room()  # SQLite: the WAL's copying keeps up with the sweep, not the kiosk
         if progress is not None and handled:
             progress(kind.name, handled)
         if handled < size:

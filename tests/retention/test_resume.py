@@ -6,15 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import msgspec
 import pytest
 
-from app.config import current, use
+from app.config import current
 from app.db import engine
 from app.privacy.sweep import sweep
 from app.tables import (
@@ -27,20 +24,13 @@ from app.tables import (
     Visit,
 )
 from tests.factories import application_row, candidate_row, cv_row, position_row, visit_row
+from tests.helpers import batch_size
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
 NOW = T0 + timedelta(days=400)
 
 
-@contextmanager
-def batch_size(n: int) -> Iterator[None]:
-    before = current()
-    use(msgspec.structs.replace(before, retention_batch_size=n, retention_visit_batch_size=n))
-    try:
-        yield
-    finally:
-        use(before)
 
 
 async def plant() -> None:
