@@ -97,30 +97,38 @@ RECEIPT_INSERT = (
     "INSERT INTO deletion_receipt (kind, reference, reason, erased_at, erase_after) "
     "VALUES (?, ?, ?, ?, ?)"
 )
+# PostgreSQL: every reference of a batch in one array, one statement. executemany sends one
+# INSERT per row, and the server's work per statement made 10,000 receipts cost 0.15 s
+# (bench B4); SQLite's executemany is a loop in C on a prepared statement.
+RECEIPTS_FROM_ARRAY = (
+    "INSERT INTO deletion_receipt (kind, reference, reason, erased_at, erase_after) "
+    "SELECT $1, reference, $2, $3, $4 FROM unnest($5::text[]) AS reference"
+)
 
 
 async def write_receipts(kind: str, references: Iterable[str], reason: str, now: datetime) -> None:
     """Proof of erasure without personal data: kind, internal reference, reason, time.
-    Inside a transaction the rows go through the driver's executemany: a sweep writes
-    hundreds per batch, and building a query object per row would cost more than the erasure."""
+    Inside a transaction the rows go in one statement (PostgreSQL: an array) or through the
+    driver's executemany (SQLite): a sweep writes hundreds per batch, and building a query
+    object per row would cost more than the erasure."""
     keep = now + timedelta(days=current().retention.audit_days)
     rows = [(kind[:32], ref[:64], reason[:64], now, keep) for ref in references]
     if not rows:
         return
     db: Any = engine()
     txn = db.current_transaction.get()
-    if txn is None:
+    if txn is not None and not current().is_sqlite:
+        refs = [ref for _, ref, _, _, _ in rows]
+        await txn.connection.execute(RECEIPTS_FROM_ARRAY, kind[:32], reason[:64], now, keep, refs)
+    elif txn is None:
         await DeletionReceipt.insert(
             *[
                 DeletionReceipt(kind=k, reference=r, reason=why, erased_at=at, erase_after=until)
                 for k, r, why, at, until in rows
             ]
         )
-    elif current().is_sqlite:
-        await txn.connection.executemany(RECEIPT_INSERT, rows)
     else:
-        numbered = RECEIPT_INSERT.replace("?, ?, ?, ?, ?", "$1, $2, $3, $4, $5")
-        await txn.connection.executemany(numbered, rows)
+        await txn.connection.executemany(RECEIPT_INSERT, rows)
 
 
 # Constant SQL (values are bound parameters) for app.db.fetch. A list of values is ONE

@@ -37,11 +37,12 @@ from app.privacy.erasure import (
     checkpoint,
     erase_application_rows,
     erase_candidates_rows,
+    in_transaction,
     lonely_candidates,
     remove_cv_files,
     write_receipts,
 )
-from app.privacy.sweep_visits import erase_visit_batch
+from app.privacy.sweep_visits import REASON, side_by_side, sweep_visits
 from app.tables import (
     Application,
     AuditEvent,
@@ -56,7 +57,6 @@ from app.tables import (
     Visit,
 )
 
-REASON = "retention"
 # Job runs hold no personal data; the mail job alone writes one every 30 seconds. Deletion
 # receipts (kept 3 years) are the lasting proof of what the sweep erased.
 JOB_RUN_KEPT = timedelta(days=90)
@@ -64,7 +64,7 @@ Progress = Callable[[str, int], None]
 Tally = Counter[str]
 Eraser = Callable[[list[dict], datetime, Tally], Awaitable[list[str]]]
 AfterDelete = Callable[[list[dict], datetime], Awaitable[None]]
-Batch = Callable[[datetime, int, int], Awaitable[tuple[int, int]]]
+OwnSweep = Callable[[datetime, int, Tally, Progress | None], Awaitable[None]]
 
 
 class Kind(NamedTuple):
@@ -79,7 +79,7 @@ class Kind(NamedTuple):
     date_column: Any  # what the dry run and the console show as "due on"
     after: AfterDelete | None = None
     erase: Eraser | None = None
-    batch: Batch | None = None  # a kind-specific batch in SQL (visits: the bulk)
+    sweep: OwnSweep | None = None  # a kind with its own batches in SQL (visits: the bulk)
 
 
 # --- applications and candidates (select, count, erase) -------------------------------------
@@ -170,7 +170,7 @@ KINDS: list[Kind] = [
          Application.erase_after, erase=_erase_applications),
     Kind("candidates", Candidate, (Candidate.id,), _due_candidates, Candidate.erase_after,
          erase=_erase_lonely_candidates),
-    Kind("visits", Visit, (Visit.id,), _due_visits, Visit.erase_after, batch=erase_visit_batch),
+    Kind("visits", Visit, (Visit.id,), _due_visits, Visit.erase_after, sweep=sweep_visits),
     Kind("expected_visits", ExpectedVisit, (ExpectedVisit.id,), _due_expected,
          ExpectedVisit.erase_after, after=_after_expected),
     Kind("rights_requests", RightsRequest, (RightsRequest.id, RightsRequest.uid),
@@ -215,14 +215,6 @@ async def _batch(
     pk = kind.table._meta.primary_key
     names: list[str] = []
     async with transaction():
-        if kind.batch is not None:
-            erased, last = await kind.batch(now, after_id, size)
-            if erased:
-                tally[kind.name] += erased
-                await write_receipts(
-                    kind.name, [f"{erased} rows, ids {after_id + 1}-{last}"], REASON, now
-                )
-            return erased, last
         if kind.erase is None:
             due_ids = _due(kind, now, after_id, size, pk)
             rows = await kind.table.delete().where(pk.is_in(due_ids)).returning(*kind.fields)
@@ -253,8 +245,10 @@ def visit_batch_size() -> int:
 async def sweep_kind(
     kind: Kind, now: datetime, tally: Tally, progress: Progress | None = None
 ) -> None:
-    settings = current()
-    size = max(1, visit_batch_size() if kind.batch else settings.retention_batch_size)
+    if kind.sweep is not None:
+        await kind.sweep(now, max(1, visit_batch_size()), tally, progress)
+        return
+    size = max(1, current().retention_batch_size)
     after_id = 0
     while True:
         handled, after_id = await _batch(kind, now, after_id, size, tally)
@@ -265,12 +259,30 @@ async def sweep_kind(
             return
 
 
+# Kinds that need nothing of each other, swept side by side on PostgreSQL, each chain in its
+# own transactions on its own connections: the visits (the bulk, their time is the database
+# server's) beside the applications (theirs is mostly the cascades of each row). In sequence
+# they took the sum of both (bench B4: 1.1 s + 1.8 s). SQLite has one writer: in sequence.
+SIDE_BY_SIDE = (("applications", "candidates"), ("visits", "expected_visits"))
+
+
+async def _sweep_in_order(
+    kinds: list[Kind], now: datetime, tally: Tally, progress: Progress | None
+) -> None:
+    for kind in kinds:
+        await sweep_kind(kind, now, tally, progress)
+
+
 async def sweep(now: datetime, progress: Progress | None = None) -> dict[str, Any]:
     """Erase everything that is due at `now`; the counts per kind go to the job run."""
     if not current().retention.enabled:
         return {"disabled": 1}
     tally: Tally = Counter({kind.name: 0 for kind in KINDS})
-    for kind in KINDS:
-        await sweep_kind(kind, now, tally, progress)
+    rest = KINDS
+    if not current().is_sqlite and not in_transaction():
+        chains = [[k for k in KINDS if k.name in chain] for chain in SIDE_BY_SIDE]
+        await side_by_side(*(_sweep_in_order(kinds, now, tally, progress) for kinds in chains))
+        rest = [k for k in KINDS if not any(k.name in chain for chain in SIDE_BY_SIDE)]
+    await _sweep_in_order(rest, now, tally, progress)
     await checkpoint()
     return dict(tally)

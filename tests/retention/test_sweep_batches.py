@@ -1,7 +1,8 @@
 """The sweep's set-wise batches: a candidate whose applications fall in different batches is
 erased once, with its last application; every application is counted, receipted and its CV
-file removed; on SQLite the pooled connections get their own page cache size back and the
-WAL file is emptied after the sweep."""
+file removed; due visits between kept ones go once, counted once, also when two connections
+share the batches (PostgreSQL); on SQLite the pooled connections get their own page cache
+size back and the WAL file is emptied after the sweep."""
 
 import os
 from datetime import UTC, datetime, timedelta
@@ -77,3 +78,29 @@ async def test_sqlite_connections_get_their_page_cache_back_and_the_wal_is_empti
         assert (await connection.execute_fetchall("PRAGMA cache_size"))[0]["cache_size"] == default
     wal = f"{db.path}-wal"
     assert not os.path.exists(wal) or os.path.getsize(wal) == 0
+
+
+@pytest.mark.parametrize("size", [1, 3, 1000])
+async def test_visits_in_batches_side_by_side_are_each_erased_and_counted_once(size):
+    """Due visits between kept ones (a visitor still on site, a date not reached): on
+    PostgreSQL the batches are id ranges shared by two connections, on SQLite the next due
+    rows; either way every due visit goes once, counted once, and the kept ones stay."""
+    kept = []
+    for i in range(25):
+        at = T0 + timedelta(hours=5 * i)
+        if i % 4 == 3:
+            kept.append((await visit_row(signed_in_at=NOW, erase_after=NOW + timedelta(days=1)))[0])
+        await visit_row(purpose=("meeting", "delivery")[i % 2], signed_in_at=at,
+                        signed_out_at=at, erase_after=at + timedelta(days=30))  # fmt: skip
+
+    with batch_size(size):
+        counts = await sweep(NOW)
+
+    assert counts["visits"] == 25
+    assert sorted(r["id"] for r in await Visit.select(Visit.id)) == kept
+    stats = await AnonymousStat.select().where(AnonymousStat.metric == "visits")
+    assert sum(s["total"] for s in stats) == 25
+    assert {s["dimension"] for s in stats} == {"meeting", "delivery"}
+    receipts = await DeletionReceipt.select().where(DeletionReceipt.kind == "visits")
+    assert sum(int(r["reference"].split()[0]) for r in receipts) == 25
+    assert await sweep(NOW) == counts | {"visits": 0}  # nothing left to count twice
