@@ -97,16 +97,27 @@ def _json(value: Any) -> bytes:
     return msgspec.json.format(msgspec.json.encode(value), indent=2)
 
 
-async def export_zip(candidate_id: int, now: datetime) -> bytes:
-    """The ZIP the candidate downloads; the download itself is audited."""
+async def export_zip(
+    candidate_id: int,
+    now: datetime,
+    actor: audit.Actor | None = None,
+    *,
+    object_id: str | int = "",
+    reason: str = "",
+) -> bytes:
+    """The ZIP of everything about a candidate: their own download, or a staff member's answer
+    to their access request (Art. 15). Audited once, as whoever asked (the candidate when no
+    `actor` is given), in the transaction that reads the data."""
     async with transaction():
         data = await collect(candidate_id)
         await audit.record(
-            audit.Actor("candidate", candidate_id),
+            actor or audit.Actor("candidate", candidate_id),
             "data_exported",
             now,
             subject_kind="candidate",
             subject_ref=str(data["candidate"]["uid"]),
+            object_id=object_id,
+            reason=reason,
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -250,14 +250,6 @@ async def carry_out_access(actor: audit.Actor, request_id: int, now: datetime) -
     row = await get_request(request_id)
     if row["kind"] != "access" or not row["candidate"]:
         raise Conflict("Only a candidate's access request can be exported here.")
-    content = await export.export_zip(row["candidate"], now)
-    async with transaction():
-        await audit.record(
-            actor,
-            "data_exported",
-            now,
-            object_id=request_id,
-            reason="access request",
-            **_subject(row),
-        )
-    return content
+    return await export.export_zip(
+        row["candidate"], now, actor, object_id=request_id, reason="access request"
+    )

@@ -203,5 +203,8 @@ async def test_an_access_request_exports_the_same_zip_and_is_audited(client):
         & (AuditEvent.actor_kind == "staff")
     )
     assert len(staff_exports) == 1 and staff_exports[0]["subject_ref"] == a["candidate_uid"]
+    assert staff_exports[0]["object_id"] == str(req.id)
+    # One export, one record: not a second one in the candidate's name (they did not ask).
+    assert await AuditEvent.count().where(AuditEvent.action == "data_exported") == 1
     assert (await client.get(f"/console/requests/{other.id}/export")).status_code == 409
     assert (await client.get("/console/requests/999999/export")).status_code == 404
