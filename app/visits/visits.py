@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from app import throttle
+from app import once, throttle
 from app.config import current
 from app.db import fetch, transaction
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -19,7 +19,6 @@ from app.mail import queue
 from app.privacy.audit import Actor, record
 from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
-from app.tokens import digest
 from app.visits import codes
 from app.visits.hosts import active_host
 from app.visits.local_time import local_date, local_time
@@ -53,10 +52,6 @@ class Badge(msgspec.Struct, frozen=True):
 
 # The sign-in's statements as constant SQL (app.db.fetch): every visitor runs them, and
 # building Piccolo query objects for them cost more than the database's work (bench B1).
-_SPEND_FORM = (
-    "INSERT INTO single_use_token (purpose, token_hash, payload, created_at, expires_at, "
-    "used_at) VALUES (?, ?, '{}', ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING RETURNING id"
-)
 _VISITOR_NOTICE = "SELECT id FROM notice_version WHERE id = ? AND audience = 'visitor'"
 _HOST_IF_NOTICE = (
     "SELECT h.id, h.name, h.email FROM host h WHERE h.id = ? AND h.active = ? AND EXISTS "
@@ -108,9 +103,7 @@ async def _spend_submission(submission: str, now: datetime) -> None:
     replay) is refused before anything is written: the unique hash makes the insert a no-op."""
     if not submission:
         return
-    token_hash = digest(f"{SUBMISSION_PURPOSE}:{submission}")
-    args = (SUBMISSION_PURPOSE, token_hash, now, now + timedelta(days=1), now)
-    if not await fetch(_SPEND_FORM, *args):
+    if not await once.first_time(SUBMISSION_PURPOSE, submission, now, timedelta(days=1)):
         raise Conflict("This form was already sent. Please start again.")
 
 
