@@ -4,7 +4,7 @@ turning it on and off (SECURITY.md: admins can enable TOTP)."""
 from datetime import datetime, timedelta
 from typing import Any
 
-from app import throttle
+from app import once, throttle
 from app.db import transaction
 from app.errors import NotFound, ValidationFailed
 from app.privacy.audit import Actor, record
@@ -14,6 +14,9 @@ from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
 
 SECOND_FACTOR_TTL = timedelta(minutes=5)
+TOTP_STEP = "totp_step"
+# A code is accepted one step before and after its own: at most 90 s; kept a little longer.
+CODE_LIFETIME = timedelta(seconds=4 * totp.STEP)
 
 
 async def start_second_factor(staff_id: int, now: datetime) -> str:
@@ -33,18 +36,34 @@ async def start_second_factor(staff_id: int, now: datetime) -> str:
 
 
 async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[str, Any]:
-    async with transaction():
-        row = await live_token(ticket, "login_second_factor", now)
-        member = await StaffMember.select().where(StaffMember.id == row.staff).first()
-        if member is None or member["disabled"] or not member["totp_secret"]:
-            raise NotFound("This link is invalid or has expired.")
-        keys = [throttle.key("totp", str(member["id"]))]
-        await throttle.ensure_allowed(keys, now)
-        if not totp.verify(member["totp_secret"], code, now):
-            await throttle.record_failure(keys[0], throttle.SHORT_CODE, now)
-            raise ValidationFailed({"code": "This code is not right. Try the newest one."})
-        await Token.update({Token.used_at: now}).where(Token.id == row.id)
-        await throttle.clear(keys)
+    """The code step of a login: one transaction, and a wrong or replayed code counted
+    against the account after its rollback (inside it, the count would be rolled back too)."""
+    throttle_key = ""
+    try:
+        async with transaction():
+            row = await live_token(ticket, "login_second_factor", now)
+            member = await StaffMember.select().where(StaffMember.id == row.staff).first()
+            if member is None or member["disabled"] or not member["totp_secret"]:
+                raise NotFound("This link is invalid or has expired.")
+            throttle_key = throttle.key("totp", str(member["id"]))
+            await throttle.ensure_allowed([throttle_key], now)
+            step = totp.matching_step(member["totp_secret"], code, now)
+            if step is None:
+                raise ValidationFailed({"code": "This code is not right. Try the newest one."})
+            # Seen over a shoulder or in a proxy's log, a code must not log in a second time
+            # while it is still valid (RFC 6238 5.2).
+            if not await once.first_time(
+                TOTP_STEP, f"{member['id']}:{step}", now, CODE_LIFETIME, member["id"]
+            ):
+                raise ValidationFailed(
+                    {"code": "This code was used already. Wait for the next one."}
+                )
+            await Token.update({Token.used_at: now}).where(Token.id == row.id)
+            await throttle.clear([throttle_key])
+    except ValidationFailed:
+        if throttle_key:
+            await throttle.record_failure(throttle_key, throttle.SHORT_CODE, now)
+        raise
     return member
 
 

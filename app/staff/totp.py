@@ -22,25 +22,37 @@ def _key(secret: str) -> bytes:
     return base64.b32decode(padded)
 
 
+def step_at(moment: datetime) -> int:
+    return int(moment.timestamp()) // STEP
+
+
 def code_at(secret: str, moment: datetime) -> str:
-    counter = int(moment.timestamp()) // STEP
+    return _code(secret, step_at(moment))
+
+
+def _code(secret: str, counter: int) -> str:
     digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return str(value % 10**DIGITS).zfill(DIGITS)
 
 
-def verify(secret: str, code: str, now: datetime) -> bool:
-    """Accept the current step and one on either side (clock drift on phones)."""
+def matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code this is: the current one or one on either side (clock drift
+    on phones); None for a wrong code. The caller spends the step (RFC 6238 5.2: a code that
+    logged in once must not log in again)."""
     code = "".join(ch for ch in code if ch.isdigit())
     if len(code) != DIGITS:
-        return False
-    from datetime import timedelta
+        return None
+    now_step = step_at(now)
+    for step in (now_step - 1, now_step, now_step + 1):
+        if hmac.compare_digest(_code(secret, step), code):
+            return step
+    return None
 
-    return any(
-        hmac.compare_digest(code_at(secret, now + timedelta(seconds=STEP * k)), code)
-        for k in (-1, 0, 1)
-    )
+
+def verify(secret: str, code: str, now: datetime) -> bool:
+    return matching_step(secret, code, now) is not None
 
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:

@@ -65,3 +65,36 @@ async def test_turning_two_factor_off_needs_the_password(client):
     assert done.status_code == 303
     row = await StaffMember.select().where(StaffMember.email == email).first()
     assert row["totp_secret"] is None
+
+
+async def _password_step(client, email: str, password: str) -> None:
+    client.cookies.clear()
+    step_one = await login_staff(client, email, password)
+    assert step_one.headers["location"].startswith("/console/login/code")
+
+
+async def test_a_code_that_logged_in_once_does_not_log_in_again(client):
+    _, email, password = await staff_member("admin")
+    secret = await _enable(client, (email, password))
+    code = totp.code_at(secret, utcnow())
+    await _password_step(client, email, password)
+    assert (await post_form(client, "/console/login/code", {"code": code})).status_code == 303
+
+    # Someone who saw the code, with the password, within its 90 seconds (RFC 6238 5.2).
+    await _password_step(client, email, password)
+    replay = await post_form(client, "/console/login/code", {"code": code})
+    assert replay.status_code == 400 and "This code was used already" in replay.text
+    assert "intake_staff" not in client.cookies
+
+
+async def test_wrong_codes_lock_the_code_step_for_a_while(client):
+    _, email, password = await staff_member("admin")
+    secret = await _enable(client, (email, password))
+    await _password_step(client, email, password)
+    right = totp.code_at(secret, utcnow())
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(5):  # four free failures, then a wait: counted after each rollback
+        assert (await post_form(client, "/console/login/code", {"code": wrong})).status_code == 400
+    locked = await post_form(client, "/console/login/code", {"code": right})
+    assert locked.status_code == 429
+    assert "intake_staff" not in client.cookies
