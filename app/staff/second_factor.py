@@ -8,7 +8,7 @@ from app import once, throttle
 from app.db import transaction
 from app.errors import NotFound, ValidationFailed
 from app.privacy.audit import Actor, record
-from app.staff import totp
+from app.staff import totp, totp_secrets
 from app.staff.services import live_token, password_hasher
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
@@ -47,7 +47,8 @@ async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[st
                 raise NotFound("This link is invalid or has expired.")
             throttle_key = throttle.key("totp", str(member["id"]))
             await throttle.ensure_allowed([throttle_key], now)
-            step = totp.matching_step(member["totp_secret"], code, now)
+            secret = totp_secrets.unseal(member["totp_secret"], member["id"])
+            step = totp.matching_step(secret, code, now) if secret else None
             if step is None:
                 raise ValidationFailed({"code": "This code is not right. Try the newest one."})
             # Seen over a shoulder or in a proxy's log, a code must not log in a second time
@@ -70,25 +71,30 @@ async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[st
 async def enable_totp(staff_id: int, secret: str, code: str, now: datetime) -> None:
     if not totp.verify(secret, code, now):
         raise ValidationFailed({"code": "This code is not right. Try the newest one."})
-    await StaffMember.update({StaffMember.totp_secret: secret}).where(StaffMember.id == staff_id)
-    await record(
-        Actor("staff", staff_id),
-        "staff.totp_enabled",
-        now,
-        subject_kind="staff",
-        subject_ref=str(staff_id),
-    )
+    sealed = totp_secrets.seal(secret, staff_id)
+    async with transaction():
+        await StaffMember.update({StaffMember.totp_secret: sealed}).where(
+            StaffMember.id == staff_id
+        )
+        await record(
+            Actor("staff", staff_id),
+            "staff.totp_enabled",
+            now,
+            subject_kind="staff",
+            subject_ref=str(staff_id),
+        )
 
 
 async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
     row = await StaffMember.select().where(StaffMember.id == staff_id).first()
     if row is None or not await password_hasher().verify(row["password_hash"], password[:1024]):
         raise ValidationFailed({"password": "This is not your current password."})
-    await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
-    await record(
-        Actor("staff", staff_id),
-        "staff.totp_disabled",
-        now,
-        subject_kind="staff",
-        subject_ref=str(staff_id),
-    )
+    async with transaction():
+        await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
+        await record(
+            Actor("staff", staff_id),
+            "staff.totp_disabled",
+            now,
+            subject_kind="staff",
+            subject_ref=str(staff_id),
+        )

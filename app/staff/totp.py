@@ -14,12 +14,16 @@ DIGITS = 6
 
 
 def new_secret() -> str:
-    return base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+    return secret_from_bytes(secrets.token_bytes(20))
 
 
-def _key(secret: str) -> bytes:
+def secret_bytes(secret: str) -> bytes:
     padded = secret.upper() + "=" * (-len(secret) % 8)
     return base64.b32decode(padded)
+
+
+def secret_from_bytes(raw: bytes) -> str:
+    return base64.b32encode(raw).decode().rstrip("=")
 
 
 def step_at(moment: datetime) -> int:
@@ -31,7 +35,7 @@ def code_at(secret: str, moment: datetime) -> str:
 
 
 def _code(secret: str, counter: int) -> str:
-    digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    digest = hmac.new(secret_bytes(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return str(value % 10**DIGITS).zfill(DIGITS)

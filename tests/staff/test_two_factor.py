@@ -1,7 +1,7 @@
 """Two-factor login: with TOTP on, a correct password alone opens nothing."""
 
 from app.clock import utcnow
-from app.staff import totp
+from app.staff import totp, totp_secrets
 from app.tables import StaffMember
 from tests.factories import staff_member
 from tests.helpers import form_token, login_staff, post_form
@@ -25,7 +25,8 @@ async def test_login_with_two_factor(client):
     staff_id, email, password = await staff_member("admin")
     secret = await _enable(client, (email, password))
     row = await StaffMember.select().where(StaffMember.id == staff_id).first()
-    assert row["totp_secret"] == secret
+    assert row["totp_secret"] != secret and len(row["totp_secret"]) == 64  # sealed at rest
+    assert totp_secrets.unseal(row["totp_secret"], staff_id) == secret
 
     client.cookies.clear()
     step_one = await login_staff(client, email, password)
@@ -54,8 +55,8 @@ async def test_turning_two_factor_off_needs_the_password(client):
     await login_staff(client, email, password)
     # (the session is not open yet; sign in fully through the code step)
     row = await StaffMember.select().where(StaffMember.email == email).first()
-    await post_form(client, "/console/login/code",
-                    {"code": totp.code_at(row["totp_secret"], utcnow())})
+    secret = totp_secrets.unseal(row["totp_secret"], row["id"])
+    await post_form(client, "/console/login/code", {"code": totp.code_at(secret, utcnow())})
     token = await form_token(client, "/console/two-factor")
     refused = await client.post("/console/two-factor/disable", data={
         "password": "not my password at all", "_csrf_token": token})
@@ -98,3 +99,21 @@ async def test_wrong_codes_lock_the_code_step_for_a_while(client):
     locked = await post_form(client, "/console/login/code", {"code": right})
     assert locked.status_code == 429
     assert "intake_staff" not in client.cookies
+
+
+async def test_a_sealed_secret_opens_only_its_own_account_and_an_old_plain_one_still_works(client):
+    first, email, password = await staff_member("admin")
+    second, other_email, other_password = await staff_member("admin", "second@example.org")
+    secret = totp.new_secret()
+    sealed = totp_secrets.seal(secret, first)
+    # Copied onto another account (a database edit), it opens nothing there.
+    await StaffMember.update({StaffMember.totp_secret: sealed}).where(StaffMember.id == second)
+    await _password_step(client, other_email, other_password)
+    copied = await post_form(client, "/console/login/code", {"code": totp.code_at(secret, utcnow())})
+    assert copied.status_code == 400 and "intake_staff" not in client.cookies
+
+    # A secret stored before sealing (32 base32 characters) still logs in.
+    await StaffMember.update({StaffMember.totp_secret: secret}).where(StaffMember.id == first)
+    await _password_step(client, email, password)
+    plain = await post_form(client, "/console/login/code", {"code": totp.code_at(secret, utcnow())})
+    assert plain.status_code == 303
