@@ -1,4 +1,5 @@
-"""`litestar` commands: set up a database, create staff, reset a password."""
+"""`litestar` commands: set up a database, create staff, reset a password or a second
+factor."""
 
 import asyncio
 from typing import Any
@@ -51,6 +52,28 @@ def reset_password(email: str) -> None:
         return await set_password(row["id"], None, utcnow())
 
     click.echo(f"one-time password: {_run(go())}")
+
+
+@staff_group.command(
+    name="reset-two-factor", help="Turn a staff member's two-factor login off (a lost phone)."
+)
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    from app.staff.second_factor import reset_second_factor
+    from app.tables import StaffMember
+
+    async def go() -> None:
+        row = (
+            await StaffMember.select(StaffMember.id)
+            .where(StaffMember.email == email.strip().lower())
+            .first()
+        )
+        if row is None:
+            raise click.ClickException("no staff member has this e-mail")
+        await reset_second_factor(row["id"], utcnow())
+
+    _run(go())
+    click.echo("two-factor login is off; the password alone logs in until it is turned on again")
 
 
 @click.command(name="bootstrap", help="Apply migrations; create the first admin if none exists.")

@@ -7,9 +7,10 @@ from typing import Any
 from app import once, throttle
 from app.db import transaction
 from app.errors import NotFound, ValidationFailed
-from app.privacy.audit import Actor, record
+from app.privacy.audit import SYSTEM, Actor, record
 from app.staff import totp, totp_secrets
 from app.staff.services import live_token, password_hasher
+from app.staff.sessions import close_staff_sessions
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
 
@@ -97,4 +98,27 @@ async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
             now,
             subject_kind="staff",
             subject_ref=str(staff_id),
+        )
+
+
+async def reset_second_factor(staff_id: int, now: datetime) -> None:
+    """From the command line (a lost phone, or secrets sealed under a secret key that has
+    changed): two-factor off and every session of the account closed, audited as the system.
+    The member turns it on again from the console."""
+    async with transaction():
+        rows = await (
+            StaffMember.update({StaffMember.totp_secret: None})
+            .where(StaffMember.id == staff_id)
+            .returning(StaffMember.id)
+        )
+        if not rows:
+            raise NotFound()
+        await close_staff_sessions(staff_id)
+        await record(
+            SYSTEM,
+            "staff.totp_reset",
+            now,
+            subject_kind="staff",
+            subject_ref=str(staff_id),
+            reason="command line",
         )

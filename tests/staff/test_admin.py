@@ -73,3 +73,28 @@ async def test_cli_creates_staff_and_resets_a_password(client):
 
     unknown = _cli("staff", "reset-password", "--email", "nobody@example.org")
     assert unknown.returncode != 0 and "no staff member" in unknown.stderr
+
+
+async def test_cli_resets_a_lost_second_factor(client):
+    from app.staff import totp, totp_secrets
+    from app.tables import AuditEvent
+
+    staff_id, email, password = await staff_member("admin")
+    secret = totp.new_secret()
+    sealed = totp_secrets.seal(secret, staff_id)
+    await StaffMember.update({StaffMember.totp_secret: sealed}).where(StaffMember.id == staff_id)
+    assert (await login_staff(client, email, password)).headers["location"].startswith(
+        "/console/login/code"
+    )
+
+    reset = _cli("staff", "reset-two-factor", "--email", email.upper())
+    assert reset.returncode == 0, reset.stderr
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    assert row["totp_secret"] is None
+    client.cookies.clear()
+    assert (await login_staff(client, email, password)).headers["location"] == "/console"
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "staff.totp_reset") & (AuditEvent.actor_kind == "system")
+    )
+    unknown = _cli("staff", "reset-two-factor", "--email", "nobody@example.org")
+    assert unknown.returncode != 0 and "no staff member" in unknown.stderr
