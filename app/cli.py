@@ -19,6 +19,19 @@ def staff_group() -> None:
     pass
 
 
+async def _staff_id(email: str) -> int:
+    from app.tables import StaffMember
+
+    row = (
+        await StaffMember.select(StaffMember.id)
+        .where(StaffMember.email == email.strip().lower())
+        .first()
+    )
+    if row is None:
+        raise click.ClickException("no staff member has this e-mail")
+    return int(row["id"])
+
+
 @staff_group.command(name="create", help="Create a staff member and print a one-time password.")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", default="")
@@ -39,17 +52,9 @@ def create_staff(email: str, display_name: str, role: str) -> None:
 @click.option("--email", required=True)
 def reset_password(email: str) -> None:
     from app.staff.services import set_password
-    from app.tables import StaffMember
 
     async def go() -> str | None:
-        row = (
-            await StaffMember.select(StaffMember.id)
-            .where(StaffMember.email == email.strip().lower())
-            .first()
-        )
-        if row is None:
-            raise click.ClickException("no staff member has this e-mail")
-        return await set_password(row["id"], None, utcnow())
+        return await set_password(await _staff_id(email), None, utcnow())
 
     click.echo(f"one-time password: {_run(go())}")
 
@@ -60,17 +65,9 @@ def reset_password(email: str) -> None:
 @click.option("--email", required=True)
 def reset_two_factor(email: str) -> None:
     from app.staff.second_factor import reset_second_factor
-    from app.tables import StaffMember
 
     async def go() -> None:
-        row = (
-            await StaffMember.select(StaffMember.id)
-            .where(StaffMember.email == email.strip().lower())
-            .first()
-        )
-        if row is None:
-            raise click.ClickException("no staff member has this e-mail")
-        await reset_second_factor(row["id"], utcnow())
+        await reset_second_factor(await _staff_id(email), utcnow())
 
     _run(go())
     click.echo("two-factor login is off; the password alone logs in until it is turned on again")

@@ -77,13 +77,7 @@ async def enable_totp(staff_id: int, secret: str, code: str, now: datetime) -> N
         await StaffMember.update({StaffMember.totp_secret: sealed}).where(
             StaffMember.id == staff_id
         )
-        await record(
-            Actor("staff", staff_id),
-            "staff.totp_enabled",
-            now,
-            subject_kind="staff",
-            subject_ref=str(staff_id),
-        )
+        await _audit(Actor("staff", staff_id), "staff.totp_enabled", staff_id, now)
 
 
 async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
@@ -92,13 +86,7 @@ async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
         raise ValidationFailed({"password": "This is not your current password."})
     async with transaction():
         await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
-        await record(
-            Actor("staff", staff_id),
-            "staff.totp_disabled",
-            now,
-            subject_kind="staff",
-            subject_ref=str(staff_id),
-        )
+        await _audit(Actor("staff", staff_id), "staff.totp_disabled", staff_id, now)
 
 
 async def reset_second_factor(staff_id: int, now: datetime) -> None:
@@ -114,11 +102,8 @@ async def reset_second_factor(staff_id: int, now: datetime) -> None:
         if not rows:
             raise NotFound()
         await close_staff_sessions(staff_id)
-        await record(
-            SYSTEM,
-            "staff.totp_reset",
-            now,
-            subject_kind="staff",
-            subject_ref=str(staff_id),
-            reason="command line",
-        )
+        await _audit(SYSTEM, "staff.totp_reset", staff_id, now, reason="command line")
+
+
+async def _audit(actor: Actor, action: str, staff_id: int, now: datetime, reason: str = "") -> None:
+    await record(actor, action, now, subject_kind="staff", subject_ref=str(staff_id), reason=reason)
