@@ -4,6 +4,7 @@ import importlib
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -12,6 +13,7 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
@@ -104,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(
             directory=Path(ROOT / "templates"),
             engine=JinjaTemplateEngine,
-            engine_callback=_configure_jinja,
+            engine_callback=partial(_configure_jinja, reload=not settings.is_production),
         ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -122,7 +124,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ).middleware
         ],
         exception_handlers={Exception: handle_exception},
-        openapi_config=OpenAPIConfig(title="Intake", version="1.0.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Intake",
+            version="1.0.0",
+            path="/schema",
+            # The schema as data only. Litestar's API-docs pages (Swagger, ReDoc...) load their
+            # script from a CDN and run inline script, which our CSP (script-src 'self') blocks:
+            # they rendered blank. /schema itself answers the JSON.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
         request_max_body_size=11 * 1024 * 1024,
         plugins=[IntakeCLIPlugin()],
     )
@@ -130,6 +140,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return app
 
 
-def _configure_jinja(engine: JinjaTemplateEngine) -> None:
+def _configure_jinja(engine: JinjaTemplateEngine, reload: bool) -> None:
     engine.engine.add_extension("jinja2.ext.i18n")
     engine.engine.autoescape = True
+    # Checking every template file's mtime on each render (three `stat` calls for a kiosk
+    # badge page) is for editing templates; production's templates change only on deploy.
+    engine.engine.auto_reload = reload

@@ -113,6 +113,26 @@ async def test_the_openapi_schema_is_served_in_development_only_to_callers_allow
     assert "/api/kiosk" in response.text or response.json()["openapi"]
 
 
+async def test_the_schema_is_data_and_no_page_the_csp_would_blank(client):
+    """Litestar's API-docs pages need a CDN script and inline script, which the CSP forbids."""
+    root = await client.get("/schema")
+    assert root.status_code == 200
+    assert root.headers["content-type"].startswith("application/vnd.oai.openapi+json")
+    assert root.json()["paths"]["/api/kiosk/sign-in"]
+    for page in ("/schema/swagger", "/schema/redoc", "/schema/elements"):
+        assert (await client.get(page)).status_code == 404, page
+
+
+def test_templates_are_reloaded_from_disk_in_development_only(settings):
+    import msgspec
+
+    from app.main import create_app
+
+    production = msgspec.structs.replace(settings, env="production")
+    assert create_app(settings).template_engine.engine.auto_reload is True
+    assert create_app(production).template_engine.engine.auto_reload is False
+
+
 async def test_the_openapi_schema_is_staff_only_in_production(settings):
     import msgspec
     from litestar.testing import AsyncTestClient
