@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromQuery
 
 from app.config import current
 from app.db import SQLITE_PRAGMAS, sqlite_path
@@ -96,7 +97,11 @@ SELECT_PAGE = (
 
 @get("/bench/floor/select", opt=public(), include_in_schema=False)
 async def floor_select(
-    position: int, stage: str = "", after_at: str = "", after_id: int = 0, limit: int = 51
+    position: FromQuery[int],
+    stage: FromQuery[str] = "",
+    after_at: FromQuery[str] = "",
+    after_id: FromQuery[int] = 0,
+    limit: FromQuery[int] = 51,
 ) -> dict[str, int]:
     """The raw SELECT with the same LIMIT as a review-queue page: the floor of B3."""
     lite = _is_sqlite()
@@ -122,7 +127,7 @@ async def floor_select(
 
 
 @post("/bench/floor/delete-visits", opt=public(), include_in_schema=False)
-async def floor_delete_visits(before: str) -> dict[str, float]:
+async def floor_delete_visits(before: FromQuery[str]) -> dict[str, float]:
     """One raw DELETE of every expired visit: the floor of B4 (`before`: ISO, UTC)."""
     at = datetime.fromisoformat(before)
     started = time.perf_counter()
@@ -136,7 +141,7 @@ async def floor_delete_visits(before: str) -> dict[str, float]:
 
 
 @post("/bench/sweep", opt=public(), include_in_schema=False)
-async def run_sweep(before: str) -> dict[str, Any]:
+async def run_sweep(before: FromQuery[str]) -> dict[str, Any]:
     """The retention sweep, run in the server's event loop as the scheduler runs it."""
     from bench.targets import sweep
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody
 
 from app.clock import utcnow
 from app.errors import Conflict, TooManyAttempts, ValidationFailed
@@ -107,7 +108,7 @@ _ERRORS = {
     tags=["kiosk"],
     responses=_specs(EnrolResponse, 201, 400, 429),
 )
-async def api_enrol(request: Request, data: EnrolRequest) -> Response:
+async def api_enrol(request: Request, data: JSONBody[EnrolRequest]) -> Response:
     """Exchange a pairing code (valid 10 minutes, from the console) for the device credential."""
     client = request.client.host if request.client else ""
     try:
@@ -132,7 +133,7 @@ async def api_hosts() -> list[HostInfo]:
     tags=["kiosk"],
     responses=_specs(NoticeResponse, 200, 403, 503),
 )
-async def api_notice(request: Request, language: str = "en") -> Response:
+async def api_notice(request: Request, language: FromQuery[str] = "en") -> Response:
     """The current visitor privacy notice; show it before any field, send back its id."""
     lang = chosen_language(request, language)
     notice = await visitor_notice(lang)
@@ -152,7 +153,7 @@ async def api_notice(request: Request, language: str = "en") -> Response:
     tags=["kiosk"],
     responses=_specs(BadgeResponse, 201, 400, 403, 409, 429),
 )
-async def api_sign_in(request: Request, data: SignInRequest) -> Response:
+async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Response:
     """Sign a visitor in. Purposes: meeting, interview, delivery, maintenance, event, other."""
     lang = chosen_language(request, data.language)
     form = SignIn(
@@ -191,7 +192,7 @@ async def api_sign_in(request: Request, data: SignInRequest) -> Response:
     tags=["kiosk"],
     responses=_specs(SignedOut, 200, 400, 403, 429),
 )
-async def api_sign_out(request: Request, data: SignOutRequest) -> Response:
+async def api_sign_out(request: Request, data: JSONBody[SignOutRequest]) -> Response:
     """Sign out with the badge code. Wrong codes are throttled per kiosk."""
     try:
         await sign_out_with_code(data.code, request.scope["state"]["kiosk"].id, utcnow())
