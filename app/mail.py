@@ -1,5 +1,6 @@
 """The outbox: mail is written in the same transaction as what caused it, and delivered by
-SMTP afterwards (or kept for an admin to read, in development without SMTP)."""
+SMTP afterwards (or kept for an admin to read, in development without SMTP). A delivered
+mail keeps no body: only its recipient, subject and status, for troubleshooting."""
 
 import asyncio
 import logging
@@ -73,8 +74,11 @@ async def deliver_pending(now: datetime, limit: int = 50) -> int:
                 }
             ).where(OutboxMail.id == row["id"])
             continue
+        # Delivered: the body (a visitor's name, a candidate's sign-in link) is no longer
+        # needed here (GDPR Art. 5(1)(c) and (e); policy: erased when no longer needed).
+        # What troubleshooting needs stays until erase_after: recipient, subject, status.
         await OutboxMail.update(
-            {OutboxMail.sent_at: now, OutboxMail.attempts: row["attempts"] + 1}
+            {OutboxMail.sent_at: now, OutboxMail.attempts: row["attempts"] + 1, OutboxMail.body: ""}
         ).where(OutboxMail.id == row["id"])
         sent += 1
     return sent
