@@ -9,6 +9,8 @@ from app.db import transaction
 from app.tables import Application, Candidate, ConsentEvent
 
 EVALUATION_STAGES_CLOSED = ("rejected", "hired", "withdrawn")
+# The reason on the deletion receipts of what the retention sweep erases.
+RETENTION_REASON = "retention"
 
 
 def visit_erase_after(signed_out_at: datetime | None, r: Retention) -> datetime | None:

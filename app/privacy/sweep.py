@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from piccolo.table import Table
 
+from app.concurrency import side_by_side
 from app.config import Retention, current
 from app.db import make_room, transaction
 from app.privacy.erasure import (
@@ -42,7 +43,8 @@ from app.privacy.erasure import (
     remove_cv_files,
     write_receipts,
 )
-from app.privacy.sweep_visits import REASON, side_by_side, sweep_visits
+from app.privacy.retention import RETENTION_REASON
+from app.privacy.sweep_visits import sweep_visits
 from app.tables import (
     Application,
     AuditEvent,
@@ -88,7 +90,7 @@ class Kind(NamedTuple):
 async def _erase_applications(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
     """Applications, then every candidate left with none (a candidate row exists for its
     applications; it goes with the last of them, in the same transaction)."""
-    names = await erase_application_rows(rows, REASON, now)
+    names = await erase_application_rows(rows, RETENTION_REASON, now)
     tally["applications"] += len(rows)
     return names + await _erase_candidates([r["candidate"] for r in rows], now, tally)
 
@@ -98,7 +100,7 @@ async def _erase_candidates(ids: list[int], now: datetime, tally: Tally) -> list
     transaction: one may have arrived since the batch was selected)."""
     rows = await lonely_candidates(ids)
     tally["candidates"] += len(rows)
-    return await erase_candidates_rows(rows, REASON, now)
+    return await erase_candidates_rows(rows, RETENTION_REASON, now)
 
 
 async def _erase_lonely_candidates(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
@@ -110,12 +112,14 @@ async def _erase_lonely_candidates(rows: list[dict], now: datetime, tally: Tally
 
 async def _batch_receipt(kind: str, rows: list[dict], now: datetime) -> None:
     ids = [r["id"] for r in rows]
-    await write_receipts(kind, [f"{len(ids)} rows, ids {min(ids)}-{max(ids)}"], REASON, now)
+    await write_receipts(
+        kind, [f"{len(ids)} rows, ids {min(ids)}-{max(ids)}"], RETENTION_REASON, now
+    )
 
 
 def _receipt_each(kind: str, ref: str) -> AfterDelete:
     async def after(rows: list[dict], now: datetime) -> None:
-        await write_receipts(kind, [str(r[ref]) for r in rows], REASON, now)
+        await write_receipts(kind, [str(r[ref]) for r in rows], RETENTION_REASON, now)
 
     return after
 

@@ -14,19 +14,20 @@ Statistics are counted per local day and purpose from exactly the rows the batch
   day here (whole-hour zone offsets, as Europe/Copenhagen has). One writer: one batch at a
   time, and between batches the WAL's copying keeps up (app.db.make_room)."""
 
-import asyncio
 import functools
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.concurrency import side_by_side
 from app.config import current
 from app.db import fetch, make_room, transaction
 from app.privacy import statistics
 from app.privacy.erasure import in_transaction, write_receipts
+from app.privacy.retention import RETENTION_REASON
 from app.tables import Visit
 
 # Constant SQL (values are bound parameters): due visits past an id, oldest first.
@@ -57,7 +58,6 @@ _SPAN = "SELECT min(id) AS first, max(id) AS last FROM visit"
 # Two: the bulk of 1,000,000 visits took 1.8 s on one connection, 0.9 s on two (bench B4, a
 # two-core machine). The kiosk's inserts never wait for them (row locks, MVCC).
 PG_WORKERS = 2
-REASON = "retention"
 
 
 def _day(bucket: Any) -> date:
@@ -137,16 +137,6 @@ async def sweep_visits(
     await side_by_side(*(worker() for _ in range(1 if in_transaction() else PG_WORKERS)))
 
 
-async def side_by_side(*jobs: Awaitable[None]) -> None:
-    """Run the jobs concurrently, each to its end (a failed batch in one does not roll back
-    the batches of another, which commit on their own), then raise the first failure as
-    itself."""
-    results = await asyncio.gather(*jobs, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-
-
 async def _sqlite_batch(now: datetime, after_id: int, size: int) -> tuple[int, int]:
     """The next `size` due visits past `after_id`: (erased, last id)."""
     stale = now - timedelta(days=current().retention.visits_days)
@@ -176,7 +166,9 @@ async def _count(groups: list[dict]) -> int:
 
 async def _receipt(erased: int, first_id: int, last_id: int, now: datetime) -> None:
     if erased:
-        await write_receipts("visits", [f"{erased} rows, ids {first_id}-{last_id}"], REASON, now)
+        await write_receipts(
+            "visits", [f"{erased} rows, ids {first_id}-{last_id}"], RETENTION_REASON, now
+        )
 
 
 def _done(erased: int, tally: Counter[str], progress: Callable[[str, int], None] | None) -> None:
