@@ -2,13 +2,19 @@
 the WAL still starts again from its beginning while writers keep committing."""
 
 import asyncio
+import sqlite3
+import threading
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from app import db, wal_checkpoint
 from app.mail import queue
+from app.privacy import erasure
 from app.wal_checkpoint import CHECK_EVERY
 from tests.conftest import DATABASE
 
@@ -84,3 +90,74 @@ BULK_MAIL = (
     "INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
     "last_error, erase_after) VALUES (?, ?, ?, ?, ?, 0, '', ?)"
 )
+
+
+@asynccontextmanager
+async def _another_checkpoint_waiting() -> AsyncIterator[Callable[[], None]]:
+    """A FULL checkpoint of another connection, holding SQLite's checkpoint lock while it waits
+    for a reader on an older snapshot; it ends (without emptying the WAL) when the yielded
+    function ends the reader. Meanwhile every other checkpoint is answered "busy" at once."""
+    path = db.engine().path
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM outbox_mail").fetchall()
+    await queue("host@example.test", "Arrival", "A visitor is here.", datetime.now(UTC))
+    released = threading.Event()
+
+    def end_reader() -> None:
+        released.set()
+        if reader.in_transaction:
+            reader.execute("COMMIT")
+
+    def full_checkpoint() -> None:
+        other = sqlite3.connect(path, timeout=10)
+        try:
+            while not released.is_set():  # again if it met the probe's own checkpoint
+                other.execute("PRAGMA wal_checkpoint(FULL)").fetchall()
+        finally:
+            other.close()
+
+    full = threading.Thread(target=full_checkpoint)
+    full.start()
+    probe = sqlite3.connect(path)
+    try:
+        for _ in range(500):  # until the FULL checkpoint holds the lock
+            if probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0] == 1:
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("the other checkpoint never held the lock")
+        yield end_reader
+    finally:
+        end_reader()
+        await asyncio.to_thread(full.join)
+        reader.close()
+        probe.close()
+
+
+def _wal_bytes() -> int:
+    wal = Path(db.engine().path + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+async def test_an_erasure_checkpoint_tries_again_while_another_runs_and_empties_the_wal(caplog):
+    """After an erasure, no page image of an erased row may stay in the -wal file. A checkpoint
+    already running (the server's own) makes SQLite answer "busy" at once: erasure.checkpoint
+    tries again until the WAL is emptied."""
+    async with _another_checkpoint_waiting() as end_reader:
+        erasing = asyncio.create_task(erasure.checkpoint())
+        await asyncio.sleep(0.2)  # a few tries, each answered busy
+        assert not erasing.done()
+        end_reader()  # the other checkpoint ends; the WAL still holds the rows
+        await erasing
+    assert _wal_bytes() == 0
+    assert "WAL not truncated" not in caplog.text
+
+
+async def test_with_a_single_try_the_wal_would_keep_the_rows(monkeypatch, caplog):
+    """The same moment without the retries: what the test above relies on them for."""
+    monkeypatch.setattr(erasure, "TRUNCATE_TRIES", 1)
+    async with _another_checkpoint_waiting():
+        await erasure.checkpoint()
+        assert _wal_bytes() > 0
+    assert "WAL not truncated after an erasure" in caplog.text
