@@ -1,5 +1,6 @@
 """The composition root: the one file that knows every door (portal, kiosk, console)."""
 
+import gc
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
@@ -78,6 +79,23 @@ async def _is_rate_limited(request: Any) -> bool:
     return request.method == "POST" and request.url.path.startswith(RATE_LIMITED_PREFIXES)
 
 
+def _freeze_startup_objects() -> None:
+    """Once per process, after start-up: the modules, the app and its routes live as long as
+    the process, so the cyclic garbage collector need not scan them again. It did, in every
+    full collection: ~35 ms with the event loop stopped, every few seconds under load, which
+    made every request then in flight late (bench B1 on PostgreSQL: p99 70 ms, p50 30 ms).
+    Objects freed by reference counting are freed as before; what requests make is still
+    collected; only a start-up object later dropped inside a reference cycle would stay."""
+    global _FROZEN
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN = True
+
+
+_FROZEN = False
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     use(settings)
@@ -90,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await db.start(settings.db_pool_size)
         if runner:
             await runner.start()
+        _freeze_startup_objects()
         try:
             yield
         finally:

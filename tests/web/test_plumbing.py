@@ -156,3 +156,24 @@ def test_sub_processors_and_transfers_come_from_the_environment():
     assert [p.name for p in settings.sub_processors] == ["CloudCo", "MailCo"]
     assert settings.transfers[0].location == "USA"
     assert settings.transfers[0].safeguard == "EU-US Data Privacy Framework"
+
+
+def test_start_up_objects_are_left_out_of_the_garbage_collectors_scans():
+    """app.main._freeze_startup_objects: in a process of its own, as uvicorn runs the app."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from litestar.testing import TestClient\n"
+        "from app.main import create_app\n"
+        "app = create_app()\n"
+        "before = gc.get_freeze_count()\n"
+        "with TestClient(app=app, base_url='https://testserver.local') as c:\n"
+        "    c.get('/healthz')\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.split()
+    before, after = int(out[-2]), int(out[-1])
+    assert before == 0 and after > 10_000  # the modules and the app, frozen at start-up
