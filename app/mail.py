@@ -26,10 +26,14 @@ async def queue(to: str, subject: str, body: str, now: datetime, *, category: st
     """Into the outbox, inside the caller's transaction (or one of its own): the mail leaves
     only if what it announces was stored. Constant SQL (app.db.fetch): every kiosk sign-in
     queues one."""
-    keep = now + timedelta(days=current().retention.mail_days)
     async with transaction():
-        rows = await fetch(_QUEUE, to, subject[:255], body, category, now, keep)
+        rows = await fetch(_QUEUE, to, subject[:255], body, category, now, keep_until(now))
     return int(rows[0]["id"])
+
+
+def keep_until(now: datetime) -> datetime:
+    """When a mail queued now is erased (RETENTION_MAIL_DAYS), delivered or not."""
+    return now + timedelta(days=current().retention.mail_days)
 
 
 def _send_one(settings: Settings, to: str, subject: str, body: str) -> None:

@@ -22,5 +22,10 @@ async def first_time(
 ) -> bool:
     """True the first time `event` of `purpose` happens (inside the caller's transaction,
     so it is undone with it), False every time after."""
-    token_hash = digest(f"{purpose}:{event}")
+    token_hash = event_hash(purpose, event)
     return bool(await fetch(_SPEND, purpose, token_hash, now, now + keep, now, staff_id))
+
+
+def event_hash(purpose: str, event: str) -> str:
+    """The unique hash that names the event (the kiosk's one-statement sign-in writes it too)."""
+    return digest(f"{purpose}:{event}")

@@ -1,0 +1,67 @@
+"""PostgreSQL's one-statement walk-in sign-in (app.visits.visits._SIGN_IN_AT_ONCE): it stores
+what sign_in's transaction stores, or nothing at all, so the transaction can still refuse
+with the right message or sign the visitor in. (Every sign-in test of the PostgreSQL half
+goes through it as well; on SQLite it never runs.)"""
+
+from datetime import timedelta
+
+import pytest
+
+from app.clock import utcnow
+from app.privacy.notices import current_notice
+from app.tables import OutboxMail, Token, Visit
+from app.visits import codes, visits
+from tests.conftest import DATABASE
+from tests.factories import enrolled_kiosk, host
+from tests.visits.test_services import sign_in_form
+
+pytestmark = pytest.mark.skipif(DATABASE != "postgres", reason="PostgreSQL only (WITH ... INSERT)")
+
+SAME = ("company", "purpose", "host", "kiosk", "language", "notice_version", "expected_visit",
+        "signed_in_at", "signed_out_at", "signed_out_by", "erase_after")
+
+
+async def test_it_stores_what_the_transaction_stores(notices):
+    host_id = await host()
+    kiosk_id, _ = await enrolled_kiosk()
+    notice = await current_notice("visitor", "en")
+    now = utcnow()
+    form = sign_in_form(host_id, notice.id, visitor_name="  Ann Visitor ", submission="one")
+    badge = await visits._sign_in_at_once(form, kiosk_id, now)
+    assert badge is not None and badge.first_name == "Ann" and badge.host_name == "Hanne Host"
+    # The same visit through the transaction (no submission id: it never takes the shortcut).
+    await visits.sign_in(sign_in_form(host_id, notice.id, visitor_name="Ann Visitor"),
+                         kiosk_id, now)
+    at_once, by_transaction = await Visit.select().order_by(Visit.id)
+    assert at_once["visitor_name"] == by_transaction["visitor_name"] == "Ann Visitor"
+    assert str(at_once["uid"]) == badge.visit_ref
+    assert at_once["signout_code_hash"] == codes.code_hash(badge.signout_code)
+    assert {k: at_once[k] for k in SAME} == {k: by_transaction[k] for k in SAME}
+    first, second = await OutboxMail.select().order_by(OutboxMail.id)
+    assert {k: v for k, v in first.items() if k != "id"} == {
+        k: v for k, v in second.items() if k != "id"
+    }
+    spent = await Token.select().first()
+    assert spent["purpose"] == visits.SUBMISSION_PURPOSE and spent["expires_at"] == now + timedelta(days=1)
+    # The spent form is the same event the transaction checks: sending it again is refused.
+    assert await visits._sign_in_at_once(form, kiosk_id, now) is None
+
+
+@pytest.mark.parametrize("wrong", ["retired host", "candidate notice", "code in use", "replay"])
+async def test_it_stores_nothing_when_a_check_fails(notices, wrong):
+    live = await host()
+    retired = await host(name="Gone", email="gone@example.org", active=False)
+    notice = await current_notice("visitor", "en")
+    candidate_notice = await current_notice("candidate", "en")
+    on_site = await visits.sign_in(sign_in_form(live, notice.id, submission="earlier"), None,
+                                   utcnow())
+    before = (await Visit.count(), await OutboxMail.count(), await Token.count())
+    form = sign_in_form(retired if wrong == "retired host" else live,
+                        candidate_notice.id if wrong == "candidate notice" else notice.id,
+                        submission="earlier" if wrong == "replay" else "new")
+    code = on_site.signout_code if wrong == "code in use" else None
+    assert await visits._sign_in_at_once(form, None, utcnow(), code) is None
+    assert (await Visit.count(), await OutboxMail.count(), await Token.count()) == before
+    if wrong == "code in use":  # the transaction then signs the visitor in with another code
+        badge = await visits.sign_in(form, None, utcnow())
+        assert badge.signout_code != on_site.signout_code
