@@ -16,7 +16,7 @@ from app.tables import OutboxMail
 log = logging.getLogger("intake.mail")
 
 
-_QUEUE = (
+QUEUE = (
     "INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
     "last_error, erase_after) VALUES (?, ?, ?, ?, ?, 0, '', ?) RETURNING id"
 )
@@ -27,7 +27,7 @@ async def queue(to: str, subject: str, body: str, now: datetime, *, category: st
     only if what it announces was stored. Constant SQL (app.db.fetch): every kiosk sign-in
     queues one."""
     async with transaction():
-        rows = await fetch(_QUEUE, to, subject[:255], body, category, now, keep_until(now))
+        rows = await fetch(QUEUE, to, subject[:255], body, category, now, keep_until(now))
     return int(rows[0]["id"])
 
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from app.db import fetch
 from app.tokens import digest
 
-# Constant SQL (app.db.fetch): every kiosk sign-in spends its form.
-_SPEND = (
+# Constant SQL (app.db.fetch): every kiosk sign-in spends its form (also in the sign-in at
+# once, app.visits.visits).
+SPEND = (
     "INSERT INTO single_use_token (purpose, token_hash, payload, created_at, expires_at, "
     "used_at, staff) VALUES (?, ?, '{}', ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING "
     "RETURNING id"
@@ -23,7 +24,7 @@ async def first_time(
     """True the first time `event` of `purpose` happens (inside the caller's transaction,
     so it is undone with it), False every time after."""
     token_hash = event_hash(purpose, event)
-    return bool(await fetch(_SPEND, purpose, token_hash, now, now + keep, now, staff_id))
+    return bool(await fetch(SPEND, purpose, token_hash, now, now + keep, now, staff_id))
 
 
 def event_hash(purpose: str, event: str) -> str:

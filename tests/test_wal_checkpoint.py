@@ -37,6 +37,8 @@ async def test_while_the_server_runs_commits_leave_checkpoints_to_the_background
     try:
         assert engine.checkpointer.running
         assert await _autocheckpoint() == 0
+        # The event loop's own writer (app.db.write_now: the kiosk sign-in) as well.
+        assert engine._writer().execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
 
         # Writers commit without pause for a while: far more WAL frames than SQLite's own
         # threshold (1,000), and no quiet moment in which a plain checkpoint could finish.

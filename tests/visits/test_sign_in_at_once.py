@@ -1,21 +1,23 @@
-"""PostgreSQL's one-statement walk-in sign-in (app.visits.visits._SIGN_IN_AT_ONCE): it stores
-what sign_in's transaction stores, or nothing at all, so the transaction can still refuse
-with the right message or sign the visitor in. (Every sign-in test of the PostgreSQL half
-goes through it as well; on SQLite it never runs.)"""
+"""A walk-in's sign-in at once (app.visits.visits._sign_in_at_once: one statement on
+PostgreSQL, one short transaction on the event loop on SQLite): it stores what sign_in's
+transaction stores, or nothing at all, so the transaction can still refuse with the right
+message or sign the visitor in. (Every kiosk sign-in test goes through it as well.)"""
 
+import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
 
+from app import db
 from app.clock import utcnow
+from app.mail import QUEUE
 from app.privacy.notices import current_notice
 from app.tables import OutboxMail, Token, Visit
 from app.visits import codes, visits
 from tests.conftest import DATABASE
 from tests.factories import enrolled_kiosk, host
 from tests.visits.test_services import sign_in_form
-
-pytestmark = pytest.mark.skipif(DATABASE != "postgres", reason="PostgreSQL only (WITH ... INSERT)")
 
 SAME = ("company", "purpose", "host", "kiosk", "language", "notice_version", "expected_visit",
         "signed_in_at", "signed_out_at", "signed_out_by", "erase_after")
@@ -65,3 +67,40 @@ async def test_it_stores_nothing_when_a_check_fails(notices, wrong):
     if wrong == "code in use":  # the transaction then signs the visitor in with another code
         badge = await visits.sign_in(form, None, utcnow())
         assert badge.signout_code != on_site.signout_code
+
+
+@pytest.mark.skipif(DATABASE != "sqlite", reason="SQLite's write lock")
+async def test_on_sqlite_another_process_writing_sends_it_to_the_transaction(notices):
+    """write_now never waits inside SQLite (it runs on the event loop): while another process
+    holds the write lock it does nothing, and sign_in's transaction waits in its thread."""
+    live = await host()
+    notice = await current_notice("visitor", "en")
+    other = sqlite3.connect(db.engine().path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        form = sign_in_form(live, notice.id, submission="while-busy")
+        assert await visits._sign_in_at_once(form, None, utcnow()) is None
+        threading.Timer(0.3, other.execute, ("COMMIT",)).start()
+        badge = await visits.sign_in(form, None, utcnow())
+    finally:
+        other.close()
+    assert badge.host_name == "Hanne Host"
+    assert await Visit.count() == 1 and await OutboxMail.count() == 1
+
+
+@pytest.mark.skipif(DATABASE != "sqlite", reason="app.db.write_now is SQLite's")
+@pytest.mark.parametrize("ending", ["returns None", "raises"])
+async def test_on_sqlite_a_write_now_that_does_not_finish_stores_nothing(ending):
+    def work(connection: sqlite3.Connection) -> str | None:
+        connection.execute(QUEUE, ("a@example.org", "s", "b", "admin", utcnow(), utcnow()))
+        if ending == "raises":
+            raise RuntimeError("half-way")
+        return None
+
+    if ending == "raises":
+        with pytest.raises(RuntimeError):
+            await db.write_now(work)
+    else:
+        assert await db.write_now(work) is None
+    assert await OutboxMail.count() == 0
+    assert await db.write_now(lambda connection: "and the next one works") is not None
