@@ -9,12 +9,12 @@ from typing import Any
 
 import msgspec
 
-from app.config import current
 from app.db import fetch
 from app.errors import Forbidden, NotFound
 from app.privacy import audit
 from app.privacy.access import REVIEW_ROLES
 from app.privacy.notices import stale_consents_many
+from app.search import contains
 
 PAGE_SIZE = 50
 CONSENT_FILTERS = ("", "m", "n", "both", "none")
@@ -65,12 +65,6 @@ def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _like(term: str) -> str:
-    """Wildcards typed by the reviewer are dropped: SQLite and PostgreSQL escape differently."""
-    plain = "".join(ch for ch in term if ch not in "%_\\")
-    return f"%{plain}%"
-
-
 # The page as constant SQL fragments joined with AND; every value is a bound parameter.
 # (HR's most frequent page: building it as a Piccolo query cost more CPU than the database
 # took to answer it, bench B3.)
@@ -112,9 +106,9 @@ def _where(
         args.append(datetime.combine(f.received_to + timedelta(days=1), time(), tzinfo=UTC))
     if f.name:
         # Names of this position's applicants only: the reviewer may see every summary here.
-        like = "LIKE" if current().is_sqlite else "ILIKE"  # SQLite's LIKE ignores ASCII case
-        parts.append(f"c.full_name {like} ?")
-        args.append(_like(f.name))
+        condition, term = contains("c.full_name", f.name)  # any case, any alphabet
+        parts.append(condition)
+        args.append(term)
     if after is not None:
         at, last_id = after
         parts.append(_AFTER)

@@ -5,6 +5,9 @@ erased, so it spans the retention period by construction."""
 
 from datetime import datetime
 
+from piccolo.query import WhereRaw
+
+from app.search import contains
 from app.tables import ExpectedVisit, Visit
 from app.visits.local_time import local_date
 
@@ -49,16 +52,14 @@ async def expected_today(now: datetime) -> list[dict]:
     )
 
 
-def _pattern(search: str) -> str:
-    escaped = search.strip()[:100].replace("%", "").replace("_", " ")
-    return f"%{escaped}%"
-
-
 async def visit_log(search: str = "") -> list[dict]:
+    """The latest visits; with a search, those whose visitor, company or host name contains
+    it (app.search: any case, any alphabet)."""
     query = Visit.select(*_columns()).order_by(Visit.signed_in_at, ascending=False)
     if search.strip():
-        p = _pattern(search)
-        query = query.where(
-            Visit.visitor_name.ilike(p) | Visit.company.ilike(p) | Visit.host.name.ilike(p)
-        )
+        found = [
+            WhereRaw(*contains(column._meta.get_full_name(with_alias=False), search, "{}"))
+            for column in (Visit.visitor_name, Visit.company, Visit.host.name)
+        ]
+        query = query.where(found[0] | found[1] | found[2])
     return list(await query.limit(LOG_LIMIT))
