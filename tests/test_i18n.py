@@ -46,3 +46,16 @@ async def test_danish_reaches_the_page(client):
     assert "Vi kunne ikke finde siden" in missing.text
     switched = await client.get("/no/such/page?lang=en", headers={"accept-language": "da"})
     assert "We could not find that page" in switched.text
+
+
+def test_template_messages_without_values_are_made_once_per_language():
+    from app.web.render import template_gettext
+
+    english, _ = template_gettext("en")
+    danish, _ = template_gettext("da")
+    assert (english("Done"), danish("Done")) == ("Done", "Færdig")
+    assert danish("Done") is danish("Done")  # kept, not made again
+    assert english("Done") == "Done"  # each language keeps its own
+    # Still formatted as Jinja's newstyle gettext formats it: "%%" is one "%".
+    assert english("100%% sure") == "100% sure" == english("100%% sure")
+    assert danish("Welcome, %(name)s!", name="<b>") == "Velkommen, &lt;b&gt;!"

@@ -51,6 +51,9 @@ def translate_message(lang: str, message: str) -> str:
     return gettext(message)
 
 
+_PLAIN_KEPT = 5_000
+
+
 @cache
 def template_gettext(lang: str) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
     """`_`/`gettext` and `ngettext` for templates, once per language: Jinja's "newstyle"
@@ -59,10 +62,21 @@ def template_gettext(lang: str) -> tuple[Callable[..., Markup], Callable[..., Ma
     autoescape is on, which it always is here (app.main), and cost Jinja a second call per
     message: a quarter of the kiosk badge page's rendering (bench B1)."""
     t = translations(lang)
+    # A message without values is the same Markup every time: kept once made. The keys are
+    # the templates' literals and our own labels and error messages; the cap only guards
+    # against a message that would ever carry something typed.
+    plain: dict[str, Markup] = {}
 
     def gettext(message: str, /, **variables: Any) -> Markup:
         # The message is ours (the catalogue), as trusted as the template; values are escaped.
-        return Markup(t.gettext(message)) % variables  # noqa: S704
+        if variables:
+            return Markup(t.gettext(message)) % variables  # noqa: S704
+        made = plain.get(message)
+        if made is None:
+            made = Markup(t.gettext(message)) % variables  # noqa: S704
+            if len(plain) < _PLAIN_KEPT:
+                plain[message] = made
+        return made
 
     def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
         variables.setdefault("num", num)
