@@ -100,10 +100,18 @@ async def migrate() -> None:
         result = await run_forwards("intake")
     if not result.success:
         raise click.ClickException(f"migrations failed: {result.message}")
-    from app.tables import COMPOSITE_INDEXES
+    from app.db import engine
+    from app.tables import COMPOSITE_INDEXES, PARTIAL_INDEXES, REPLACED_INDEXES
 
     for table, columns in COMPOSITE_INDEXES:
         await table.create_index(columns, if_not_exists=True)
+    db = engine()
+    for replaced in REPLACED_INDEXES:
+        await db.run_ddl(f"DROP INDEX IF EXISTS {replaced}")
+    for name, table_name, column, rows in PARTIAL_INDEXES:  # our constants, no input
+        await db.run_ddl(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table_name} ({column}) WHERE {rows}"
+        )
 
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap]

@@ -53,3 +53,28 @@ async def test_migrations_forwards_and_backwards(tmp_path):
         if DATABASE == "postgres":
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
+
+
+async def _indexes() -> set[str]:
+    from app.db import engine
+
+    if DATABASE == "postgres":
+        rows = await engine().run_ddl("SELECT indexname AS name FROM pg_indexes")
+    else:
+        rows = await engine().run_ddl("SELECT name FROM sqlite_master WHERE type = 'index'")
+    return {r["name"] for r in rows}
+
+
+async def test_migrate_makes_the_partial_indexes_in_place_of_whole_column_ones():
+    """app.cli.migrate: a database made before PARTIAL_INDEXES had whole-column indexes, which
+    every kiosk sign-in kept writing NULLs into; migrating again replaces them."""
+    from app.cli import migrate
+    from app.db import engine
+    from app.tables import PARTIAL_INDEXES, REPLACED_INDEXES
+
+    partial = {name for name, *_ in PARTIAL_INDEXES}
+    assert partial <= await _indexes() and not set(REPLACED_INDEXES) & await _indexes()
+    await engine().run_ddl("CREATE INDEX visit_erase_after ON visit (erase_after)")  # as before
+    await migrate()
+    await migrate()  # and again: nothing left to do
+    assert partial <= await _indexes() and "visit_erase_after" not in await _indexes()
