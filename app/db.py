@@ -15,7 +15,7 @@ import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlparse
 
 import aiosqlite
@@ -23,6 +23,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from app.group_commit import GroupCommit, is_busy
 from app.wal_checkpoint import WalCheckpointer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -38,10 +39,6 @@ SQLITE_PRAGMAS = (
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 T = TypeVar("T")
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    return "locked" in str(exc) or "busy" in str(exc)
 
 
 @contextmanager
@@ -162,6 +159,9 @@ class IntakeSQLiteEngine(SQLiteEngine):
         self._writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, sqlite3.Connection] = (
             weakref.WeakKeyDictionary()
         )
+        self._groups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommit] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def _configure(self, connection: aiosqlite.Connection) -> None:
         for pragma in SQLITE_PRAGMAS:
@@ -211,14 +211,15 @@ class IntakeSQLiteEngine(SQLiteEngine):
         try:
             return list(self._reader().execute(sql, args).fetchall())
         except sqlite3.OperationalError as exc:
-            if not _busy(exc):
+            if not is_busy(exc):
                 raise
             return None
 
     async def write_now(self, work: Callable[[sqlite3.Connection], T | None]) -> T | None:
-        """`work(connection)` as one IMMEDIATE transaction on the event loop's own writer
-        connection, on the loop's thread, holding the in-process writer lock: all of it, or
-        nothing when `work` returns None (rolled back) or raises.
+        """`work(connection)` all or nothing on the event loop's own writer connection, on the
+        loop's thread, holding the in-process writer lock; under load committed together with
+        the writes that queued beside it (app.group_commit). Nothing is stored when `work`
+        returns None or raises.
 
         For a hot use case whose statements are few and indexed (the kiosk sign-in): Piccolo's
         transaction object, the context variable and a dict per row cost more than its five
@@ -226,22 +227,11 @@ class IntakeSQLiteEngine(SQLiteEngine):
         Never waits inside SQLite: when another process holds the write lock (a CLI command,
         a second worker) it answers None with nothing done, and the caller takes its general
         path, whose transaction waits in a connection's thread."""
-        async with self.writer_lock():
-            connection = self._writer()
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc):
-                    raise
-                return None
-            try:
-                result = work(connection)
-                connection.execute("ROLLBACK" if result is None else "COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-            return result
+        loop = asyncio.get_running_loop()
+        group = self._groups.get(loop)
+        if group is None:
+            group = self._groups[loop] = GroupCommit(self._writer, self.writer_lock)
+        return cast("T | None", await group.write(work))
 
     def _reader(self) -> sqlite3.Connection:
         """The event loop's own connection for read_now, with busy_timeout 0 for good: every
