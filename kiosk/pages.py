@@ -7,7 +7,7 @@ kiosk.js replaces their history entry; what a GET shows is never personal."""
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from app.clock import utcnow
@@ -15,10 +15,11 @@ from app.errors import Conflict, TooManyAttempts, ValidationFailed
 from app.visits import preregistration
 from app.visits.hosts import active_hosts
 from app.visits.kiosks import device, enrol
-from app.visits.visits import PURPOSES, review, sign_in, sign_out_with_code
+from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
 from app.web.forms import first_values, parse_form
 from app.web.render import page
+from app.web.slotted import slotted_page
 from kiosk.badge_qr import qr_svg
 from kiosk.device import credential_from, device_cookie
 from kiosk.flow import (
@@ -132,7 +133,7 @@ async def confirm(request: Request) -> Template:
 
 
 @post("/kiosk/sign-in", opt=kiosk())
-async def do_sign_in(request: Request) -> Template:
+async def do_sign_in(request: Request) -> Template | Response[str]:
     form = first_values(await request.form())
     lang = chosen_language(request, form.get("language"))
     try:
@@ -152,7 +153,19 @@ async def do_sign_in(request: Request) -> Template:
         return page(request, "kiosk/message.html", status_code=409, message="replayed")
     except TooManyAttempts:
         return page(request, "kiosk/message.html", status_code=429, message="too_many")
-    return page(request, "kiosk/badge.html", badge=badge, qr=qr_svg(badge.signout_code))
+    return badge_page(request, badge)
+
+
+def badge_page(request: Request, badge: Badge) -> Response[str]:
+    """The answer to every sign-in: rendered once per language, filled per visit (bench B1)."""
+    slots = {
+        "first_name": badge.first_name,
+        "host_name": badge.host_name,
+        "visit_date": badge.date.strftime("%d.%m.%Y"),
+        "signout_code": badge.signout_code,
+        "qr": qr_svg(badge.signout_code),
+    }
+    return slotted_page(request, "kiosk/badge.html", slots)
 
 
 @get("/kiosk/invitation", opt=kiosk())

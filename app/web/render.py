@@ -87,6 +87,17 @@ def template_gettext(lang: str) -> tuple[Callable[..., Markup], Callable[..., Ma
 
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Template:
     lang = language(request)
+    return Template(
+        template_name=template,
+        context=page_context(request, lang, context),
+        status_code=status_code,
+        cookies=language_cookies(request, lang),
+        media_type=MediaType.HTML,  # not guessed from the file name on every response
+    )
+
+
+def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[str, Any]:
+    """What every page's templates may use besides the handler's own values."""
     gettext, ngettext = template_gettext(lang)
     settings = current()
     context.setdefault("errors", {})
@@ -103,22 +114,20 @@ def page(request: Request, template: str, *, status_code: int = 200, **context: 
         settings=settings,
         path=request.url.path,
     )
-    cookies = []
-    if request.query_params.get("lang") == lang:
-        cookies.append(
-            Cookie(
-                key=LANG_COOKIE,
-                value=lang,
-                max_age=31536000,
-                httponly=True,
-                secure=settings.cookie_secure,
-                samesite="lax",
-            )
+    return context
+
+
+def language_cookies(request: Request, lang: str) -> list[Cookie]:
+    """`?lang=xx` chose the language: remembered for the next pages."""
+    if request.query_params.get("lang") != lang:
+        return []
+    return [
+        Cookie(
+            key=LANG_COOKIE,
+            value=lang,
+            max_age=31536000,
+            httponly=True,
+            secure=current().cookie_secure,
+            samesite="lax",
         )
-    return Template(
-        template_name=template,
-        context=context,
-        status_code=status_code,
-        cookies=cookies,
-        media_type=MediaType.HTML,  # not guessed from the file name on every response
-    )
+    ]

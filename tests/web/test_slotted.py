@@ -1,0 +1,64 @@
+"""Slotted pages (app.web.slotted) answer exactly what Jinja renders, values escaped alike."""
+
+import datetime
+
+import pytest
+from jinja2 import DictLoader, Environment
+from litestar import Request
+
+from app.main import create_app
+from app.visits.visits import Badge
+from app.web.render import page_context
+from app.web.slotted import shell
+from kiosk.badge_qr import qr_svg
+from kiosk.pages import badge_page
+
+TRICKY = ['<b>Ann</b> & "Bo"', "Søren O'Hara", "{{ x }} %(name)s %s", "\u00a0Zoë\u200d"]
+
+
+def _request(app, lang: str, path: str = "/kiosk/sign-in") -> Request:
+    return Request({
+        "type": "http", "method": "POST", "scheme": "https", "server": ("testserver", 443),
+        "path": path, "root_path": "", "query_string": b"", "headers": [], "http_version": "1.1",
+        "state": {"language": lang}, "litestar_app": app,
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+@pytest.mark.parametrize("name", TRICKY)
+def test_the_badge_page_is_what_jinja_renders(lang, name):
+    app = create_app()
+    request = _request(app, lang)
+    badge = Badge("ref", name, f"Host {name}", datetime.date(2026, 11, 25), "K7PX3M")
+    answer = badge_page(request, badge)
+    jinja = app.template_engine.engine.get_template("kiosk/badge.html")
+    expected = jinja.render(page_context(request, lang, {
+        "first_name": name, "host_name": f"Host {name}", "visit_date": "25.11.2026",
+        "signout_code": "K7PX3M", "qr": qr_svg("K7PX3M"),
+    }))  # fmt: skip
+    assert answer.content == expected
+    assert "<b>Ann" not in answer.content and "\ue000" not in answer.content
+    assert answer.media_type == "text/html" and answer.status_code == 200
+
+
+def test_a_changed_template_makes_a_new_shell_while_templates_are_re_read():
+    templates = {"t.html": "<p>{{ name }}</p>"}
+    env = Environment(loader=DictLoader(templates), autoescape=True, auto_reload=True)
+    context = {"lang": "en", "path": "/x"}
+    assert shell(env, "t.html", context, ["name"]).fill({"name": "<i>"}) == "<p>&lt;i&gt;</p>"
+    templates["t.html"] = "<div>{{ name }}</div>"
+    assert shell(env, "t.html", context, ["name"]).fill({"name": "A"}) == "<div>A</div>"
+
+
+def test_a_slot_used_other_than_printed_fails_loudly():
+    env = Environment(loader=DictLoader({"u.html": "{{ name|upper }}"}), autoescape=True)
+    with pytest.raises(KeyError):
+        shell(env, "u.html", {"lang": "en", "path": "/y"}, ["name"]).fill({"name": "a"})
+
+
+def test_a_staff_page_cannot_be_slotted():
+    app = create_app()
+    request = _request(app, "en")
+    request.scope["state"]["staff"] = object()
+    with pytest.raises(RuntimeError):
+        badge_page(request, Badge("r", "A", "H", datetime.date(2026, 1, 1), "K7PX3M"))
