@@ -56,10 +56,13 @@ class Badge(msgspec.Struct, frozen=True):
 # building Piccolo query objects for them cost more than the database's work (bench B1).
 _VISITOR_NOTICE = "SELECT id FROM notice_version WHERE id = ? AND audience = 'visitor'"
 _HOST_IF_NOTICE = (
-    "SELECT h.id, h.name, h.email FROM host h WHERE h.id = ? AND h.active = ? AND EXISTS "
+    "SELECT h.id, h.name, h.email FROM host h WHERE h.id = ? AND h.active = TRUE AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor')"
 )
-_CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? AND signed_out_at IS NULL LIMIT 1"
+# A sign-out code is stored only while its visitor is on site (_sign_out clears it), so a
+# stored code is in use; asking for `signed_out_at IS NULL` as well let PostgreSQL's planner
+# read every visitor on site by that index instead (app.tables PARTIAL_INDEXES).
+_CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? LIMIT 1"
 _INSERT_VISIT = (
     "INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash) "
@@ -68,9 +71,9 @@ _INSERT_VISIT = (
 # A walk-in's sign-in at once (_sign_in_at_once) first needs the active host, if the notice
 # shown is a visitor notice and the new sign-out code is not in use.
 _FREE_HOST = (
-    "SELECT id, name, email FROM host WHERE id = ? AND active = ? AND EXISTS "
+    "SELECT id, name, email FROM host WHERE id = ? AND active = TRUE AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor') AND NOT EXISTS "
-    "(SELECT 1 FROM visit WHERE signout_code_hash = ? AND signed_out_at IS NULL)"
+    "(SELECT 1 FROM visit WHERE signout_code_hash = ?)"
 )
 # On PostgreSQL all of it is one statement, one round trip instead of seven (BEGIN, five
 # statements, COMMIT): bench B1, where every trip waits its turn among the other requests.
@@ -119,7 +122,7 @@ async def _notice_and_host(data: SignIn) -> dict:
     """The chosen active host, once the notice shown is known to be a visitor notice: one
     statement for both (a round trip less per sign-in on PostgreSQL, bench B1); the two
     checks one by one only to say which is wrong."""
-    rows = await fetch(_HOST_IF_NOTICE, data.host_id, True, data.notice_id)
+    rows = await fetch(_HOST_IF_NOTICE, data.host_id, data.notice_id)
     if rows:
         return rows[0]
     await _check_notice(data.notice_id)
@@ -229,7 +232,7 @@ async def _sign_in_at_once(
     if current().is_sqlite:
 
         def walk_in(db: sqlite3.Connection) -> str | None:
-            host = db.execute(_FREE_HOST, (data.host_id, True, data.notice_id, code_hash))
+            host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
             host_id, host_name, host_email = host.fetchone() or (None, None, None)
             form = (SUBMISSION_PURPOSE, spent, now, now + SUBMISSION_KEPT, now, None)
             if host_id is None or not db.execute(once.SPEND, form).fetchall():
@@ -246,7 +249,7 @@ async def _sign_in_at_once(
     else:
         rows = await fetch(
             _SIGN_IN_AT_ONCE,
-            data.host_id, True, data.notice_id, code_hash,
+            data.host_id, data.notice_id, code_hash,
             SUBMISSION_PURPOSE, spent, now, now + SUBMISSION_KEPT, now,
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
             code_hash,
@@ -275,7 +278,8 @@ def _host_mail(data: SignIn, now: datetime) -> str:
 
 
 async def _sign_out(where: Any, by: str, now: datetime) -> int:
-    """Sign out, forget the code, and start the retention clock (policy: 30 days)."""
+    """Sign out the visits `where` names that are on site, forget their codes, and start the
+    retention clock (policy: 30 days)."""
     rows = (
         await Visit.update(
             {
@@ -285,7 +289,7 @@ async def _sign_out(where: Any, by: str, now: datetime) -> int:
                 Visit.erase_after: visit_erase_after(now, current().retention),
             }
         )
-        .where(where & Visit.signed_out_at.is_null())
+        .where(where)
         .returning(Visit.id)
     )
     return len(rows)
@@ -298,6 +302,7 @@ async def sign_out_with_code(code: str, kiosk_id: int, now: datetime) -> None:
     done = 0
     if codes.looks_valid(code, codes.SIGNOUT_LENGTH):
         async with transaction():
+            # Only an on-site visitor has a stored code (see _CODE_TAKEN).
             done = await _sign_out(Visit.signout_code_hash == codes.code_hash(code), "kiosk", now)
     if not done:
         await throttle.record_failure(key, throttle.SHORT_CODE, now)
@@ -308,14 +313,16 @@ async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> N
     async with transaction():
         if not await Visit.exists().where(Visit.id == visit_id):
             raise NotFound("That visit does not exist.")
-        await _sign_out(Visit.id == visit_id, "reception", now)
+        await _sign_out((Visit.id == visit_id) & Visit.signed_out_at.is_null(), "reception", now)
         await record(actor, "visit_signed_out", now, subject_kind="visitor", object_id=visit_id)
 
 
 async def sign_out_everyone(now: datetime) -> int:
     """End of day: whoever is still signed in is signed out ("auto"). Idempotent."""
     async with transaction():
-        return await _sign_out(Visit.signed_in_at <= now, "auto", now)
+        return await _sign_out(
+            (Visit.signed_in_at <= now) & Visit.signed_out_at.is_null(), "auto", now
+        )
 
 
 async def review(data: SignIn) -> str:
