@@ -119,7 +119,7 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
 
 def language_cookies(request: Request, lang: str) -> list[Cookie]:
     """`?lang=xx` chose the language: remembered for the next pages."""
-    if request.query_params.get("lang") != lang:
+    if b"lang=" not in request.scope["query_string"] or request.query_params.get("lang") != lang:
         return []
     return [
         Cookie(

@@ -13,8 +13,9 @@ once, in the tests), a condition would see the marker. tests/web/test_slotted.py
 each slotted page with Jinja's own rendering. Only for pages without a person's chrome (no
 staff member signed in): that would be frozen into the shell."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment
 from jinja2 import Template as JinjaTemplate
@@ -48,16 +49,24 @@ class Shell:
 _shells: dict[tuple[str, str, str, tuple[str, ...]], Shell] = {}
 
 
-def shell(env: Environment, template: str, context: dict, slots: Iterable[str]) -> Shell:
-    """The template's shell for this context (its language and path), made once; again
-    when the template file changed while templates are re-read (development)."""
+def shell(
+    env: Environment,
+    template: str,
+    lang: str,
+    path: str,
+    slots: Iterable[str],
+    context: Callable[[], dict[str, Any]],
+) -> Shell:
+    """The template's shell for this language and path, made once (with `context()`, the
+    page's context); again when the template file changed while templates are re-read
+    (development)."""
     names = tuple(slots)
-    key = (template, str(context["lang"]), str(context["path"]), names)
+    key = (template, lang, path, names)
     made = _shells.get(key)
     if made is None or (env.auto_reload and not made.template.is_up_to_date):
         if len(_shells) >= _KEPT:
             _shells.clear()
-        made = _shells[key] = Shell.render(env.get_template(template), context, names)
+        made = _shells[key] = Shell.render(env.get_template(template), context(), names)
     return made
 
 
@@ -71,7 +80,10 @@ def slotted_page(
     if not isinstance(engine, JinjaTemplateEngine):
         raise RuntimeError("slotted pages are Jinja templates")
     lang = language(request)
-    made = shell(engine.engine, template, page_context(request, lang, {}), slots)
+    path = request.scope["path"]
+    made = shell(
+        engine.engine, template, lang, path, slots, lambda: page_context(request, lang, {})
+    )
     return Response(
         made.fill(slots),
         status_code=status_code,

@@ -44,16 +44,17 @@ def test_the_badge_page_is_what_jinja_renders(lang, name):
 def test_a_changed_template_makes_a_new_shell_while_templates_are_re_read():
     templates = {"t.html": "<p>{{ name }}</p>"}
     env = Environment(loader=DictLoader(templates), autoescape=True, auto_reload=True)
-    context = {"lang": "en", "path": "/x"}
-    assert shell(env, "t.html", context, ["name"]).fill({"name": "<i>"}) == "<p>&lt;i&gt;</p>"
+    made = shell(env, "t.html", "en", "/x", ["name"], dict)
+    assert made.fill({"name": "<i>"}) == "<p>&lt;i&gt;</p>"
+    assert shell(env, "t.html", "en", "/x", ["name"], dict) is made  # kept
     templates["t.html"] = "<div>{{ name }}</div>"
-    assert shell(env, "t.html", context, ["name"]).fill({"name": "A"}) == "<div>A</div>"
+    assert shell(env, "t.html", "en", "/x", ["name"], dict).fill({"name": "A"}) == "<div>A</div>"
 
 
 def test_a_slot_used_other_than_printed_fails_loudly():
     env = Environment(loader=DictLoader({"u.html": "{{ name|upper }}"}), autoescape=True)
     with pytest.raises(KeyError):
-        shell(env, "u.html", {"lang": "en", "path": "/y"}, ["name"]).fill({"name": "a"})
+        shell(env, "u.html", "en", "/y", ["name"], dict).fill({"name": "a"})
 
 
 def test_a_staff_page_cannot_be_slotted():
