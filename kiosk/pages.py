@@ -17,7 +17,7 @@ from app.visits.hosts import active_hosts
 from app.visits.kiosks import device, enrol
 from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
-from app.web.forms import first_values, parse_form
+from app.web.forms import first_values, form_fields, parse_form
 from app.web.render import page
 from app.web.slotted import slotted_page
 from kiosk.badge_qr import qr_svg
@@ -134,7 +134,7 @@ async def confirm(request: Request) -> Template:
 
 @post("/kiosk/sign-in", opt=kiosk())
 async def do_sign_in(request: Request) -> Template | Response[str]:
-    form = first_values(await request.form())
+    form = await form_fields(request)
     lang = chosen_language(request, form.get("language"))
     try:
         data = to_sign_in(parse_form(form, VisitorForm), lang)

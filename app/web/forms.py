@@ -8,8 +8,10 @@ import functools
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar, get_args, get_origin
+from urllib.parse import parse_qsl
 
 import msgspec
+from litestar import Request
 from msgspec import Meta
 
 from app.errors import ValidationFailed
@@ -20,6 +22,7 @@ EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
 Email = Annotated[
     str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="Enter a valid e-mail address.")
 ]
+URLENCODED = "application/x-www-form-urlencoded"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -57,6 +60,19 @@ def _message(tp: Any) -> str:
         if meta.min_length:
             return f"Use at least {meta.min_length} characters."
     return "Check this value."
+
+
+async def form_fields(request: Request) -> dict[str, Any]:
+    """The posted form, one value per field (first_values). A URL-encoded body is read here
+    as Litestar reads it (latin-1, then percent-decoding as UTF-8), without its multi-dict
+    and its cache keyed by the body: a kiosk sign-in is one such form (bench B1). Anything
+    else (a multipart upload) goes through Litestar."""
+    if request.headers.get("content-type", "").split(";", 1)[0].strip().lower() != URLENCODED:
+        return first_values(await request.form())
+    fields: dict[str, Any] = {}
+    for key, value in parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True):
+        fields.setdefault(key, value)
+    return fields
 
 
 def first_values(form: Any) -> dict[str, Any]:

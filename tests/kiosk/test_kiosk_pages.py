@@ -245,3 +245,23 @@ async def test_no_visitor_data_reaches_the_logs(client, notices, caplog):
     assert "kiosk" in logged  # the access log did run
     for marker in ("Zebulon", "Markername", "Markerco", "marker-host@", code):
         assert marker not in logged, marker
+
+
+async def test_the_sign_in_form_is_read_as_a_browser_sends_it(client, notices):
+    """app.web.forms.form_fields: UTF-8 percent-encoded, '+' for spaces, first value of a
+    repeated field (as Litestar's own parsing), and the name escaped on the badge."""
+    host_id = await host()
+    await as_kiosk(client)
+    notice_id = str((await current_notice("visitor", "en")).id)
+    details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
+    body = (
+        f"_csrf_token={csrf_from(details.text)}&language=en&notice_id={notice_id}"
+        f"&submission=encoded-1&visitor_name=S%C3%B8ren+%3Cb%3E%C3%98rsted&visitor_name=Other"
+        f"&company=A%26B&host_id={host_id}&purpose=meeting"
+    )
+    badge = await client.post("/kiosk/sign-in", content=body,
+                              headers={"content-type": "application/x-www-form-urlencoded"})
+    assert badge.status_code == 200 and "Søren" in badge.text
+    visit = await Visit.select().first()
+    assert (visit["visitor_name"], visit["company"]) == ("Søren <b>Ørsted", "A&B")
+    assert "<b>Ørsted" not in badge.text  # only the first name is on the badge, escaped
