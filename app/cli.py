@@ -101,7 +101,7 @@ async def migrate() -> None:
     if not result.success:
         raise click.ClickException(f"migrations failed: {result.message}")
     from app.db import engine
-    from app.tables import COMPOSITE_INDEXES, PARTIAL_INDEXES, REPLACED_INDEXES
+    from app.tables import COMPOSITE_INDEXES, PARTIAL_INDEXES, REPLACED_INDEXES, UNIQUE_INDEXES
 
     for table, columns in COMPOSITE_INDEXES:
         await table.create_index(columns, if_not_exists=True)
@@ -109,8 +109,9 @@ async def migrate() -> None:
     for replaced in REPLACED_INDEXES:
         await db.run_ddl(f"DROP INDEX IF EXISTS {replaced}")
     for name, table_name, column, rows in PARTIAL_INDEXES:  # our constants, no input
+        unique = "UNIQUE " if name in UNIQUE_INDEXES else ""
         await db.run_ddl(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table_name} ({column}) WHERE {rows}"
+            f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table_name} ({column}) WHERE {rows}"
         )
 
 

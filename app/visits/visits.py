@@ -7,7 +7,7 @@ field was filled (Visit.notice_version)."""
 
 import sqlite3
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -30,7 +30,6 @@ PURPOSES = ("meeting", "interview", "delivery", "maintenance", "event", "other")
 NAME_MAX = 200
 COMPANY_MAX = 200
 SUBMISSION_PURPOSE = "kiosk_submission"
-SUBMISSION_KEPT = timedelta(days=1)  # a replay after a day has no form left to replay
 
 
 class SignIn(msgspec.Struct):
@@ -65,9 +64,13 @@ _HOST_IF_NOTICE = (
 _CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? LIMIT 1"
 _INSERT_VISIT = (
     "INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
-    "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)"
+    "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
+    "submission_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)"
 )
+# A kiosk form is sent once: the visit keeps the hash of its submission id (unique).
+_FORM_SENT = "SELECT 1 FROM visit WHERE submission_hash = ?"
+_UNLESS_SENT = " ON CONFLICT (submission_hash) WHERE submission_hash IS NOT NULL DO NOTHING"
+_INSERT_VISIT_UNLESS_SENT = _INSERT_VISIT + _UNLESS_SENT
 # A walk-in's sign-in at once (_sign_in_at_once) first needs the active host, if the notice
 # shown is a visitor notice and the new sign-out code is not in use.
 _FREE_HOST = (
@@ -77,18 +80,17 @@ _FREE_HOST = (
 )
 # On PostgreSQL all of it is one statement, one round trip instead of seven (BEGIN, five
 # statements, COMMIT): bench B1, where every trip waits its turn among the other requests.
-# `h` is the free host; the form is spent only with such a host, the visit stored only if the
-# form was not spent before, the host's mail only with the visit. One statement is one
-# transaction. (SQLite allows no INSERT inside WITH: there the same steps run in one
-# transaction on the event loop, app.db.write_now.)
+# `h` is the free host; the visit is stored only with such a host and only if its form was not
+# sent before (the unique submission hash), the host's mail only with the visit. One
+# statement is one transaction. (SQLite allows no INSERT inside WITH: there the same steps
+# run in one transaction on the event loop, app.db.write_now.)
 _SIGN_IN_AT_ONCE = (
     "WITH h AS (" + _FREE_HOST + "), "  # noqa: S608 - two constants joined, no value in the SQL
-    "spent AS (INSERT INTO single_use_token (purpose, token_hash, payload, created_at, "
-    "expires_at, used_at, staff) SELECT ?, ?, '{}', ?, ?, ?, NULL FROM h "
-    "ON CONFLICT (token_hash) DO NOTHING RETURNING id), "
     "v AS (INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
-    "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash) "
-    "SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ? FROM h, spent RETURNING id), "
+    "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
+    "submission_hash) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ? FROM h"
+    + _UNLESS_SENT
+    + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
     "last_error, erase_after) SELECT h.email, ?, ?, 'admin', ?, 0, '', ? FROM h, v RETURNING id) "
     "SELECT h.name FROM h, v, m"
@@ -129,13 +131,20 @@ async def _notice_and_host(data: SignIn) -> dict:
     return await active_host(data.host_id)
 
 
-async def _spend_submission(submission: str, now: datetime) -> None:
+async def _check_not_sent(submission: str) -> str | None:
     """A form is sent once. A second send of the same form (a back button, a double tap, a
-    replay) is refused before anything is written: the unique hash makes the insert a no-op."""
+    replay) is refused before anything is written; two racing sends meet the unique hash.
+    The hash the visit keeps, or None for a form without a submission id."""
     if not submission:
-        return
-    if not await once.first_time(SUBMISSION_PURPOSE, submission, now, SUBMISSION_KEPT):
+        return None
+    sent = submission_hash(submission)
+    if await fetch(_FORM_SENT, sent):
         raise Conflict("This form was already sent. Please start again.")
+    return sent
+
+
+def submission_hash(submission: str) -> str:
+    return once.event_hash(SUBMISSION_PURPOSE, submission)
 
 
 async def _claim_invitation(data: SignIn, kiosk_id: int | None, now: datetime) -> int | None:
@@ -177,7 +186,7 @@ async def _unused_signout_code() -> tuple[str, str]:
 
 
 async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
-    """One transaction: the visit, the spent form and the host's e-mail, or nothing."""
+    """One transaction: the visit (with its form's hash) and the host's e-mail, or nothing."""
     badge = await _sign_in_at_once(data, kiosk_id, now)
     if badge is not None:
         return badge
@@ -185,7 +194,7 @@ async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
         await throttle.ensure_allowed([_invite_key(kiosk_id)], now)
     try:
         async with transaction():
-            await _spend_submission(data.submission, now)
+            sent = await _check_not_sent(data.submission)
             expected_id = await _claim_invitation(data, kiosk_id, now)
             _check_fields(data)
             host = await _notice_and_host(data)
@@ -195,6 +204,7 @@ async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
                 _INSERT_VISIT,
                 visit_uid, data.visitor_name.strip(), data.company.strip(), data.purpose,
                 host["id"], kiosk_id, data.language, data.notice_id, expected_id, now, code_hash,
+                sent,
             )  # fmt: skip
             await queue(host["email"], HOST_MAIL_SUBJECT, _host_mail(data, now), now)
     except ValidationFailed as exc:
@@ -227,20 +237,21 @@ async def _sign_in_at_once(
     code_hash = codes.code_hash(code)
     visit_uid = uuid.uuid4()
     name, company = data.visitor_name.strip(), data.company.strip()
-    spent = once.event_hash(SUBMISSION_PURPOSE, data.submission)
+    sent = submission_hash(data.submission)
     host_mail = _host_mail(data, now)
     if current().is_sqlite:
 
         def walk_in(db: sqlite3.Connection) -> str | None:
             host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
             host_id, host_name, host_email = host.fetchone() or (None, None, None)
-            form = (SUBMISSION_PURPOSE, spent, now, now + SUBMISSION_KEPT, now, None)
-            if host_id is None or not db.execute(once.SPEND, form).fetchall():
+            if host_id is None:
                 return None
-            db.execute(_INSERT_VISIT, (
+            stored = db.execute(_INSERT_VISIT_UNLESS_SENT, (
                 visit_uid, name, company, data.purpose, host_id, kiosk_id, data.language,
-                data.notice_id, None, now, code_hash,
+                data.notice_id, None, now, code_hash, sent,
             ))  # fmt: skip
+            if stored.rowcount != 1:  # the form was sent before
+                return None
             mail = (host_email, HOST_MAIL_SUBJECT, host_mail, "admin", now, keep_until(now))
             db.execute(QUEUE, mail).fetchall()
             return str(host_name)
@@ -250,9 +261,8 @@ async def _sign_in_at_once(
         rows = await fetch(
             _SIGN_IN_AT_ONCE,
             data.host_id, data.notice_id, code_hash,
-            SUBMISSION_PURPOSE, spent, now, now + SUBMISSION_KEPT, now,
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
-            code_hash,
+            code_hash, sent,
             HOST_MAIL_SUBJECT, host_mail, now, keep_until(now),
         )  # fmt: skip
         host_name = rows[0]["name"] if rows else None

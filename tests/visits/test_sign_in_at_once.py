@@ -5,12 +5,12 @@ message or sign the visitor in. (Every kiosk sign-in test goes through it as wel
 
 import sqlite3
 import threading
-from datetime import timedelta
 
 import pytest
 
 from app import db
 from app.clock import utcnow
+from app.errors import Conflict
 from app.mail import QUEUE
 from app.privacy.notices import current_notice
 from app.tables import OutboxMail, Token, Visit
@@ -43,10 +43,15 @@ async def test_it_stores_what_the_transaction_stores(notices):
     assert {k: v for k, v in first.items() if k != "id"} == {
         k: v for k, v in second.items() if k != "id"
     }
-    spent = await Token.select().first()
-    assert spent["purpose"] == visits.SUBMISSION_PURPOSE and spent["expires_at"] == now + timedelta(days=1)
-    # The spent form is the same event the transaction checks: sending it again is refused.
+    # The visit keeps its form's hash, which the transaction checks too: sending it again is
+    # refused by both, and no single-use token is spent for a kiosk form any more.
+    assert at_once["submission_hash"] == visits.submission_hash("one")
+    assert by_transaction["submission_hash"] is None  # no submission id
+    assert await Token.count() == 0
     assert await visits._sign_in_at_once(form, kiosk_id, now) is None
+    with pytest.raises(Conflict):
+        await visits.sign_in(form, kiosk_id, now)
+    assert await Visit.count() == 2
 
 
 @pytest.mark.parametrize("wrong", ["retired host", "candidate notice", "code in use", "replay"])
