@@ -101,13 +101,13 @@ async def migrate() -> None:
     if not result.success:
         raise click.ClickException(f"migrations failed: {result.message}")
     from app.db import engine
-    from app.tables import COMPOSITE_INDEXES, PARTIAL_INDEXES, REPLACED_INDEXES, UNIQUE_INDEXES
+    from app.tables import COMPOSITE_INDEXES, DROPPED_INDEXES, PARTIAL_INDEXES, UNIQUE_INDEXES
 
     for table, columns in COMPOSITE_INDEXES:
         await table.create_index(columns, if_not_exists=True)
     db = engine()
-    for replaced in REPLACED_INDEXES:
-        await db.run_ddl(f"DROP INDEX IF EXISTS {replaced}")
+    for dropped in DROPPED_INDEXES:
+        await db.run_ddl(f"DROP INDEX IF EXISTS {dropped}")
     for name, table_name, column, rows in PARTIAL_INDEXES:  # our constants, no input
         unique = "UNIQUE " if name in UNIQUE_INDEXES else ""
         await db.run_ddl(

@@ -70,10 +70,10 @@ async def test_migrate_makes_the_partial_indexes_in_place_of_whole_column_ones()
     every kiosk sign-in kept writing NULLs into; migrating again replaces them."""
     from app.cli import migrate
     from app.db import engine
-    from app.tables import PARTIAL_INDEXES, REPLACED_INDEXES
+    from app.tables import DROPPED_INDEXES, PARTIAL_INDEXES
 
     partial = {name for name, *_ in PARTIAL_INDEXES}
-    assert partial <= await _indexes() and not set(REPLACED_INDEXES) & await _indexes()
+    assert partial <= await _indexes() and not set(DROPPED_INDEXES) & await _indexes()
     await engine().run_ddl("CREATE INDEX visit_erase_after ON visit (erase_after)")  # as before
     await migrate()
     await migrate()  # and again: nothing left to do
