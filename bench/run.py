@@ -116,6 +116,11 @@ def main() -> int:
     results: list[Result] = []
     versions: dict[str, str] = {}
     for kind in databases():
+        # Each database starts from a settled disk: the SQLite phase leaves gigabytes written
+        # and deleted, whose writeback would fall on PostgreSQL's first commits (one run: B1
+        # on PostgreSQL ~2,200 sign-ins a second after the SQLite phase, ~2,700 alone).
+        os.sync()
+        time.sleep(2)
         found, versions[kind] = run_database(kind, sizes)
         results += found
     report = {

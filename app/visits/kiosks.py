@@ -112,8 +112,8 @@ async def enrol(code: str, client: str, now: datetime) -> Enrolled:
 
 # Every request of every tablet asks this (kiosk guard): constant SQL (app.db.fetch).
 _DEVICE = (
-    "SELECT id, name, location, last_seen_at FROM kiosk "
-    "WHERE credential_hash = ? AND revoked_at IS NULL"
+    "SELECT id, name, location, (last_seen_at IS NULL OR last_seen_at < ?) AS unseen "
+    "FROM kiosk WHERE credential_hash = ? AND revoked_at IS NULL"
 )
 
 
@@ -121,12 +121,11 @@ async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     """The enrolled, unrevoked kiosk holding `credential`, or None."""
     if not credential or len(credential) > 200:
         return None
-    rows = await fetch(_DEVICE, digest(credential))
+    rows = await fetch(_DEVICE, now - SEEN_EVERY, digest(credential))
     if not rows:
         return None
     row = rows[0]
-    seen = row["last_seen_at"]
-    if seen is None or now - seen > SEEN_EVERY:
+    if row["unseen"]:  # compared in SQL: no timestamp to parse on every request
         await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])
     return KioskDevice(id=row["id"], name=row["name"], location=row["location"])
 

@@ -200,3 +200,25 @@ async def test_the_scheduled_end_of_day_job_signs_everyone_out(notices):
     assert await run_job(job, utcnow()) == {"signed_out": 1}
     assert (await Visit.select().first())["signed_out_by"] == "auto"
     assert (await JobRun.select().first())["error"] == ""
+
+
+async def test_a_kiosk_is_seen_at_most_every_few_minutes():
+    """Reception's "last seen" is a hint, not a write per request (app.visits.kiosks.device)."""
+    from app.tables import Kiosk
+    from app.visits.kiosks import SEEN_EVERY, device
+
+    kiosk_id, credential = await enrolled_kiosk()
+    await Kiosk.update({Kiosk.last_seen_at: None}).where(Kiosk.id == kiosk_id)
+    now = utcnow()
+
+    async def seen():
+        return (await Kiosk.select(Kiosk.last_seen_at).where(Kiosk.id == kiosk_id).first())[
+            "last_seen_at"]
+
+    assert (await device(credential, now)).id == kiosk_id and await seen() == now
+    await device(credential, now + SEEN_EVERY - timedelta(seconds=1))
+    assert await seen() == now
+    later = now + SEEN_EVERY + timedelta(seconds=1)
+    await device(credential, later)
+    assert await seen() == later
+    assert await device("not-a-credential", later) is None
