@@ -421,16 +421,16 @@ COMPOSITE_INDEXES: list[tuple[type[Table], list]] = [
 
 # Partial indexes, which Piccolo cannot declare either (`app.cli.migrate` creates them, the
 # same SQL on both databases): only the rows the queries look for.
-# - A visit is signed in with no erase date, and the kiosk's spent form names no candidate;
-#   indexing those NULLs cost each kiosk sign-in two index pages written (bench B1: its
-#   COMMIT and the checkpoint after it). Their queries imply the WHERE (`erase_after <= ?`,
-#   `candidate = ?`, the erased candidate's cascade).
+# - A visit is signed in with no erase date, and most tokens name no candidate; indexing
+#   those NULLs cost each kiosk sign-in index pages written (bench B1: its COMMIT and the
+#   checkpoint after it). Their queries imply the WHERE (`erase_after <= ?`, `candidate = ?`,
+#   the erased candidate's cascade).
 # - A sign-out code is kept only while its visitor is on site: the index holds those codes,
 #   not every signed-out visit's NULL. Queries ask `signout_code_hash = ?` alone: with
 #   `AND signed_out_at IS NULL` as well, PostgreSQL's planner (with no statistics yet, on a
 #   new database) at times chose signed_out_at's index and read every visitor on site for
-#   each sign-in (bench B1: ~1,500 instead of ~2,500 sign-ins a second).
-# signed_out_at keeps its whole index: "on site" is exactly `signed_out_at IS NULL`.
+#   each sign-in (bench B1: ~1,500 instead of ~2,500 sign-ins a second). signed_out_at
+#   keeps its whole index: "on site" is exactly `signed_out_at IS NULL`.
 # - Kiosk forms: each visit's form, unique (a replayed form signs no one in twice; the
 #   token row each sign-in used to spend for it cost a fifth of its database work, bench B1).
 PARTIAL_INDEXES: list[tuple[str, str, str, str]] = [  # name, table, column, which rows
