@@ -9,6 +9,7 @@ from typing import Any
 from app.config import current
 from app.db import transaction
 from app.errors import IntakeError, NotFound, ValidationFailed
+from app.i18n import gettext_for
 from app.mail import queue
 from app.privacy import audit, consent, erasure, retention, rights_requests
 from app.privacy.notices import CANDIDATE_PURPOSES, current_notice, stale_consents
@@ -24,7 +25,6 @@ from app.recruiting.signin import (
     use,
 )
 from app.tables import Application, Candidate, CVFile
-from app.web.i18n import gettext_for
 
 FLAG = {"m": "consent_m", "n": "consent_n", "talent_pool": "talent_pool", "marketing": "marketing"}
 

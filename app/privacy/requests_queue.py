@@ -10,11 +10,11 @@ from typing import Any
 from app.config import current
 from app.db import transaction
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n import gettext_for
 from app.mail import queue as queue_mail
 from app.privacy import audit, erasure, export
 from app.privacy.rights_requests import add_months
 from app.tables import Application, Candidate, RightsRequest, StaffMember
-from app.web.i18n import gettext_for
 
 OPEN_STATUSES = ("open", "in_progress")
 CLOSED_STATUSES = ("done", "refused")

@@ -11,6 +11,7 @@ import msgspec
 from app.config import current
 from app.db import transaction
 from app.errors import ValidationFailed
+from app.i18n import gettext_for
 from app.mail import queue
 from app.privacy import audit, consent, retention
 from app.privacy.notices import CANDIDATE_PURPOSES, current_notice
@@ -20,7 +21,6 @@ from app.recruiting.cv_store import destroy_cv, store_cv
 from app.recruiting.positions import open_position
 from app.recruiting.signin import SIGNIN, issue, link, normal_email
 from app.tables import Application, Candidate, CVFile
-from app.web.i18n import gettext_for
 
 
 class ApplyInput(msgspec.Struct, frozen=True):

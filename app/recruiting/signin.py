@@ -9,10 +9,10 @@ from typing import Any
 
 from app.config import current
 from app.errors import NotFound
+from app.i18n import gettext_for
 from app.mail import queue
 from app.tables import Candidate, Token
 from app.tokens import digest, new_token
-from app.web.i18n import gettext_for
 
 SIGNIN = "candidate_signin"
 EMAIL_VERIFY = "email_verify"

@@ -11,7 +11,8 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from app.config import current
-from app.web.i18n import LANGUAGE_NAMES, pick_language, translations
+from app.i18n import translations
+from app.web.i18n import LANGUAGE_NAMES, pick_language
 
 LANG_COOKIE = "intake_lang"
 
