@@ -63,6 +63,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """INTAKE_TEST_REVERSE=1: the test files in reverse order (each file's own order kept), so
+    CI proves that no test depends on state an earlier file left behind (issue 16)."""
+    if os.environ.get("INTAKE_TEST_REVERSE") != "1":
+        return
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(str(item.path), []).append(item)
+    items[:] = [item for path in reversed(files) for item in files[path]]
+
+
 def pytest_report_header() -> str:
     return f"intake database: {DATABASE} ({os.environ['DATABASE_URL']})"
 

@@ -4,6 +4,8 @@ erasure, and in none of the database, WAL, journal or CV files after. On Postgre
 unreadable at once: its file and its key row are gone (the README covers backups)."""
 
 import sqlite3
+import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,17 @@ def _database_files() -> list[Path]:
     return [p for p in (db, Path(f"{db}-wal"), Path(f"{db}-journal")) if p.exists()]
 
 
+def _raw_bytes(path: Path) -> bytes:
+    """The file's bytes, read by another process. Opening and closing the database file in
+    this process would drop every POSIX lock SQLite holds on it here (fcntl locks belong to
+    the process; any close() releases them): another connection then believes it is the last
+    one, deletes the -wal and -shm under this process's connections ("disk I/O error"), and a
+    server started later maps a new -shm this process never sees. That broke later tests."""
+    return subprocess.run(["cat", str(path)], capture_output=True, check=True).stdout
+
+
 def _raw_hits(needle: bytes) -> list[str]:
-    hits = [p.name for p in _database_files() if needle in p.read_bytes()]
+    hits = [p.name for p in _database_files() if needle in _raw_bytes(p)]
     hits += [f"cv/{p.name}" for p in current().cv_dir.glob("*") if needle in p.read_bytes()]
     return hits
 
@@ -102,7 +113,7 @@ def wal_mode() -> None:
     """The app runs SQLite in WAL mode (app.db.start does this at start-up); so does the test
     database from here on (WAL is a property of the file)."""
     if current().is_sqlite:
-        with sqlite3.connect(sqlite_path(current().database_url)) as con:
+        with closing(sqlite3.connect(sqlite_path(current().database_url))) as con:
             assert con.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
 
 
