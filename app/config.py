@@ -1,6 +1,7 @@
 """Settings, read from the environment once, into one frozen Struct.
 
-Every variable is listed in the README. Nothing else configures Intake."""
+Every variable is documented in docs/operators.md (tests/docs checks it). Nothing else
+configures Intake."""
 
 import os
 import secrets
