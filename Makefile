@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench security install install-test browser clean
+.PHONY: run test lint bench security screenshots install install-test browser clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -58,6 +58,11 @@ security: install-test
 	  else echo "!!! sqlmap missing and not root: apt-get install sqlmap"; exit 1; fi; \
 	fi
 	$(BIN)/python -m tests.security.sqlmap_scan
+
+# The README's pictures (docs/img/): a throw-away database of made-up people, a real server
+# and Debian's chromium at each door's size. Commit the PNGs it writes.
+screenshots: install-test browser
+	$(BIN)/python -m tests.screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
