@@ -3,6 +3,7 @@ SMTP afterwards (or kept for an admin to read, in development without SMTP). A d
 mail keeps no body: only its recipient, subject and status, for troubleshooting."""
 
 import asyncio
+import contextlib
 import logging
 import smtplib
 import ssl
@@ -36,53 +37,149 @@ def keep_until(now: datetime) -> datetime:
     return now + timedelta(days=current().retention.mail_days)
 
 
-def _send_one(settings: Settings, to: str, subject: str, body: str) -> None:
-    msg = EmailMessage()
-    msg["From"] = settings.smtp.sender
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content(body)
-    smtp_cls = smtplib.SMTP_SSL if settings.smtp.port == 465 else smtplib.SMTP
-    with smtp_cls(settings.smtp.host, settings.smtp.port, timeout=10) as smtp:
-        if settings.smtp.starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if settings.smtp.username:
-            smtp.login(settings.smtp.username, settings.smtp.password)
-        smtp.send_message(msg)
+# After a failed attempt a mail waits BACKOFF[n-1] before its next; after the last it is
+# failed and shown to admins on the outbox page. 1 min, 5 min, 30 min, 2 h, 6 h: a passing
+# outage at the mail server costs minutes, a mail that can never leave stops after ~9 h.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+
+
+class MailServerUnavailable(Exception):
+    """The SMTP server could not be reached: no mail is to blame, none is counted."""
+
+
+class _Connection:
+    """One SMTP session for a run, opened at the first mail and again after a failed one
+    (a refused mail may leave the session in any state)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        s = self.settings.smtp
+        smtp_cls = smtplib.SMTP_SSL if s.port == 465 else smtplib.SMTP
+        try:
+            smtp = smtp_cls(s.host, s.port, timeout=10)
+            if s.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if s.username:
+                smtp.login(s.username, s.password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailServerUnavailable(type(exc).__name__) from exc
+        return smtp
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        msg = EmailMessage()  # built first: a bad address fails here, before any connection
+        msg["From"] = self.settings.smtp.sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg.set_content(body)
+        if self.smtp is None:
+            self.smtp = self._open()
+        try:
+            self.smtp.send_message(msg)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+            self.smtp = None
 
 
 async def deliver_pending(now: datetime, limit: int = 50) -> int:
-    """Send what waits in the outbox. Without SMTP configured, mail stays for the admin's
-    development outbox page. Failures are counted, never logged with the address."""
+    """Send what is due in the outbox, each mail on its own: one that fails, for any reason
+    (a bad address stored before addresses were checked, a refusal by the server), waits
+    out its backoff while the others go out (issue 16). Without SMTP configured, mail stays
+    for the admin's outbox page. Failures are logged by id and exception type only, never
+    with the address (SECURITY.md: no personal data in logs)."""
     settings = current()
     if not settings.smtp.host:
         return 0
     rows = await (
-        OutboxMail.select()
-        .where(OutboxMail.sent_at.is_null() & (OutboxMail.attempts < 5))
+        OutboxMail.select(
+            OutboxMail.id,
+            OutboxMail.to_address,
+            OutboxMail.subject,
+            OutboxMail.body,
+            OutboxMail.attempts,
+        )
+        .where(
+            OutboxMail.sent_at.is_null()
+            & OutboxMail.failed_at.is_null()
+            & (OutboxMail.next_attempt_at.is_null() | (OutboxMail.next_attempt_at <= now))
+        )
         .order_by(OutboxMail.id)
         .limit(limit)
     )
+    connection = _Connection(settings)
     sent = 0
-    for row in rows:
-        try:
-            await asyncio.to_thread(
-                _send_one, settings, row["to_address"], row["subject"], row["body"]
-            )
-        except (OSError, smtplib.SMTPException) as exc:
-            log.warning("mail %s not sent: %s", row["id"], type(exc).__name__)
+    try:
+        for row in rows:
+            try:
+                await asyncio.to_thread(
+                    connection.send, row["to_address"], row["subject"], row["body"]
+                )
+            except MailServerUnavailable as exc:
+                # Not this mail's fault: the next run tries them all again.
+                log.warning("mail server unavailable: %s", exc)
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure is this mail's alone
+                await _attempt_failed(row, type(exc).__name__, now)
+                continue
+            # Delivered: the body (a visitor's name, a candidate's sign-in link) is no longer
+            # needed here (GDPR Art. 5(1)(c) and (e); policy: erased when no longer needed).
+            # What troubleshooting needs stays until erase_after: recipient, subject, status.
             await OutboxMail.update(
                 {
+                    OutboxMail.sent_at: now,
                     OutboxMail.attempts: row["attempts"] + 1,
-                    OutboxMail.last_error: type(exc).__name__,
+                    OutboxMail.body: "",
+                    OutboxMail.next_attempt_at: None,
                 }
             ).where(OutboxMail.id == row["id"])
-            continue
-        # Delivered: the body (a visitor's name, a candidate's sign-in link) is no longer
-        # needed here (GDPR Art. 5(1)(c) and (e); policy: erased when no longer needed).
-        # What troubleshooting needs stays until erase_after: recipient, subject, status.
-        await OutboxMail.update(
-            {OutboxMail.sent_at: now, OutboxMail.attempts: row["attempts"] + 1, OutboxMail.body: ""}
-        ).where(OutboxMail.id == row["id"])
-        sent += 1
+            sent += 1
+    finally:
+        await asyncio.to_thread(connection.close)
     return sent
+
+
+async def _attempt_failed(row: dict, error: str, now: datetime) -> None:
+    attempts = row["attempts"] + 1
+    failed = attempts >= MAX_ATTEMPTS
+    log.warning(
+        "mail %s not sent (attempt %d%s): %s",
+        row["id"],
+        attempts,
+        ", given up" if failed else "",
+        error,
+    )
+    await OutboxMail.update(
+        {
+            OutboxMail.attempts: attempts,
+            OutboxMail.last_error: error[:255],
+            OutboxMail.next_attempt_at: None if failed else now + BACKOFF[attempts - 1],
+            OutboxMail.failed_at: now if failed else None,
+        }
+    ).where(OutboxMail.id == row["id"])
+
+
+async def outbox_status(limit: int = 100) -> tuple[list[dict], list[dict]]:
+    """For the admins' outbox page: the failed mails (newest first), and the latest ones."""
+    failed = await (
+        OutboxMail.select()
+        .where(OutboxMail.failed_at.is_not_null())
+        .order_by(OutboxMail.id, ascending=False)
+        .limit(limit)
+    )
+    latest = await OutboxMail.select().order_by(OutboxMail.id, ascending=False).limit(limit)
+    return list(failed), list(latest)

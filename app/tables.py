@@ -370,7 +370,11 @@ class OutboxMail(Table, tablename="outbox_mail"):
     created_at = Timestamptz(default=TimestamptzNow())  # shown, never searched: no index
     sent_at = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
-    last_error = Varchar(length=255, default="")
+    last_error = Varchar(length=255, default="")  # the exception's type only, never its text
+    # A failed attempt waits before the next (app.mail.BACKOFF); after the last it is failed
+    # and shown to admins on the outbox page (issue 16: one bad mail never holds the rest).
+    next_attempt_at = Timestamptz(null=True, default=None)
+    failed_at = Timestamptz(null=True, default=None)
     erase_after = Timestamptz(index=True)
 
 

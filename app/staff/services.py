@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app import throttle
+from app.addresses import INVALID_ADDRESS, checked_address, is_valid_address
 from app.config import current
 from app.db import transaction
 from app.errors import Forbidden, NotFound, ValidationFailed
@@ -46,7 +47,7 @@ async def create_staff(
         one_time = password = secrets.token_urlsafe(15)
     elif problem := password_problem(password, email):
         raise ValidationFailed({"password": problem})
-    email = _normal_email(email)
+    email = _normal_email(checked_address(email))
     if await StaffMember.exists().where(StaffMember.email == email):
         raise ValidationFailed({"email": "A staff member with this e-mail already exists."})
     member = StaffMember(
@@ -143,8 +144,8 @@ async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
     errors = {}
     if role not in ROLES:
         errors["role"] = "Choose admin, hr or reception."
-    if "@" not in email or len(email) > 254:
-        errors["email"] = "Enter a valid e-mail address."
+    if not is_valid_address(email):
+        errors["email"] = INVALID_ADDRESS
     elif await StaffMember.exists().where(StaffMember.email == email):
         errors["email"] = "A staff member with this e-mail already exists."
     if errors:

@@ -2,6 +2,7 @@
 
 import msgspec
 
+from app.addresses import checked_address
 from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.tables import Host
@@ -49,6 +50,7 @@ async def active_host(host_id: int) -> dict:
 def _check(fields: HostFields) -> None:
     if not fields.name.strip():
         raise ValidationFailed({"name": "This field is required."})
+    checked_address(fields.email)  # a host's address receives every arrival mail
 
 
 async def create_host(fields: HostFields) -> int:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import msgspec
 
 from app import throttle
+from app.addresses import checked_address
 from app.config import current
 from app.db import transaction
 from app.errors import ValidationFailed
@@ -42,6 +43,7 @@ async def preregister(data: Expected, staff_id: int | None, now: datetime) -> st
         raise ValidationFailed({"purpose": "Choose one of the options."})
     if data.expected_on < local_date(now):
         raise ValidationFailed({"expected_on": "Choose today or a later date."})
+    checked_address(data.visitor_email, "visitor_email")
     code = codes.new_code(codes.INVITATION_LENGTH)
     async with transaction():
         host = await active_host(data.host_id)

@@ -14,14 +14,18 @@ import msgspec
 from litestar import Request
 from msgspec import Meta
 
+from app.addresses import INVALID_ADDRESS, is_valid_address
 from app.errors import ValidationFailed
 
 S = TypeVar("S", bound=msgspec.Struct)
 
-EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
-Email = Annotated[
-    str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="Enter a valid e-mail address.")
-]
+
+class _Address:
+    """Marks a field that parse_form checks with app.addresses (a pattern cannot)."""
+
+
+ADDRESS = _Address()
+Email = Annotated[str, Meta(max_length=254, description=INVALID_ADDRESS), ADDRESS]
 URLENCODED = "application/x-www-form-urlencoded"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -91,6 +95,15 @@ def _fields(struct: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ..
     return msgspec.structs.fields(struct)
 
 
+@functools.cache
+def _address_fields(struct: type[msgspec.Struct]) -> frozenset[str]:
+    return frozenset(
+        f.name
+        for f in _fields(struct)
+        if get_origin(f.type) is Annotated and ADDRESS in get_args(f.type)[1:]
+    )
+
+
 def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
     """Build `struct` from form fields or raise ValidationFailed with a message per field.
 
@@ -98,6 +111,7 @@ def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
     control characters (NUL included) are refused rather than stored."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    addresses = _address_fields(struct)
     for f in _fields(struct):
         raw = form.get(f.encode_name)
         if _base(f.type) is bool:
@@ -112,6 +126,8 @@ def parse_form(form: Mapping[str, Any], struct: type[S]) -> S:
         elif raw == "":
             if f.required:
                 errors[f.name] = "This field is required."
+        elif f.name in addresses and not is_valid_address(raw):
+            errors[f.name] = INVALID_ADDRESS
         else:
             values[f.name] = raw
     if not errors:

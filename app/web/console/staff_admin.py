@@ -1,4 +1,4 @@
-"""Admin pages: invite staff, set roles, disable accounts; the development outbox."""
+"""Admin pages: invite staff, set roles, disable accounts; the outbox."""
 
 import msgspec
 from litestar import Request, get, post
@@ -7,10 +7,11 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.config import current
-from app.errors import NotFound, ValidationFailed
-from app.privacy.audit import Actor
+from app.errors import ValidationFailed
+from app.mail import outbox_status
+from app.privacy.audit import Actor, record
 from app.staff import services
-from app.tables import OutboxMail, StaffMember
+from app.tables import StaffMember
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import Email, choice, first_values, parse_form
@@ -82,12 +83,23 @@ async def update_member(request: Request, member_id: FromPath[int]) -> Template 
 
 @get("/console/outbox", opt=staff("admin"))
 async def outbox(request: Request) -> Template:
-    """Development only: without SMTP, mail waits here so an admin can read it."""
-    if current().is_production:
-        raise NotFound()
-    mails = await OutboxMail.select().order_by(OutboxMail.id, ascending=False).limit(100)
+    """Mail that could not be delivered, for admins to act on (issue 16), and the latest
+    mail with its status. Only in development without SMTP are bodies shown (they hold
+    sign-in links); the read of recipients is audited like any staff read of personal data."""
+    settings = current()
+    development = not settings.is_production and not settings.smtp.host
+    now = utcnow()
+    failed, latest = await outbox_status()
+    await record(actor(request), "outbox.viewed", now, subject_kind="outbox")
     me = request.scope["state"]["staff"]
-    return page(request, "console/outbox.html", mails=mails, nav=navigation_for(me.role))
+    return page(
+        request,
+        "console/outbox.html",
+        failed=failed,
+        mails=latest,
+        development=development,
+        nav=navigation_for(me.role),
+    )
 
 
 ROUTES = [staff_list, invite, update_member, outbox]
