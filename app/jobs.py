@@ -181,3 +181,20 @@ def _end_of_day_trigger() -> dict[str, Any]:
 
 
 JOBS.append(Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger))
+
+
+# Portal (issue 21.1): a CV kept across an apply form's error is erased within the hour if the
+# form is never sent again (app/recruiting/kept_cv.py: usable 50 minutes, swept every 10).
+async def _erase_kept_cvs(now: datetime) -> dict[str, Any]:
+    from app.recruiting.kept_cv import erase_expired
+
+    return {"kept_cvs": await erase_expired(now)}
+
+
+def _kept_cvs_trigger() -> dict[str, Any]:
+    from app.recruiting.kept_cv import CLEANUP_EVERY
+
+    return {"seconds": int(CLEANUP_EVERY.total_seconds())}
+
+
+JOBS.append(Job("kept_cvs", _erase_kept_cvs, "interval", _kept_cvs_trigger))

@@ -195,6 +195,23 @@ class CVFile(Table, tablename="cv_file"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class KeptCV(Table, tablename="kept_cv"):
+    """A CV sent with an apply form that had another error (issue 21.1), kept so the candidate
+    need not choose it again: encrypted with its own key like a CVFile, usable only with the
+    random token in that form (only its SHA-256 is here), and erased by the clean-up job
+    within the hour if never used. Its name may say who sent it, so it goes with the row."""
+
+    id: Serial
+    token_hash = Varchar(length=64, unique=True)
+    position = ForeignKey(Position, on_delete=OnDelete.cascade)
+    storage_name = Varchar(length=64, unique=True)
+    original_name = Varchar(length=255)
+    media_type = Varchar(length=100)
+    size = Integer()
+    wrapped_key = Bytea()
+    expires_at = Timestamptz(index=True)
+
+
 class Rating(Table, tablename="rating"):
     id: Serial
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
@@ -398,6 +415,7 @@ ALL_TABLES: list[type[Table]] = [
     ConsentEvent,
     Application,
     CVFile,
+    KeptCV,
     Rating,
     Comment,
     StageChange,

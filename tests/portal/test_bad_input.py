@@ -1,5 +1,6 @@
 """Bad input on the apply form: a clear message beside the field, in the user's language,
-with what was typed kept (never the file), and nothing half-stored."""
+with what was typed kept (an accepted CV kept encrypted for the next try, issue 21.1), and
+nothing half-stored."""
 
 import io
 import re
@@ -7,7 +8,7 @@ import zipfile
 
 import pytest
 
-from app.tables import Application, Candidate, ConsentEvent, CVFile, OutboxMail
+from app.tables import Application, Candidate, ConsentEvent, CVFile, KeptCV, OutboxMail
 from tests.helpers import csrf_from
 from tests.portal.support import PDF, apply_fields, apply_via_portal, plain_zip, position_slug
 
@@ -29,10 +30,12 @@ def zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
-async def nothing_stored(settings, files_before: int) -> None:
+async def nothing_stored(settings, files_before: int, kept: int = 0) -> None:
+    """No application, no candidate, no mail; only `kept` CVs kept for the next try (21.1)."""
     for table in (Candidate, Application, CVFile, ConsentEvent, OutboxMail):
         assert await table.count() == 0, table._meta.tablename
-    assert len(list(settings.cv_dir.iterdir())) == files_before
+    assert await KeptCV.count() == kept
+    assert len(list(settings.cv_dir.iterdir())) == files_before + kept
 
 
 def cv_files(settings) -> int:
@@ -76,7 +79,8 @@ async def test_invalid_email_and_missing_fields_in_danish(client, notices, setti
     assert "Skriv en gyldig e-mailadresse." in response.text
     assert "Dette felt skal udfyldes." in response.text
     assert 'value="not-an-email"' in response.text
-    await nothing_stored(settings, before)
+    assert "Dit CV cv.pdf er gemt" in response.text
+    await nothing_stored(settings, before, kept=1)
 
 
 async def test_a_stale_csrf_token_keeps_what_was_typed(client, notices, settings):

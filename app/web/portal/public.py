@@ -11,7 +11,7 @@ from litestar.response import Template
 from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy.notices import current_notice
-from app.recruiting import positions
+from app.recruiting import kept_cv, positions
 from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
 from app.web.access import public
@@ -27,6 +27,8 @@ Phone = Annotated[
         description="Enter a phone number (digits, spaces, + and - only).",
     ),
 ]
+KEPT = "kept_cv"  # the form's token for a CV kept after an error (issue 21.1)
+KEPT_GONE = "The CV kept from your last try has expired. Choose it again."
 CONSENT_FIELDS = {
     "consent_m": "m",
     "consent_n": "n",
@@ -94,8 +96,43 @@ async def _cv(form: Any) -> tuple[str, bytes]:
 
 
 def _typed(form: dict[str, Any]) -> dict[str, Any]:
-    """What was typed, to put back in the form (never the file)."""
-    return {k: v for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
+    """What was typed, to put back in the form (never the file; the kept CV has its own field)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k not in ("_csrf_token", KEPT)}
+
+
+async def _chosen_cv(
+    raw: Any, form: dict[str, Any], position_id: int, errors: dict[str, str]
+) -> tuple[str, bytes, bool]:
+    """The CV to send: a newly chosen file wins (it replaces a kept one); else the CV kept
+    from this form's earlier try (issue 21.1). The flag says whether the file is new."""
+    name, content = await _cv(raw)
+    if not content and form.get(KEPT):
+        taken = await kept_cv.take(str(form[KEPT]), position_id, utcnow())
+        if taken is not None:
+            return taken.name, taken.content, False
+        errors["cv"] = KEPT_GONE
+        return "", b"", False
+    try:
+        sniff_cv(content)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    return name, content, True
+
+
+async def _retry_page(
+    request: Request, position: dict, form: dict[str, Any], errors: dict[str, str], cv: tuple
+) -> Template:
+    """The form again, with what was typed and the CV kept: an accepted new file is kept
+    (replacing the one kept before); a kept one stays kept."""
+    name, content, is_new = cv
+    token = str(form.get(KEPT) or "")
+    kept: kept_cv.Kept | None = None
+    if is_new and content and "cv" not in errors:
+        await kept_cv.release(token)
+        kept = await kept_cv.keep(position["id"], name, content, utcnow())
+    elif token and (still := await kept_cv.name_of(token, position["id"], utcnow())):
+        kept = kept_cv.Kept(token, still)  # kept before; a bad new file does not replace it
+    return await _form_page(request, position, 400, errors=errors, values=_typed(form), kept=kept)
 
 
 @post("/apply/{slug:str}", opt={**public(), **EXCLUDE})
@@ -120,13 +157,9 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         data = parse_form(form, ApplyForm)
     except ValidationFailed as exc:
         errors.update(exc.errors)
-    cv_name, cv_content = await _cv(raw)
-    try:
-        sniff_cv(cv_content)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    cv = await _chosen_cv(raw, form, position["id"], errors)
     if errors or data is None:
-        return await _form_page(request, position, 400, errors=errors, values=_typed(form))
+        return await _retry_page(request, position, form, errors, cv)
     given = tuple(p for f, p in CONSENT_FIELDS.items() if getattr(data, f))
     entry = ApplyInput(
         full_name=data.full_name,
@@ -138,9 +171,10 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         ip_prefix=request.client.host if request.client else "",
     )
     try:
-        result = await apply(slug, entry, cv_name, cv_content, utcnow())
+        result = await apply(slug, entry, cv[0], cv[1], utcnow())
     except ValidationFailed as exc:
-        return await _form_page(request, position, 400, errors=exc.errors, values=_typed(form))
+        return await _retry_page(request, position, form, dict(exc.errors), cv)
+    await kept_cv.release(str(form.get(KEPT) or ""))
     return page(request, "portal/applied.html", result=result, email=data.email)
 
 
