@@ -1,6 +1,6 @@
 """The README and docs/ stay true (issue 22): every relative link and image points to a file
-that exists (and a `#section` to a heading that exists), and every setting the code reads is
-documented in docs/operators.md. The list of settings comes from the code, so a setting added
+that exists (and a `#section` to a heading that exists), every file and test named in a code
+span exists, and every setting the code reads is documented in docs/operators.md. The list of settings comes from the code, so a setting added
 tomorrow fails here until it is documented."""
 
 import ast
@@ -17,6 +17,9 @@ OPERATORS = ROOT / "docs" / "operators.md"
 MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 HTML_SRC = re.compile(r"""<(?:img|a|source)\b[^>]*?\b(?:src|href|srcset)=["']([^"']+)["']""")
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# `app/privacy/access.py`, `tests/portal/test_rights.py::test_name`, `tests/retention/`
+CODE_PATH = re.compile(r"`((?:app|kiosk|tests|bench|templates|locales|migrations|docs)/[\w./-]*)"
+                       r"(?:::(\w+))?`")
 
 
 def _without_code(text: str) -> str:
@@ -59,6 +62,21 @@ def broken_links() -> list[str]:
                 elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
                     broken.append(f"{name} (no heading #{anchor})")
     return broken
+
+
+def stale_code_references(docs: list[Path] = DOCS) -> list[str]:
+    """Files and tests the docs name in code spans (`tests/x.py::test_y`) that are gone: the
+    security and privacy tables point at the test that proves each line."""
+    stale = []
+    for doc in docs:
+        for path, name in CODE_PATH.findall(doc.read_text()):
+            target = ROOT / path
+            where = f"{doc.name}: {path}{'::' + name if name else ''}"
+            if not target.exists():
+                stale.append(f"{where} (no such file)")
+            elif name and not re.search(rf"def {name}\b", target.read_text()):
+                stale.append(f"{where} (no such test)")
+    return stale
 
 
 class _Recorder(dict[str, str]):
@@ -122,6 +140,10 @@ def test_every_relative_link_and_image_points_to_something_that_exists() -> None
     assert broken_links() == []
 
 
+def test_every_file_and_test_the_docs_name_exists() -> None:
+    assert stale_code_references() == []
+
+
 def test_the_link_check_sees_a_broken_link(tmp_path: Path) -> None:
     doc = tmp_path / "x.md"
     doc.write_text("[ok](x.md) ![gone](img/gone.png) [no section](x.md#nowhere) "
@@ -130,6 +152,11 @@ def test_the_link_check_sees_a_broken_link(tmp_path: Path) -> None:
     assert anchors(doc) == {"a-heading"}
     assert slug("Settings (environment only)") == "settings-environment-only"
     assert slug("The policy's clauses and `code`") == "the-policys-clauses-and-code"
+    doc.write_text("`app/config.py` `app/gone.py` `tests/docs/` "
+                   "`tests/docs/test_links_and_settings.py::test_gone`")
+    assert stale_code_references([doc]) == [
+        "x.md: app/gone.py (no such file)",
+        "x.md: tests/docs/test_links_and_settings.py::test_gone (no such test)"]
 
 
 def test_every_setting_the_code_reads_is_documented_in_operators(tmp_path: Path) -> None:
