@@ -159,7 +159,7 @@ STEPS = {"portal": _portal, "kiosk": _kiosk, "console": _console}
 
 async def take(browser: Any, base: str, seeded: Seeded, folder: Path) -> dict[str, str]:
     """Every picture into `folder`; returns each file's main heading. Raises when a page does
-    not answer 200 or its heading is not the expected one."""
+    not answer 200, or its heading or language is not the expected one."""
     folder.mkdir(parents=True, exist_ok=True)
     headings = {}
     for shot in SHOTS:
@@ -169,6 +169,9 @@ async def take(browser: Any, base: str, seeded: Seeded, folder: Path) -> dict[st
             heading = (await page.inner_text("h1")).strip()
             if shot.heading not in heading:
                 raise AssertionError(f"{shot.name}: heading {heading!r}, not {shot.heading!r}")
+            lang = await page.get_attribute("html", "lang")
+            if lang != shot.language:
+                raise AssertionError(f"{shot.name}: the page is in {lang!r}, not {shot.language!r}")
             headings[shot.name] = heading
             await page.screenshot(path=str(folder / shot.name), animations="disabled",
                                   caret="hide")

@@ -30,7 +30,6 @@ async def test_every_picture_of_the_readme_still_renders(browser, live_server, t
             assert image.size == (shot.viewport["width"], shot.viewport["height"]), shot.name
         # A page that renders nothing is one or two colours; text and controls are many more.
         assert _colours(path) > 50, f"{shot.name} looks blank"
-    assert "Søg" in headings["portal-phone-da.png"], "the Danish picture is not in Danish"
     # A page that stops answering fails the run (here: a position that is not there).
     with pytest.raises(AssertionError, match="answered 404"):
         await take(browser, live_server.url, replace(seeded, slug="gone"), tmp_path / "gone")
