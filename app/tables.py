@@ -293,7 +293,7 @@ class Visit(Table, tablename="visit"):
     expected_visit = ForeignKey(ExpectedVisit, on_delete=OnDelete.set_null, null=True)
     signed_in_at = Timestamptz(default=TimestamptzNow(), index=True)
     signed_out_at = Timestamptz(null=True, default=None, index=True)  # NULLs too: on site
-    signed_out_by = Varchar(length=16, default="")  # kiosk | reception | auto
+    signed_out_by = Varchar(length=16, default="")  # kiosk | phone | reception | auto
     signout_code_hash = Varchar(length=64, null=True, default=None)  # PARTIAL_INDEXES
     erase_after = Timestamptz(null=True, default=None)  # PARTIAL_INDEXES
     # The kiosk form's submission id, hashed (app.once.event_hash), unique: a form signs in

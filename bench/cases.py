@@ -130,6 +130,11 @@ async def kiosk_load(
 # --- B1 ----------------------------------------------------------------------------------
 
 
+# Issue 19: the badge's QR code (a sign-out link) is segno's, and the ratio target moved from
+# 0.5 to 0.35 for it: a sign-in is not made faster by writing by hand what a library does.
+B1_RATIO = 0.35
+
+
 async def b1_kiosk_signin(ctx: Context) -> None:
     async def prep_floor(c: Connection) -> None:
         await csrf_prepare(ctx, c)
@@ -149,8 +154,8 @@ async def b1_kiosk_signin(ctx: Context) -> None:
         Result(
             "B1", ctx.db.kind, "kiosk sign-in, 32 connections" + ("" if real else " (STAND-IN)"),
             "req/s", sample.rate, floor.rate, ratio, _ms(sample, 50), p99,
-            "ratio >= 0.5 and p99 <= 50 ms",
-            bool(real and ok and ratio is not None and ratio >= 0.5 and p99 is not None and p99 <= 50),
+            f"ratio >= {B1_RATIO} and p99 <= 50 ms",
+            bool(real and ok and ratio is not None and ratio >= B1_RATIO and p99 is not None and p99 <= 50),
             {"target": _summary(sample), "floor": _summary(floor), "floor_p99_ms": _ms(floor, 99)},
         )
     )  # fmt: skip

@@ -15,10 +15,11 @@ from app.clock import utcnow
 from app.errors import Conflict, TooManyAttempts, ValidationFailed
 from app.visits.hosts import HostInfo, active_hosts
 from app.visits.kiosks import enrol
+from app.visits.phone_sign_out import sign_out_url
 from app.visits.visits import PURPOSES, SignIn, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
+from app.web.badge import qr_svg
 from app.web.render import translate
-from kiosk.badge_qr import qr_svg
 from kiosk.flow import chosen_language, visitor_notice
 
 Short = Annotated[str, msgspec.Meta(max_length=32)]
@@ -59,7 +60,8 @@ class BadgeResponse(msgspec.Struct):
     first_name: str
     host_name: str
     date: date
-    signout_code: str
+    signout_code: str  # typed at the kiosk
+    signout_url: str  # the QR code's link: sign-out on the visitor's own phone
     qr_svg: str
 
 
@@ -174,13 +176,15 @@ async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Respon
         return _problem(request, 409, exc.message)
     except TooManyAttempts as exc:
         return _problem(request, 429, exc.message)
+    url = sign_out_url(badge.signout_code, badge.visit_ref)
     body = BadgeResponse(
         badge.visit_ref,
         badge.first_name,
         badge.host_name,
         badge.date,
         badge.signout_code,
-        str(qr_svg(badge.signout_code)),
+        url,
+        str(qr_svg(url)),
     )
     return Response(body, status_code=201)
 

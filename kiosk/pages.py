@@ -17,10 +17,10 @@ from app.visits.hosts import active_hosts
 from app.visits.kiosks import device, enrol
 from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
+from app.web.badge import badge_values
 from app.web.forms import first_values, form_fields, parse_form
 from app.web.render import page
 from app.web.slotted import slotted_page
-from kiosk.badge_qr import qr_svg
 from kiosk.device import credential_from, device_cookie
 from kiosk.flow import (
     VisitorForm,
@@ -158,14 +158,7 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
 
 def badge_page(request: Request, badge: Badge) -> Response[str]:
     """The answer to every sign-in: rendered once per language, filled per visit (bench B1)."""
-    slots = {
-        "first_name": badge.first_name,
-        "host_name": badge.host_name,
-        "visit_date": badge.date.strftime("%d.%m.%Y"),
-        "signout_code": badge.signout_code,
-        "qr": qr_svg(badge.signout_code),
-    }
-    return slotted_page(request, "kiosk/badge.html", slots)
+    return slotted_page(request, "kiosk/badge.html", badge_values(badge))
 
 
 @get("/kiosk/invitation", opt=kiosk())

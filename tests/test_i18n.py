@@ -27,7 +27,7 @@ def test_every_catalogue_passes_babels_checks():
                 problems.append(f"{path.name}: {message.id!r}: {exc}")
             if not message.string:
                 problems.append(f"{path.name}: {message.id!r} has no Danish text")
-            key = str(message.id)
+            key = f"{message.context or ''}|{message.id}"  # pgettext: one id, two contexts
             if key in seen and seen[key] != message.string:
                 problems.append(f"{path.name}: {key!r} is translated differently in another catalogue")
             seen[key] = message.string

@@ -1,6 +1,6 @@
 """The office's own calendar: "today" and the end of day are local (settings.timezone)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.config import current
@@ -28,3 +28,13 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def end_of_day_hm() -> tuple[int, int]:
     hour, _, minute = current().end_of_day.partition(":")
     return int(hour), int(minute or 0)
+
+
+def end_of_visit_day(signed_in_at: datetime) -> datetime:
+    """The first end of day (settings.end_of_day, local) after a sign-in: when the
+    end-of-day job signs the visitor out, and a badge's sign-out link stops working. A
+    visitor who signs in after the end of day stays until the next one, as the job does."""
+    local = signed_in_at.astimezone(zone())
+    hour, minute = end_of_day_hm()
+    end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return end if end > local else (end + timedelta(days=1)).replace(tzinfo=zone())

@@ -58,7 +58,7 @@ _HOST_IF_NOTICE = (
     "SELECT h.id, h.name, h.email FROM host h WHERE h.id = ? AND h.active = TRUE AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor')"
 )
-# A sign-out code is stored only while its visitor is on site (_sign_out clears it), so a
+# A sign-out code is stored only while its visitor is on site (sign_out_visit clears it), so a
 # stored code is in use; asking for `signed_out_at IS NULL` as well let PostgreSQL's planner
 # read every visitor on site by that index instead (app.tables PARTIAL_INDEXES).
 _CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? LIMIT 1"
@@ -287,7 +287,7 @@ def _host_mail(data: SignIn, now: datetime) -> str:
     )
 
 
-async def _sign_out(where: Any, by: str, now: datetime) -> int:
+async def sign_out_visit(where: Any, by: str, now: datetime) -> int:
     """Sign out the visits `where` names that are on site, forget their codes, and start the
     retention clock (policy: 30 days)."""
     rows = (
@@ -313,7 +313,9 @@ async def sign_out_with_code(code: str, kiosk_id: int, now: datetime) -> None:
     if codes.looks_valid(code, codes.SIGNOUT_LENGTH):
         async with transaction():
             # Only an on-site visitor has a stored code (see _CODE_TAKEN).
-            done = await _sign_out(Visit.signout_code_hash == codes.code_hash(code), "kiosk", now)
+            done = await sign_out_visit(
+                Visit.signout_code_hash == codes.code_hash(code), "kiosk", now
+            )
     if not done:
         await throttle.record_failure(key, throttle.SHORT_CODE, now)
         raise ValidationFailed({"code": "That sign-out code is not right. Please check it."})
@@ -323,14 +325,16 @@ async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> N
     async with transaction():
         if not await Visit.exists().where(Visit.id == visit_id):
             raise NotFound("That visit does not exist.")
-        await _sign_out((Visit.id == visit_id) & Visit.signed_out_at.is_null(), "reception", now)
+        await sign_out_visit(
+            (Visit.id == visit_id) & Visit.signed_out_at.is_null(), "reception", now
+        )
         await record(actor, "visit_signed_out", now, subject_kind="visitor", object_id=visit_id)
 
 
 async def sign_out_everyone(now: datetime) -> int:
     """End of day: whoever is still signed in is signed out ("auto"). Idempotent."""
     async with transaction():
-        return await _sign_out(
+        return await sign_out_visit(
             (Visit.signed_in_at <= now) & Visit.signed_out_at.is_null(), "auto", now
         )
 

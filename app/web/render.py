@@ -86,6 +86,18 @@ def template_gettext(lang: str) -> tuple[Callable[..., Markup], Callable[..., Ma
     return gettext, ngettext
 
 
+@cache
+def template_pgettext(lang: str) -> Callable[..., Markup]:
+    """`pgettext` for templates: one English word with two Danish ones by context (a visitor
+    signs out: "Tjek ud"; a candidate or staff member: "Log ud")."""
+    t = translations(lang)
+
+    def pgettext(context: str, message: str, /, **variables: Any) -> Markup:
+        return Markup(t.pgettext(context, message)) % variables  # noqa: S704 - ours, as gettext
+
+    return pgettext
+
+
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Template:
     lang = language(request)
     return Template(
@@ -108,6 +120,7 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in settings.languages],
         gettext=gettext,
         ngettext=ngettext,
+        pgettext=template_pgettext(lang),
         _=gettext,
         err=lambda message: translate_message(lang, message),
         staff=request.scope["state"].get("staff"),

@@ -82,6 +82,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/unsubscribe/{token:str}"): DEAD_TOKEN,
     ("POST", "/unsubscribe/{token:str}"): DEAD_TOKEN,
     ("GET", "/visitor-rights"): PUBLIC,
+    # a badge's sign-out link on the visitor's phone: unguessable, dead ones are 404
+    ("GET", "/OUT/{token:str}"): DEAD_TOKEN,
+    ("POST", "/OUT/{token:str}"): DEAD_TOKEN,
     ("POST", "/visitor-rights"): PUBLIC,
     # portal, the candidate's own page
     ("GET", "/me"): CANDIDATE,
