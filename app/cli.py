@@ -96,6 +96,12 @@ async def migrate() -> None:
 
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from app.schema_check import SchemaMismatch, applied_migration_ids, refuse_legacy
+
+    try:
+        refuse_legacy(await applied_migration_ids())
+    except SchemaMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
     with contextlib.redirect_stdout(io.StringIO()):
         result = await run_forwards("intake")
     if not result.success:

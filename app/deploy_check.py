@@ -8,7 +8,13 @@ import sys
 
 import click
 
-from app.config import ConfigError, Settings, load_settings
+from app.config import ConfigError, Settings, Smtp, load_settings
+
+# The values `Settings` ships with, which name nobody's company (the Art. 13 notice and the
+# Art. 30 record would name the wrong controller and send people to a dead address).
+EXAMPLE_COMPANY = Settings().company_name
+EXAMPLE_DPO = Settings().dpo_email
+EXAMPLE_SENDER = Smtp().sender
 
 
 def findings(settings: Settings) -> list[str]:
@@ -16,6 +22,16 @@ def findings(settings: Settings) -> list[str]:
     problems = list(settings.unsafe_settings())
     if not settings.base_url.startswith("https://"):
         problems.append("INTAKE_BASE_URL is not https: links in mails would travel in clear text")
+    if not settings.smtp.host:
+        problems.append(
+            "SMTP_HOST is not set: sign-in links, resets and host mails would never leave"
+        )
+    elif settings.smtp.sender == EXAMPLE_SENDER:
+        problems.append(f"SMTP_FROM is still the example {EXAMPLE_SENDER}")
+    if settings.company_name == EXAMPLE_COMPANY:
+        problems.append(f"INTAKE_COMPANY_NAME is still the example {EXAMPLE_COMPANY!r}")
+    if settings.dpo_email == EXAMPLE_DPO:
+        problems.append(f"INTAKE_DPO_EMAIL is still the example {EXAMPLE_DPO}")
     return problems
 
 

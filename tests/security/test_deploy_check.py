@@ -23,7 +23,11 @@ SAFE = {
     "INTAKE_BASE_URL": "https://intake.example.com",
     "INTAKE_SCHEDULER": "0",
     "RETENTION_ENABLED": "1",
-    "SMTP_HOST": "",
+    "SMTP_HOST": "mail.example.com",
+    "SMTP_STARTTLS": "1",
+    "SMTP_FROM": "careers@acme.example",
+    "INTAKE_COMPANY_NAME": "Acme ApS",
+    "INTAKE_DPO_EMAIL": "dpo@acme.example",
 }
 
 
@@ -77,6 +81,26 @@ def test_each_unsafe_setting_fails_in_production(tmp_path, overrides, message):
         load_settings({**SAFE, "INTAKE_DATA_DIR": str(tmp_path), **overrides})
 
 
+DEPLOYMENT_ONLY = [
+    ({"SMTP_HOST": ""}, "SMTP_HOST is not set"),
+    ({"SMTP_FROM": "intake@example.com"}, "SMTP_FROM is still the example"),
+    ({"INTAKE_COMPANY_NAME": "IP Dots"}, "INTAKE_COMPANY_NAME is still the example"),
+    ({"INTAKE_DPO_EMAIL": "privacy@example.com"}, "INTAKE_DPO_EMAIL is still the example"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), DEPLOYMENT_ONLY,
+                         ids=[m.split()[0] for _, m in DEPLOYMENT_ONLY])
+def test_example_values_and_missing_mail_are_findings(tmp_path, overrides, message):
+    """Issue 18.7: left at their examples, the notice names the wrong controller and no mail
+    leaves. A finding of deploy-check; the server itself still starts (mail can come later)."""
+    lines, status = in_process(tmp_path, **overrides)
+    assert status == 1, lines
+    assert any(line.startswith(f"ERROR: {message}") for line in lines), lines
+    assert sum(line.startswith("ERROR") for line in lines) == 1
+    load_settings({**SAFE, "INTAKE_DATA_DIR": str(tmp_path), **overrides})
+
+
 def test_smtp_with_tls_is_not_a_finding(tmp_path):
     for overrides in ({"SMTP_HOST": "mail.example.com", "SMTP_STARTTLS": "1"},
                       {"SMTP_HOST": "mail.example.com", "SMTP_PORT": "465"}):
@@ -108,3 +132,16 @@ def test_the_server_itself_still_refuses_to_start_unsafe_in_production(tmp_path)
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "refusing to start in production" in result.stderr
+
+
+def test_a_short_secret_is_one_clear_line_not_a_traceback(tmp_path):
+    """Issue 18.7: the refusal was a 44-line traceback; an operator needs the one line."""
+    env = {**os.environ, **SAFE, "INTAKE_SECRET_KEY": "short", "INTAKE_DATA_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", "import app.asgi"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3  # uvicorn's "failed to start": its supervisor stops
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "INTAKE_SECRET_KEY is missing or shorter than 32 characters" in lines[0]
