@@ -22,13 +22,13 @@ IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
 
 # Made-up people and positions: realistic enough to show the product, nobody real.
 POSITIONS = [
-    ("Backend developer", "Copenhagen or remote (EU)",
+    ("Backend developer", "København eller remote (EU)",
      "Join the team behind our **payments platform**.\n\n"
      "- Python, PostgreSQL and a lot of care for data\n"
      "- Four-day on-call rotation, never alone\n"
      "- Salary 52,000-62,000 DKK a month"),
     ("UX designer", "Aarhus", "Shape the screens our customers use every day."),
-    ("Data protection specialist", "Copenhagen", "Keep our promises to the people we meet."),
+    ("Data protection specialist", "København", "Keep our promises to the people we meet."),
 ]
 # (name, consent m, consent n, days ago, stage moves)
 CANDIDATES = [
@@ -58,16 +58,17 @@ class Shot:
     """One picture: its file, the door's size, the language, and the heading it must show."""
 
     name: str
+    step: str  # a key of STEPS: how to reach the page
     viewport: dict[str, int]
     language: str
-    heading: str
+    heading: str  # part of the page's <h1>; data, not a translated message
 
 
 SHOTS = [
-    Shot("portal-phone-en.png", PHONE, "en", "Backend developer"),
-    Shot("kiosk-tablet-en.png", TABLET, "en", "Privacy notice for visitors"),
-    Shot("console-laptop-en.png", LAPTOP, "en", "Backend developer"),
-    Shot("portal-phone-da.png", PHONE, "da", "Backend developer"),
+    Shot("portal-phone-en.png", "apply", PHONE, "en", "Backend developer"),
+    Shot("kiosk-tablet-en.png", "kiosk", TABLET, "en", "Privacy notice for visitors"),
+    Shot("console-laptop-en.png", "queue", LAPTOP, "en", "Backend developer"),
+    Shot("portal-phone-da.png", "positions", PHONE, "da", ""),
 ]
 
 
@@ -123,7 +124,7 @@ async def _goto(page: Any, url: str) -> None:
         raise AssertionError(f"{url} answered {status}")
 
 
-async def _portal(page: Any, base: str, seeded: Seeded, language: str) -> None:
+async def _apply(page: Any, base: str, seeded: Seeded, language: str) -> None:
     await _goto(page, f"{base}/apply/{seeded.slug}")
     await page.wait_for_selector("#full_name")
     await page.fill("#full_name", "Nora Vestergaard")
@@ -145,7 +146,7 @@ async def _kiosk(page: Any, base: str, seeded: Seeded, language: str) -> None:
     await page.wait_for_selector("#read-notice")
 
 
-async def _console(page: Any, base: str, seeded: Seeded, language: str) -> None:
+async def _queue(page: Any, base: str, seeded: Seeded, language: str) -> None:
     await _goto(page, f"{base}/console/login")
     await page.fill("#email", REVIEWER[0])
     await page.fill("#password", PASSWORD)
@@ -154,7 +155,11 @@ async def _console(page: Any, base: str, seeded: Seeded, language: str) -> None:
     await _goto(page, f"{base}/console/positions/{seeded.position_id}/applications")
 
 
-STEPS = {"portal": _portal, "kiosk": _kiosk, "console": _console}
+async def _positions(page: Any, base: str, seeded: Seeded, language: str) -> None:
+    await _goto(page, f"{base}/")
+
+
+STEPS = {"apply": _apply, "positions": _positions, "kiosk": _kiosk, "queue": _queue}
 
 
 async def take(browser: Any, base: str, seeded: Seeded, folder: Path) -> dict[str, str]:
@@ -165,9 +170,9 @@ async def take(browser: Any, base: str, seeded: Seeded, folder: Path) -> dict[st
     for shot in SHOTS:
         context, page = await _open(browser, shot)
         try:
-            await STEPS[shot.name.split("-")[0]](page, base, seeded, shot.language)
+            await STEPS[shot.step](page, base, seeded, shot.language)
             heading = (await page.inner_text("h1")).strip()
-            if shot.heading not in heading:
+            if not heading or shot.heading not in heading:
                 raise AssertionError(f"{shot.name}: heading {heading!r}, not {shot.heading!r}")
             lang = await page.get_attribute("html", "lang")
             if lang != shot.language:
