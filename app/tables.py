@@ -357,13 +357,16 @@ class Disclosure(Table, tablename="disclosure"):
 
 
 class AnonymousStat(Table, tablename="anonymous_stat"):
-    """Aggregate counts with no personal data (policy: statistics only anonymised)."""
+    """Aggregate counts with no personal data (policy: statistics only anonymised), added to
+    in the transaction of the event they count (app.privacy.statistics); erasure never
+    changes them."""
 
     id: Serial
     key = Varchar(length=300, unique=True)  # metric|period|dimension, for an upsert
-    metric = Varchar(length=32)  # applications | stage_reached | visits
+    metric = Varchar(length=32)  # app.privacy.statistics lists them
     period = Date()  # first day of the month, or the day
     dimension = Varchar(length=200, default="")  # position title, stage, visit purpose
+    detail = Varchar(length=200, default="")  # a second category: a bucket, a kiosk location
     total = Integer(default=0)
 
 

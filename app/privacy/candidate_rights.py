@@ -11,8 +11,9 @@ from app.db import transaction
 from app.errors import IntakeError, NotFound, ValidationFailed
 from app.i18n import gettext_for
 from app.mail import queue
-from app.privacy import audit, consent, erasure, retention, rights_requests
+from app.privacy import audit, consent, erasure, retention, rights_requests, statistics
 from app.privacy.notices import CANDIDATE_PURPOSES, current_notice, stale_consents
+from app.privacy.retention import EVALUATION_STAGES_CLOSED
 from app.recruiting.cv_check import sniff_cv
 from app.recruiting.cv_store import destroy_cv, store_cv
 from app.recruiting.signin import (
@@ -128,11 +129,20 @@ async def change_consent(
             now,
             reason=f"purpose {purpose}",
         )
-        if not erases:
+        if erases:  # the candidate withdraws from every open application: their decision
+            await statistics.withdrawn(await _open_applications(candidate_id), now)
+        else:
             await refresh_retention(candidate_id, now)
     if erases:
         return await erase_me(candidate_id, now, reason="consent_withdrawn")
     return None
+
+
+async def _open_applications(candidate_id: int) -> int:
+    return await Application.count().where(
+        (Application.candidate == candidate_id)
+        & Application.stage.not_in(list(EVALUATION_STAGES_CLOSED))
+    )
 
 
 async def erase_me(candidate_id: int, now: datetime, reason: str = "erasure_request") -> str:

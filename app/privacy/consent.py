@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.config import current
+from app.privacy import statistics
 from app.privacy.notices import CANDIDATE_PURPOSES, Notice, purpose_hash
 from app.tables import Candidate, ConsentEvent
 
@@ -50,6 +51,7 @@ async def record(
             erase_after=now + timedelta(days=current().retention.audit_days),
         )
     )
+    await statistics.consent_changed(purpose, given, now)
     changes: dict[Any, Any] = {_FLAG[purpose]: given}
     if purpose in _VERSION:
         changes[_VERSION[purpose]] = notice.id if given else None

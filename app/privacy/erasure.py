@@ -1,12 +1,11 @@
 """Erasure: the one way a candidate, an application or a visit is erased, whoever asks (the
 candidate's own page, an answered erasure request, the retention sweep). GDPR Art. 17;
-policy: "we destroy or erase it in a secure manner" and "we can treat the data for
-statistical purposes, but in such cases the data will be anonymized".
+policy: "we destroy or erase it in a secure manner".
 
-Order inside ONE transaction: count the records into the anonymous statistics, delete the rows
-(foreign keys cascade to applications, CV key rows, ratings, comments, stage changes, sessions,
-tokens and rights-request rows), write a deletion receipt without personal data. Statistics and
-deletion commit together, so a crash counts nothing twice and loses nothing.
+Inside ONE transaction: delete the rows (foreign keys cascade to applications, CV key rows,
+ratings, comments, stage changes, sessions, tokens and rights-request rows), write a deletion
+receipt without personal data. Erasure changes no statistic: the anonymous counters were
+written when each event happened (app.privacy.statistics, issue 20).
 
 CV files: the file is AES-GCM ciphertext whose key lives only in its CVFile row; the key dies
 with the row in the same commit. The file itself is removed after the commit (a crash in
@@ -22,15 +21,13 @@ import json
 import logging
 import os
 import re
-from collections import Counter
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.config import current
 from app.db import engine, fetch, transaction
-from app.privacy import audit, statistics
+from app.privacy import audit
 from app.privacy.audit import Actor
 from app.tables import (
     AuditEvent,
@@ -42,12 +39,6 @@ from app.tables import (
 log = logging.getLogger("intake.erasure")
 
 ERASURE_ACTION = "erasure"
-
-
-def local_day(at: datetime) -> date:
-    """Statistics are counted per local calendar day/month (a 00:30 visit in Copenhagen belongs
-    to that day, not to the UTC day before)."""
-    return at.astimezone(ZoneInfo(current().timezone)).date()
 
 
 def in_transaction() -> bool:
@@ -135,10 +126,6 @@ async def write_receipts(kind: str, references: Iterable[str], reason: str, now:
 # parameter, whatever its length (no query object, no placeholder per id): a JSON array read
 # by json_each on SQLite, an array compared with = ANY(...) on PostgreSQL (_pg).
 _IN_LIST = " IN (SELECT value FROM json_each(?))"  # written out below (ruff S608), _pg swaps it
-_APPLICATIONS_COUNTED = (
-    "SELECT a.created_at AS created_at, p.title AS title FROM application a "
-    "LEFT JOIN position p ON p.id = a.position WHERE a.id IN (SELECT value FROM json_each(?))"
-)
 _CV_NAMES = "SELECT storage_name FROM cv_file WHERE application IN (SELECT value FROM json_each(?))"
 _APPLICATIONS_OF = "SELECT id FROM application WHERE candidate IN (SELECT value FROM json_each(?))"
 _DELETE_MAIL_TO = "DELETE FROM outbox_mail WHERE to_address IN (SELECT value FROM json_each(?))"
@@ -161,31 +148,6 @@ async def _fetch_in(sql: str, values: Iterable[Any]) -> list[dict[str, Any]]:
     if current().is_sqlite:
         return await fetch(sql, json.dumps(list(values)))
     return await fetch(_pg(sql), list(values))
-
-
-def _aware(at: Any) -> datetime:
-    """A timestamp as the driver returns it (SQLite: ISO text) as an aware datetime."""
-    value = datetime.fromisoformat(at) if isinstance(at, str) else at
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-async def count_applications(application_ids: list[int]) -> None:
-    """Metric "applications" per local month of arrival and position title. Stage conversion
-    ("stage_reached") is counted by the pipeline as each move happens, so it is not counted
-    again here. One statement, whatever the number of applications."""
-    if not application_ids:
-        return
-    rows = await _fetch_in(_APPLICATIONS_COUNTED, application_ids)
-    per = Counter(
-        (statistics.month(local_day(_aware(r["created_at"]))), r["title"] or "") for r in rows
-    )
-    await statistics.add_many("applications", [(p, title, n) for (p, title), n in per.items()])
-
-
-async def count_visits(visits: list[dict]) -> None:
-    """Metric "visits" per local day of arrival and purpose (a fixed list, never free text)."""
-    per = Counter((local_day(v["signed_in_at"]), v["purpose"] or "") for v in visits)
-    await statistics.add_many("visits", [(p, purpose, n) for (p, purpose), n in per.items()])
 
 
 async def cv_names(application_ids: list[int]) -> list[str]:
@@ -235,7 +197,7 @@ async def _receipt_for(kind: str, object_id: int) -> str:
 
 
 async def erase_candidates_rows(candidates: list[dict], reason: str, now: datetime) -> list[str]:
-    """Statistics, then every row of these candidates (cascading to their applications, CV
+    """Every row of these candidates (cascading to their applications, CV
     keys, ratings, comments, stage changes, sessions, links, rights-request rows); returns the
     CV file names to remove. Runs inside the caller's transaction (erase_candidate or the
     sweep), in a fixed number of constant statements whatever the number of candidates."""
@@ -244,7 +206,6 @@ async def erase_candidates_rows(candidates: list[dict], reason: str, now: dateti
     ids = [c["id"] for c in candidates]
     apps = await _fetch_in(_APPLICATIONS_OF, ids)
     app_ids = [a["id"] for a in apps]
-    await count_applications(app_ids)
     names = await cv_names(app_ids)
     # Mail queued to a candidate carries their name and address: it goes with them.
     addresses = sorted({a for c in candidates for a in (c["email"], c["email_pending"]) if a})
@@ -259,10 +220,18 @@ async def erase_candidate_rows(candidate: dict, reason: str, now: datetime) -> l
     return await erase_candidates_rows([candidate], reason, now)
 
 
-async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: Actor) -> str:
+async def erase_candidate(
+    candidate_id: int,
+    reason: str,
+    now: datetime,
+    actor: Actor,
+    also: Callable[[], Awaitable[None]] | None = None,
+) -> str:
     """Erase a candidate and everything about them at once (their request, an answered
     erasure request, withdrawal of both evaluation consents, retention). Returns the deletion
-    receipt's reference (the candidate's former uid); erasing again returns the same."""
+    receipt's reference (the candidate's former uid); erasing again returns the same.
+    `also` runs in the same transaction when there is someone to erase (an erasure request
+    is answered by it: its statistic)."""
     nested = in_transaction()
     async with transaction():
         query = Candidate.select(
@@ -272,6 +241,8 @@ async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: 
         if candidate is None:
             return await _receipt_for("candidate", candidate_id)
         names = await erase_candidate_rows(candidate, reason, now)
+        if also is not None:
+            await also()
         await audit.record(
             actor,
             ERASURE_ACTION,
@@ -288,14 +259,13 @@ async def erase_candidate(candidate_id: int, reason: str, now: datetime, actor: 
 
 
 async def erase_application_rows(app_rows: list[dict], reason: str, now: datetime) -> list[str]:
-    """Statistics, then the applications (cascading to CV keys, ratings, comments, stage
+    """The applications (cascading to CV keys, ratings, comments, stage
     changes); returns the CV file names. Runs inside the caller's transaction, on rows it
-    holds (locked on PostgreSQL, SQLite's single writer): counted, named and deleted in one
+    holds (locked on PostgreSQL, SQLite's single writer): named and deleted in one
     constant statement each, one receipt per application in one executemany."""
     ids = [a["id"] for a in app_rows]
     if not ids:
         return []
-    await count_applications(ids)
     names = await cv_names(ids)
     await _fetch_in(_DELETE_APPLICATIONS, ids)
     await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
@@ -315,17 +285,15 @@ async def erase_visit_rows(visits: list[dict], reason: str, now: datetime) -> No
     ids = [v["id"] for v in visits]
     if not ids:
         return
-    await count_visits(visits)
     await Visit.delete().where(Visit.id.is_in(ids))
     await write_receipts("visit", [str(v["uid"]) for v in visits], reason, now)
 
 
-VISIT_FIELDS = (Visit.id, Visit.uid, Visit.signed_in_at, Visit.purpose)
+VISIT_FIELDS = (Visit.id, Visit.uid)
 
 
 async def erase_visit(visit_id: int, reason: str, now: datetime, actor: Actor) -> str:
-    """Erase one visit at once (an answered visitor erasure request), counted first into the
-    visits-per-day statistics. Returns the receipt reference (the visit's former uid)."""
+    """Erase one visit at once (an answered visitor erasure request). Returns the receipt reference (the visit's former uid)."""
     nested = in_transaction()
     async with transaction():
         visit = await locked(Visit.select(*VISIT_FIELDS).where(Visit.id == visit_id)).first()

@@ -4,6 +4,7 @@ sent to the requester), its status and its assignee. Overdue requests stand out;
 mails each assignee what falls due within 7 days."""
 
 from collections import defaultdict
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from app.db import transaction
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import gettext_for
 from app.mail import queue as queue_mail
-from app.privacy import audit, erasure, export
+from app.privacy import audit, erasure, export, statistics
 from app.privacy.rights_requests import add_months
 from app.tables import Application, Candidate, RightsRequest, StaffMember
 
@@ -192,6 +193,7 @@ async def close(
                 RightsRequest.closed_at: now,
             }
         ).where(RightsRequest.id == request_id)
+        await statistics.request_answered(row["kind"], effective_due(row), now)
         await audit.record(
             actor, f"rights_request_{status}", now, object_id=request_id, **_subject(row)
         )
@@ -241,7 +243,14 @@ async def carry_out_erasure(actor: audit.Actor, request_id: int, now: datetime) 
         raise Conflict("Only a candidate's erasure request can be carried out here.")
     if row["status"] not in OPEN_STATUSES:
         raise Conflict("This request is already closed.")
-    return await erasure.erase_candidate(row["candidate"], "erasure_request", now, actor)
+
+    # The request row goes with the candidate: it is answered in the erasure's transaction.
+    def answered() -> Awaitable[None]:
+        return statistics.request_answered(row["kind"], effective_due(row), now)
+
+    return await erasure.erase_candidate(
+        row["candidate"], "erasure_request", now, actor, also=answered
+    )
 
 
 async def carry_out_access(actor: audit.Actor, request_id: int, now: datetime) -> bytes:

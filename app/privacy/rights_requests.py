@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from app.config import current
+from app.privacy import statistics
 from app.tables import RightsRequest
 
 KINDS = ("access", "correction", "erasure", "restriction", "objection", "complaint")
@@ -53,4 +54,5 @@ async def open_request(
         erase_after=now + timedelta(days=current().retention.audit_days),
     )
     await row.save()
+    await statistics.request_received(kind, now)
     return row

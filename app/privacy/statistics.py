@@ -1,12 +1,63 @@
-"""Anonymous statistics (policy: "the data will be anonymized"): counts per month, position,
-stage, visit purpose; never a person. Counts under 5 are never shown."""
+"""Anonymous statistics (policy: "We can treat the data for statistical purposes, but in such
+cases the data will be anonymized"; MISSION.md): counters written when the event happens, in
+the event's own transaction, holding only a period, a category and a count. No statistic is
+ever computed from personal rows, and erasing a record changes none.
 
-from collections.abc import Iterable
-from datetime import date, datetime
+Each event adds to its counters in ONE statement (a multi-row upsert), so a rolled-back event
+counts nothing and an event never counts twice. The counters of a kiosk sign-in are a
+statement of their own on its hot path (VISIT_COUNTED, bench B1).
 
-from app.db import fetch_many
+Metrics (period: the local month, or the local day for visits):
+- applications: position title;          source: how the candidate heard of us (item 5);
+- stage_reached: stage (hired, rejected and withdrawn are the decisions);
+- time_in_stage: stage left, duration bucket (the time in "received" is the time to first
+  review); time_to_hire: duration bucket;
+- consent: purpose, given | withdrawn;
+- rights_received: kind; rights_answered: kind, on_time | late;
+- visits: purpose, kiosk location."""
+
+import functools
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from app.config import current
+from app.db import fetch
 
 SMALL = 5
+
+# Coarse duration buckets (upper bound in days, label): coarse enough that a duration never
+# points at a person, fine enough for a median an HR lead can act on.
+BUCKETS: tuple[tuple[float, str], ...] = (
+    (1, "0-1d"),
+    (3, "1-3d"),
+    (7, "3-7d"),
+    (14, "7-14d"),
+    (30, "14-30d"),
+    (60, "30-60d"),
+    (90, "60-90d"),
+    (float("inf"), "90d+"),
+)
+BUCKET_LABELS = tuple(label for _, label in BUCKETS)
+
+
+class Count(NamedTuple):
+    metric: str
+    period: date
+    dimension: str
+    detail: str = ""
+    n: int = 1
+
+
+def local_day(at: datetime | date) -> date:
+    """Counted per local calendar day (a 00:30 visit in Copenhagen belongs to that day)."""
+    if not isinstance(at, datetime):
+        return at
+    return at.astimezone(ZoneInfo(current().timezone)).date()
+
+
+def local_month(at: datetime | date) -> date:
+    return month(local_day(at))
 
 
 def month(at: datetime | date) -> date:
@@ -17,29 +68,146 @@ def day(at: datetime | date) -> date:
     return date(at.year, at.month, at.day)
 
 
-_ADD = (
-    "INSERT INTO anonymous_stat (key, metric, period, dimension, total) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (key) DO UPDATE SET total = anonymous_stat.total + excluded.total"
+def bucket(duration: timedelta) -> str:
+    days = max(0.0, duration.total_seconds() / 86_400)
+    return next(label for upper, label in BUCKETS if days < upper)
+
+
+def key(metric: str, period: date, dimension: str, detail: str = "") -> str:
+    """The counter's identity for the upsert. Without a detail it is the key counters had
+    before details existed, so counters carried over from them go on counting in place."""
+    base = f"{metric}|{period.isoformat()}|{dimension}"
+    return (base + f"|{detail}" if detail else base)[:300]
+
+
+@functools.cache
+def _upsert(rows: int) -> str:
+    values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * rows)
+    return (
+        "INSERT INTO anonymous_stat (key, metric, period, dimension, detail, total) "  # noqa: S608 - placeholders only
+        f"VALUES {values} "
+        "ON CONFLICT (key) DO UPDATE SET total = anonymous_stat.total + excluded.total"
+    )
+
+
+async def count(*counts: Count) -> None:
+    """Add to these counters in one statement, in the caller's transaction. Counters named
+    twice are merged first (PostgreSQL refuses to update one row twice in a statement) and
+    sorted by key, so two transactions take the rows' locks in the same order."""
+    merged: dict[str, list] = {}
+    for c in counts:
+        if not c.n:
+            continue
+        k = key(c.metric, c.period, c.dimension, c.detail)
+        if k in merged:
+            merged[k][5] += c.n
+        else:
+            merged[k] = [k, c.metric[:32], c.period, c.dimension[:200], c.detail[:200], c.n]
+    if not merged:
+        return
+    rows = [merged[k] for k in sorted(merged)]
+    await fetch(_upsert(len(rows)), *(value for row in rows for value in row))
+
+
+async def add(metric: str, period: date, dimension: str = "", n: int = 1, detail: str = "") -> None:
+    """Add `n` to one counter (tests and the data migration)."""
+    await count(Count(metric, period, dimension, detail, n))
+
+
+# --- the events -------------------------------------------------------------------------
+
+
+async def application_received(position_title: str, source: str, now: datetime) -> None:
+    """An application became visible to HR (for an unconfirmed one: when it is confirmed)."""
+    period = local_month(now)
+    counts = [Count("applications", period, position_title)]
+    if source:
+        counts.append(Count("source", period, source))
+    await count(*counts)
+
+
+async def stage_moved(
+    from_stage: str, to_stage: str, entered_at: datetime, created_at: datetime, now: datetime
+) -> None:
+    """A stage reached (hired, rejected, withdrawn: the decisions), how long the application
+    stayed in the stage it left, and for a hire the time from application to hire."""
+    period = local_month(now)
+    counts = [
+        Count("stage_reached", period, to_stage),
+        Count("time_in_stage", period, from_stage, bucket(now - entered_at)),
+    ]
+    if to_stage == "hired":
+        counts.append(Count("time_to_hire", period, "", bucket(now - created_at)))
+    await count(*counts)
+
+
+async def withdrawn(applications: int, now: datetime) -> None:
+    """The candidate withdrew from open applications (their withdrawal of consent to both
+    evaluation purposes): a decision, counted before the erasure that follows it."""
+    await count(Count("stage_reached", local_month(now), "withdrawn", n=applications))
+
+
+async def consent_changed(purpose: str, given: bool, now: datetime) -> None:
+    action = "given" if given else "withdrawn"
+    await count(Count("consent", local_month(now), purpose, action))
+
+
+async def request_received(kind: str, now: datetime) -> None:
+    await count(Count("rights_received", local_month(now), kind))
+
+
+async def request_answered(kind: str, due: datetime, now: datetime) -> None:
+    """Answered on time or late against the deadline in force (Art. 12(3), as extended)."""
+    timing = "on_time" if now <= due else "late"
+    await count(Count("rights_answered", local_month(now), kind, timing))
+
+
+# A kiosk sign-in's counter: visits per local day, purpose and the kiosk's location (its name
+# when no location is set; the desk's own sign-ins have none). Constant SQL with the key built
+# by the database from the kiosk row, so the sign-in's hot path binds four values and runs one
+# statement (bench B1). Parameters: key prefix ("visits|<day>|<purpose>|"), day, purpose,
+# kiosk id. SQLite needs the WHERE for an upsert from a SELECT.
+_PLACE = (
+    "(SELECT coalesce((SELECT coalesce(nullif(location, ''), name) FROM kiosk WHERE id = ?), '')"
+    " AS place) l"
 )
+VISIT_COUNTED = (
+    "INSERT INTO anonymous_stat (key, metric, period, dimension, detail, total) "  # noqa: S608 - constants joined, values bound
+    "SELECT CASE WHEN l.place = '' THEN substr(?1, 1, length(?1) - 1) ELSE ?1 || l.place END, "
+    "'visits', ?2, ?3, l.place, 1 FROM " + _PLACE.replace("?", "?4") + " WHERE true "
+    "ON CONFLICT (key) DO UPDATE SET total = anonymous_stat.total + 1"
+)
+# PostgreSQL: typed parameters (they sit in a SELECT list). {visit} is "v, " inside the
+# sign-in's single statement (app.visits.visits), where only a stored visit is counted.
+_VISIT_COUNTED_PG = (
+    "INSERT INTO anonymous_stat (key, metric, period, dimension, detail, total) "  # noqa: S608 - constants joined, values bound
+    "SELECT CASE WHEN l.place = '' THEN rtrim(?::text, '|') ELSE ?::text || l.place END, "
+    "'visits', ?::date, ?::text, l.place, 1 FROM {visit}" + _PLACE + " "
+    "ON CONFLICT (key) DO UPDATE SET total = anonymous_stat.total + 1"
+)
+VISIT_COUNTED_PG_STEP = "s AS (" + _VISIT_COUNTED_PG.format(visit="v, ") + " RETURNING 1)"
 
 
-def _row(metric: str, period: date, dimension: str, n: int) -> tuple[str, str, date, str, int]:
-    key = f"{metric}|{period.isoformat()}|{dimension}"[:300]
-    return (key, metric, period, dimension[:200], n)
+def visit_counted_args(purpose: str, kiosk_id: int | None, now: datetime) -> tuple:
+    """VISIT_COUNTED's parameters (SQLite)."""
+    today = local_day(now)
+    return (f"visits|{today.isoformat()}|{purpose}|", today.isoformat(), purpose, kiosk_id)
 
 
-async def add(metric: str, period: date, dimension: str = "", n: int = 1) -> None:
-    """Add `n` to one counter (an upsert, so two sweeps never make two rows)."""
-    await add_many(metric, [(period, dimension, n)])
+def visit_counted_pg_args(purpose: str, kiosk_id: int | None, now: datetime) -> tuple:
+    """VISIT_COUNTED_PG_STEP's parameters (PostgreSQL)."""
+    today = local_day(now)
+    prefix = f"visits|{today.isoformat()}|{purpose}|"
+    return (prefix, prefix, today, purpose, kiosk_id)
 
 
-async def add_many(metric: str, counts: Iterable[tuple[date, str, int]]) -> None:
-    """Add to several counters of one metric in one call to the driver (the sweep counts a
-    batch's days and purposes at once: one round trip instead of one per counter, bench B4).
-    Sorted by key, so two transactions always take the rows' locks in the same order."""
-    rows = sorted(_row(metric, period, dimension, n) for period, dimension, n in counts if n)
-    if rows:
-        await fetch_many(_ADD, rows)
+async def visit_signed_in(purpose: str, kiosk_id: int | None, now: datetime) -> None:
+    """The general sign-in path's counter (in its transaction), the same as the hot path's."""
+    if current().is_sqlite:
+        await fetch(VISIT_COUNTED, *visit_counted_args(purpose, kiosk_id, now))
+    else:
+        sql = _VISIT_COUNTED_PG.format(visit="")
+        await fetch(sql, *visit_counted_pg_args(purpose, kiosk_id, now))
 
 
 def shown(count: int) -> str:

@@ -2,22 +2,21 @@
 or erase it in a secure manner"; MISSION.md "Retention defaults").
 
 Every kind of record is swept in batches of `retention_batch_size` (visits, deleted set-wise
-in SQL: `retention_visit_batch_size`), one transaction each:
-count into the anonymous statistics, delete, write deletion receipts. Statistics and deletion
-commit together, so a crash in the middle of a batch rolls both back: nothing is lost, nothing
-is counted twice, and the next run finishes the work (idempotent and resumable). Short
-transactions keep the kiosk's writes flowing on SQLite while a sweep runs.
+in SQL: sized by how long a batch holds SQLite's writer, app.privacy.sweep_visits), one
+transaction each: delete, write deletion receipts. Nothing is counted here: the anonymous
+statistics were written when each event happened, and erasure changes none (issue 20).
+A crash in the middle of a batch rolls it back; the next run finishes the work (idempotent
+and resumable). Short transactions keep the kiosk's writes flowing on SQLite while a sweep
+runs.
 
 Two shapes of batch:
 - plain records (visits, pre-registrations, logs) go in ONE statement per batch,
-  `DELETE ... WHERE id IN (due ids LIMIT n) RETURNING ...`: the statistics are counted from
-  exactly the rows that statement deleted, so two sweepers can never count a row twice;
-- applications and candidates need their CV names and position titles before the cascade
-  removes them: their rows are selected (locked with SKIP LOCKED on PostgreSQL), counted,
-  then deleted, keyset-paged on id so a due row that must be kept never stalls the loop.
-  Each step of such a batch (count, CV names, delete, candidates left with no application,
-  receipts) is one constant statement over the batch's ids, whatever its size
-  (app.privacy.erasure).
+  `DELETE ... WHERE id IN (due ids LIMIT n) RETURNING ...`;
+- applications and candidates need their CV names before the cascade removes them: their
+  rows are selected (locked with SKIP LOCKED on PostgreSQL), then deleted, keyset-paged on
+  id so a due row that must be kept never stalls the loop. Each step of such a batch (CV
+  names, delete, candidates left with no application, receipts) is one constant statement
+  over the batch's ids, whatever its size (app.privacy.erasure).
 
 Visits and pre-registrations get one receipt per batch (a count and an id range: internal ids
 mean nothing once the rows are gone); applications, candidates and requests one each.
@@ -84,7 +83,7 @@ class Kind(NamedTuple):
     sweep: OwnSweep | None = None  # a kind with its own batches in SQL (visits: the bulk)
 
 
-# --- applications and candidates (select, count, erase) -------------------------------------
+# --- applications and candidates (select, erase) --------------------------------------------
 
 
 async def _erase_applications(rows: list[dict], now: datetime, tally: Tally) -> list[str]:

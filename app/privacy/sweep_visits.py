@@ -1,46 +1,33 @@
 """The visit batch of the retention sweep, in SQL: visits are the bulk of what is erased (a
-busy lobby signs in hundreds a day), so a batch is counted and deleted without loading its
-rows into Python (the kiosk shares the event loop and the database with the sweep).
+busy lobby signs in hundreds a day), so a batch is deleted without loading its rows into
+Python (the kiosk shares the event loop and the database with the sweep). Nothing is counted:
+each visit was counted when it was signed in (app.privacy.statistics, issue 20).
 
-Statistics are counted per local day and purpose from exactly the rows the batch deletes:
 - PostgreSQL: a batch is the due visits of a range of ids, one statement, `WITH gone AS
-  (DELETE ... RETURNING ...) SELECT ... GROUP BY`, the local day computed by the database
-  (in the batch transaction's time zone). RETURNING names only the rows this statement deleted (a row a second
-  sweeper deletes first is waited for, then skipped), so no row is ever counted twice. The
-  ranges are shared by PG_WORKERS connections, since a batch's time is the database server's
-  and one connection keeps one of its cores busy;
-- SQLite: a batch is the next `size` due visits. Inside the IMMEDIATE transaction no one else
-  writes, so the batch is grouped by UTC hour, then deleted; each hour is placed on its local
-  day here (whole-hour zone offsets, as Europe/Copenhagen has). One writer: one batch at a
-  time, and between batches the WAL's copying keeps up (app.db.make_room)."""
+  (DELETE ... RETURNING 1) SELECT count(*)`: the rows this statement deleted (a row a second
+  sweeper deletes first is waited for, then skipped). The ranges are shared by PG_WORKERS
+  connections, since a batch's time is the database server's and one connection keeps one
+  of its cores busy;
+- SQLite: a batch is the next `size` due visits, `DELETE ... RETURNING id`. One writer: one
+  batch at a time, and between batches the WAL's copying keeps up (app.db.make_room)."""
 
-import functools
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from app.concurrency import side_by_side
 from app.config import current
 from app.db import fetch, make_room, transaction
-from app.privacy import statistics
 from app.privacy.erasure import in_transaction, write_receipts
 from app.privacy.retention import RETENTION_REASON
 from app.tables import Visit
 
 # Constant SQL (values are bound parameters): due visits past an id, oldest first.
-_SQLITE_GROUPS = (
-    "SELECT substr(signed_in_at, 1, 13) AS bucket, purpose, count(*) AS n, max(id) AS last "
-    "FROM visit WHERE id IN (SELECT id FROM visit WHERE "
-    "((erase_after <= {}) OR (erase_after IS NULL AND signed_out_at <= {})) AND id > {} "
-    "ORDER BY id LIMIT {}) GROUP BY bucket, purpose"
-)
 _SQLITE_DELETE = (
     "DELETE FROM visit WHERE id IN (SELECT id FROM visit WHERE "
     "((erase_after <= {}) OR (erase_after IS NULL AND signed_out_at <= {})) AND id > {} "
-    "ORDER BY id LIMIT {})"
+    "ORDER BY id LIMIT {}) RETURNING id"
 )
 # PostgreSQL: the due visits of the ids (low, high]. Ranges, not "the next n due ids": finding
 # those first was a second pass over every row (bench B4, a fifth of the visit sweep), and
@@ -48,30 +35,12 @@ _SQLITE_DELETE = (
 _POSTGRES = (
     "WITH gone AS (DELETE FROM visit WHERE id > {} AND id <= {} AND "
     "((erase_after <= {}) OR (erase_after IS NULL AND signed_out_at <= {})) "
-    "RETURNING signed_in_at, purpose) "
-    "SELECT signed_in_at::date AS bucket, purpose, count(*) AS n FROM gone GROUP BY 1, 2"
+    "RETURNING 1) SELECT count(*) AS n FROM gone"
 )
-# The local day as `::date` in the transaction's own time zone: `AT TIME ZONE 'name'` looks
-# the zone up for every row (bench B4: 25 ms against 20 ms per batch of 20,000).
-_LOCAL_ZONE = "SELECT set_config('TimeZone', ?, true)"
 _SPAN = "SELECT min(id) AS first, max(id) AS last FROM visit"
 # Two: the bulk of 1,000,000 visits took 1.8 s on one connection, 0.9 s on two (bench B4, a
 # two-core machine). The kiosk's inserts never wait for them (row locks, MVCC).
 PG_WORKERS = 2
-
-
-def _day(bucket: Any) -> date:
-    if isinstance(bucket, date):
-        return bucket  # PostgreSQL: already the local day
-    return _hour_day(str(bucket)[:13], current().timezone)
-
-
-@functools.lru_cache(maxsize=4096)
-def _hour_day(hour: str, timezone: str) -> date:
-    """The local day of a UTC hour ("2026-03-15 23" or "2026-03-15T23"): a batch has a few
-    dozen hours, each seen again in the next batches (parsing each cost 5% of the sweep, B4)."""
-    at = datetime(int(hour[:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13]), tzinfo=UTC)
-    return at.astimezone(ZoneInfo(timezone)).date()
 
 
 # Pages a batch dirties per visit: its table row and six index entries, one of them in the
@@ -99,9 +68,8 @@ async def _page_cache_for(size: int) -> AsyncIterator[None]:
 async def sweep_visits(
     now: datetime, size: int, tally: Counter[str], progress: Callable[[str, int], None] | None
 ) -> None:
-    """Erase every due visit, `size` per batch, one transaction each (with its statistics
-    and one receipt: a count and an id range, since internal ids mean nothing once the rows
-    are gone)."""
+    """Erase every due visit, `size` per batch, one transaction each (with one receipt: a
+    count and an id range, since internal ids mean nothing once the rows are gone)."""
     if current().is_sqlite:
         after_id = 0
         while True:
@@ -140,28 +108,14 @@ async def sweep_visits(
 async def _sqlite_batch(now: datetime, after_id: int, size: int) -> tuple[int, int]:
     """The next `size` due visits past `after_id`: (erased, last id)."""
     stale = now - timedelta(days=current().retention.visits_days)
-    args = (now, stale, after_id, size)
     async with _page_cache_for(size):
-        groups = await Visit.raw(_SQLITE_GROUPS, *args)
-        if groups:
-            await Visit.raw(_SQLITE_DELETE, *args)
-    return await _count(groups), max((g["last"] for g in groups), default=after_id)
+        gone = await Visit.raw(_SQLITE_DELETE, now, stale, after_id, size)
+    return len(gone), max((g["id"] for g in gone), default=after_id)
 
 
 async def _postgres_batch(now: datetime, low: int, high: int) -> int:
     stale = now - timedelta(days=current().retention.visits_days)
-    await fetch(_LOCAL_ZONE, current().timezone)
-    groups = await Visit.raw(_POSTGRES, low, high, now, stale)
-    return await _count(groups)
-
-
-async def _count(groups: list[dict]) -> int:
-    """Add a batch's visits to the statistics per local day and purpose; returns how many."""
-    per: Counter[tuple[date, str]] = Counter()
-    for g in groups:
-        per[(_day(g["bucket"]), g["purpose"] or "")] += g["n"]
-    await statistics.add_many("visits", [(day, purpose, n) for (day, purpose), n in per.items()])
-    return sum(per.values())
+    return int((await Visit.raw(_POSTGRES, low, high, now, stale))[0]["n"])
 
 
 async def _receipt(erased: int, first_id: int, last_id: int, now: datetime) -> None:

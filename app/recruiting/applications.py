@@ -13,7 +13,7 @@ from app.db import transaction
 from app.errors import ValidationFailed
 from app.i18n import gettext_for
 from app.mail import queue
-from app.privacy import audit, consent, retention
+from app.privacy import audit, consent, retention, statistics
 from app.privacy.notices import CANDIDATE_PURPOSES, current_notice
 from app.privacy.retention import application_erase_after
 from app.recruiting.cv_check import EXTENSIONS, sniff_cv
@@ -159,6 +159,8 @@ async def _submit(
         ),
     )
     await application.save()
+    # Counted where the application becomes visible to HR, in its transaction (issue 20).
+    await statistics.application_received(position["title"], "", now)
     await CVFile.insert(
         CVFile(
             application=application.id,

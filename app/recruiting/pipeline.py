@@ -126,6 +126,7 @@ async def move_stage(
         )
         if not moved:  # PostgreSQL: a concurrent mover committed between our read and update
             raise Conflict("Someone else changed this application meanwhile. Look again.")
+        entered = await _stage_entered(application)
         await StageChange.insert(
             StageChange(
                 application=application_id,
@@ -144,10 +145,22 @@ async def move_stage(
             object_id=application_id,
             reason=f"{application['stage']}->{to_stage}",
         )
-        # Stage conversion statistics are counted as they happen: anonymous, so they survive
-        # the erasure of the application (policy: statistics only anonymised).
-        await statistics.add("stage_reached", statistics.month(now), to_stage)
+        # Counted as it happens, in this transaction (policy: statistics only anonymised).
+        await statistics.stage_moved(
+            application["stage"], to_stage, entered, application["created_at"], now
+        )
         await refresh_erase_after(application_id, now)
+
+
+async def _stage_entered(application: dict) -> datetime:
+    """When the application entered its current stage: its last move, or its arrival."""
+    row = (
+        await StageChange.select(StageChange.at)
+        .where(StageChange.application == application["id"])
+        .order_by(StageChange.id, ascending=False)
+        .first()
+    )
+    return row["at"] if row else application["created_at"]
 
 
 async def refresh_erase_after(application_id: int, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Signing visitors in and out: one way, whoever asks (the kiosk page, the kiosk API, the
-reception console, the end-of-day job).
+reception console, the end-of-day job). Each sign-in adds to the anonymous visits counter in
+its own transaction (or statement), whichever path stores it (app.privacy.statistics).
 
 Policy: "You will be informed about your rights ... when you are registering yourself into
 our electronic visit system": every visit names the notice version that was shown before any
@@ -17,6 +18,7 @@ from app.config import current
 from app.db import fetch, transaction, write_now
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.mail import QUEUE, keep_until, queue
+from app.privacy import statistics
 from app.privacy.audit import Actor, record
 from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
@@ -92,8 +94,9 @@ _SIGN_IN_AT_ONCE = (
     + _UNLESS_SENT
     + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
-    "last_error, erase_after) SELECT h.email, ?, ?, 'admin', ?, 0, '', ? FROM h, v RETURNING id) "
-    "SELECT h.name FROM h, v, m"
+    "last_error, erase_after) SELECT h.email, ?, ?, 'admin', ?, 0, '', ? FROM h, v RETURNING id), "
+    + statistics.VISIT_COUNTED_PG_STEP
+    + " SELECT h.name FROM h, v, m, s"
 )
 HOST_MAIL_SUBJECT = "Your visitor has arrived"
 
@@ -207,6 +210,7 @@ async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
                 sent,
             )  # fmt: skip
             await queue(host["email"], HOST_MAIL_SUBJECT, _host_mail(data, now), now)
+            await statistics.visit_signed_in(data.purpose, kiosk_id, now)
     except ValidationFailed as exc:
         if "invitation_code" in exc.errors and kiosk_id is not None:
             await throttle.record_failure(_invite_key(kiosk_id), throttle.SHORT_CODE, now)
@@ -240,6 +244,7 @@ async def _sign_in_at_once(
     sent = submission_hash(data.submission)
     host_mail = _host_mail(data, now)
     if current().is_sqlite:
+        counted = statistics.visit_counted_args(data.purpose, kiosk_id, now)
 
         def walk_in(db: sqlite3.Connection) -> str | None:
             host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
@@ -254,6 +259,7 @@ async def _sign_in_at_once(
                 return None
             mail = (host_email, HOST_MAIL_SUBJECT, host_mail, "admin", now, keep_until(now))
             db.execute(QUEUE, mail).fetchall()
+            db.execute(statistics.VISIT_COUNTED, counted)
             return str(host_name)
 
         host_name = await write_now(walk_in)
@@ -264,6 +270,7 @@ async def _sign_in_at_once(
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
             code_hash, sent,
             HOST_MAIL_SUBJECT, host_mail, now, keep_until(now),
+            *statistics.visit_counted_pg_args(data.purpose, kiosk_id, now),
         )  # fmt: skip
         host_name = rows[0]["name"] if rows else None
     if host_name is None:

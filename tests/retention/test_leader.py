@@ -57,8 +57,7 @@ async def test_two_processes_elect_one_scheduler_and_the_sweep_runs_once():
     for earlier, later in itertools.pairwise(runs):
         assert later["started_at"] >= earlier["finished_at"]
     assert await Visit.count() == 0
-    stats = await AnonymousStat.select().where(AnonymousStat.metric == "visits")
-    assert [(s["dimension"], s["total"]) for s in stats] == [("meeting", 12)]
+    assert await AnonymousStat.count() == 0  # erasure counts nothing (issue 20)
 
 
 async def test_when_the_leader_dies_the_other_worker_takes_over():
