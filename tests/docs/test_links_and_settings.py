@@ -121,7 +121,7 @@ def _named_in_source() -> set[str]:
                 func = node.func
                 called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 environ_like = path.name == "config.py" or "environ" in ast.unparse(func)
-                if (called == "get" and environ_like) or called in ("getenv", "environ_get"):
+                if (called == "get" and environ_like) or called == "getenv":
                     name = node.args[0].value
             elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
                 if "environ" in ast.unparse(node.value):
