@@ -77,6 +77,9 @@ class Settings(msgspec.Struct, frozen=True):
     redis_url: str = ""
     openapi_public: bool = False
     company_name: str = "IP Dots"
+    company_country: str = "DK"  # ISO 3166 code, for job postings (schema.org addressCountry)
+    # EU Directive 2023/970, Art. 5: a position may not be opened without its pay range.
+    salary_range_required: bool = False
     dpo_email: str = "privacy@example.com"
     authority_name: str = "Datatilsynet"
     authority_url: str = "https://www.datatilsynet.dk"
@@ -188,6 +191,8 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             redis_url=e.get("REDIS_URL", ""),
             openapi_public=_bool(e.get("INTAKE_OPENAPI_PUBLIC", "0")),
             company_name=e.get("INTAKE_COMPANY_NAME", "IP Dots"),
+            company_country=e.get("INTAKE_COMPANY_COUNTRY", "DK").strip().upper(),
+            salary_range_required=_bool(e.get("INTAKE_SALARY_RANGE_REQUIRED", "0")),
             dpo_email=e.get("INTAKE_DPO_EMAIL", "privacy@example.com"),
             authority_name=e.get("INTAKE_AUTHORITY_NAME", "Datatilsynet"),
             authority_url=e.get("INTAKE_AUTHORITY_URL", "https://www.datatilsynet.dk"),

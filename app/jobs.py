@@ -198,3 +198,14 @@ def _kept_cvs_trigger() -> dict[str, Any]:
 
 
 JOBS.append(Job("kept_cvs", _erase_kept_cvs, "interval", _kept_cvs_trigger))
+
+
+# Positions (issue 21 point 5): past its last day to apply, a position closes by itself, so
+# no feed or job board goes on listing it (Google drops postings past validThrough too).
+async def _close_past_deadline(now: datetime) -> dict[str, Any]:
+    from app.recruiting.positions_admin import close_past_deadline
+
+    return await close_past_deadline(now)
+
+
+JOBS.append(Job("close_past_deadline", _close_past_deadline, "interval", {"hours": 1}))

@@ -140,6 +140,16 @@ class Position(Table, tablename="position"):
     created_at = Timestamptz(default=TimestamptzNow())
     opened_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    # For the job boards (schema.org JobPosting, issue 21 point 5): FULL_TIME, PART_TIME, ...
+    employment_type = Varchar(length=16, default="FULL_TIME")
+    remote = Boolean(default=False)  # work from anywhere in the company's country
+    valid_through = Date(null=True, default=None)  # last day to apply; off the feeds after
+    # Pay transparency (EU Directive 2023/970, Art. 5): the range offered, before any talk
+    # of pay. Whole units of `salary_currency` (ISO 4217) per `salary_unit` (HOUR|MONTH|YEAR).
+    salary_min = Integer(null=True, default=None)
+    salary_max = Integer(null=True, default=None)
+    salary_currency = Varchar(length=3, default="")
+    salary_unit = Varchar(length=8, default="MONTH")
 
 
 class Candidate(Table, tablename="candidate"):

@@ -15,12 +15,28 @@ def markdown_html(text: str) -> str:
     return _MARKDOWN.render(text)
 
 
-_PUBLIC = (Position.id, Position.title, Position.slug, Position.description, Position.location)
+_PUBLIC = (
+    Position.id,
+    Position.title,
+    Position.slug,
+    Position.description,
+    Position.location,
+    Position.opened_at,
+    Position.created_at,
+    # what job boards and pay transparency need (app.recruiting.job_posting, pay)
+    Position.employment_type,
+    Position.remote,
+    Position.valid_through,
+    Position.salary_min,
+    Position.salary_max,
+    Position.salary_currency,
+    Position.salary_unit,
+)
 
 
 async def open_positions() -> list[dict]:
     return await (
-        Position.select(*_PUBLIC, Position.opened_at)
+        Position.select(*_PUBLIC)
         .where(Position.status == "open")
         .order_by(Position.opened_at, ascending=False)
         .order_by(Position.id, ascending=False)

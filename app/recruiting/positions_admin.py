@@ -3,16 +3,20 @@ switched off, so a description can never carry a script into a candidate's brows
 
 import re
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+import msgspec
 from markdown_it import MarkdownIt
 from piccolo.query.functions.aggregate import Count
 
+from app.config import current
 from app.db import transaction
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.privacy import audit, retention
+from app.recruiting import pay
 from app.tables import Application, Position
+from app.visits.local_time import local_date
 
 STATUSES = ("draft", "open", "closed")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False})
@@ -46,18 +50,45 @@ async def get_position(position_id: int) -> dict:
     return row
 
 
-async def create(
-    actor: audit.Actor, title: str, description: str, location: str, now: datetime
-) -> int:
+class PositionFields(msgspec.Struct, frozen=True):
+    """What HR writes about a position (the console's form, checked by the door)."""
+
+    title: str
+    description: str = ""
+    location: str = ""
+    employment_type: str = "FULL_TIME"  # schema.org employmentType
+    remote: bool = False
+    valid_through: date | None = None  # the last day to apply
+    salary: pay.SalaryRange = pay.NO_RANGE
+
+
+def _columns(fields: PositionFields) -> dict[Any, Any]:
+    return {
+        Position.title: fields.title,
+        Position.description: fields.description,
+        Position.location: fields.location,
+        Position.employment_type: fields.employment_type,
+        Position.remote: fields.remote,
+        Position.valid_through: fields.valid_through,
+        Position.salary_min: fields.salary.minimum,
+        Position.salary_max: fields.salary.maximum,
+        Position.salary_currency: fields.salary.currency,
+        Position.salary_unit: fields.salary.unit,
+    }
+
+
+def _publishable(fields: PositionFields) -> None:
+    """INTAKE_SALARY_RANGE_REQUIRED (EU Directive 2023/970, Art. 5): no open position without
+    its pay range."""
+    if current().salary_range_required and not fields.salary.given:
+        raise ValidationFailed({"salary_min": "Give the salary range before the position opens."})
+
+
+async def create(actor: audit.Actor, fields: PositionFields, now: datetime) -> int:
     async with transaction():
-        row = Position(
-            title=title,
-            slug=_slug(title),
-            description=description,
-            location=location,
-            status="draft",
-            created_at=now,
-        )
+        row = Position(slug=_slug(fields.title), status="draft", created_at=now)
+        for column, value in _columns(fields).items():
+            setattr(row, column._meta.name, value)
         await row.save()
         await audit.record(
             actor, "position_created", now, subject_kind="position", object_id=row.id
@@ -66,18 +97,13 @@ async def create(
 
 
 async def update(
-    actor: audit.Actor,
-    position_id: int,
-    title: str,
-    description: str,
-    location: str,
-    now: datetime,
+    actor: audit.Actor, position_id: int, fields: PositionFields, now: datetime
 ) -> None:
     async with transaction():
-        await get_position(position_id)
-        await Position.update(
-            {Position.title: title, Position.description: description, Position.location: location}
-        ).where(Position.id == position_id)
+        position = await get_position(position_id)
+        if position["status"] == "open":
+            _publishable(fields)
+        await Position.update(_columns(fields)).where(Position.id == position_id)
         await audit.record(
             actor, "position_edited", now, subject_kind="position", object_id=position_id
         )
@@ -92,6 +118,8 @@ async def set_status(actor: audit.Actor, position_id: int, status: str, now: dat
         position = await get_position(position_id)
         if position["status"] == status:
             return
+        if status == "open":
+            _publishable(fields_of(position))
         changes: dict[Any, Any] = {Position.status: status}
         if status == "open":
             changes[Position.opened_at] = now
@@ -104,3 +132,28 @@ async def set_status(actor: audit.Actor, position_id: int, status: str, now: dat
         await audit.record(
             actor, f"position_{status}", now, subject_kind="position", object_id=position_id
         )
+
+
+def fields_of(position: dict[str, Any]) -> PositionFields:
+    return PositionFields(
+        title=position["title"],
+        description=position["description"],
+        location=position["location"],
+        employment_type=position["employment_type"],
+        remote=bool(position["remote"]),
+        valid_through=position["valid_through"],
+        salary=pay.of_position(position),
+    )
+
+
+async def close_past_deadline(now: datetime) -> dict[str, int]:
+    """Open positions whose last day to apply (valid_through) has passed, in the company's
+    time zone, are closed as HR would close them: off the portal and every feed, and the
+    retention clock of their applications starts (MISSION.md)."""
+    today = local_date(now)
+    due = await Position.select(Position.id).where(
+        (Position.status == "open") & (Position.valid_through < today)
+    )
+    for row in due:
+        await set_status(audit.SYSTEM, row["id"], "closed", now)
+    return {"closed": len(due)}

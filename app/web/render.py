@@ -10,6 +10,7 @@ from litestar.datastructures import Cookie
 from litestar.response import Template
 from markupsafe import Markup
 
+from app import dates
 from app.config import current
 from app.i18n import translations
 from app.web.i18n import LANGUAGE_NAMES, pick_language
@@ -123,6 +124,8 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         pgettext=template_pgettext(lang),
         _=gettext,
         err=lambda message: translate_message(lang, message),
+        day_text=lambda value: dates.day(value, lang),  # never ISO on a page (issue 21 point 8)
+        moment_text=lambda value: dates.moment(value, lang),
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,

@@ -16,6 +16,7 @@ from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
 from app.web.access import public
 from app.web.forms import Email, first_values, parse_form, text
+from app.web.portal import feeds
 from app.web.portal.csrf import EXCLUDE, fresh_token, token_ok
 from app.web.render import language, page
 
@@ -50,7 +51,8 @@ class ApplyForm(msgspec.Struct):
 
 @get("/", opt=public())
 async def landing(request: Request) -> Template:
-    return page(request, "portal/positions.html", positions=await positions.open_positions())
+    shown_positions = [feeds.shown(request, p) for p in await positions.open_positions()]
+    return page(request, "portal/positions.html", positions=shown_positions)
 
 
 @get("/privacy/candidate", opt=public())
@@ -66,8 +68,8 @@ async def position_page(request: Request, slug: FromPath[str]) -> Template:
     return page(
         request,
         "portal/position.html",
-        position=position,
         description_html=positions.markdown_html(position["description"]),
+        **feeds.posting_context(request, position),
     )
 
 
