@@ -6,10 +6,11 @@ Each job is one call into a service, which takes `now`. Jobs are declared by the
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from app.clock import utcnow
 from app.config import Settings
@@ -27,6 +28,8 @@ from app.tables import JobRun
 log = logging.getLogger("intake.jobs")
 # Let a starting worker finish starting before the first runs.
 FIRST_RUN_DELAY = timedelta(seconds=60)
+# How far back a restarted scheduler looks for a daily run it missed.
+CATCH_UP_WINDOW = timedelta(days=7)
 
 
 class Job(NamedTuple):
@@ -85,17 +88,55 @@ async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
     return counts
 
 
-def first_run(job: Job, now: datetime, args: dict[str, Any] | None = None) -> dict[str, Any]:
+def missed_cron_run(args: dict[str, Any], now: datetime, last_success: datetime | None) -> bool:
+    """Whether a cron job's latest scheduled time in the past week passed without a successful
+    run since: the job store lives in memory, so a run due while no scheduler ran (a restart,
+    a deploy over the end of day) would otherwise never happen (issue 18.7)."""
+    trigger = CronTrigger(**args)
+    due = None
+    fire = trigger.get_next_fire_time(None, now - CATCH_UP_WINDOW)
+    while fire is not None and fire <= now:
+        due = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return due is not None and (last_success is None or last_success < due)
+
+
+def first_run(
+    job: Job,
+    now: datetime,
+    args: dict[str, Any] | None = None,
+    last_success: datetime | None = None,
+) -> dict[str, Any]:
     """Interval jobs first run soon after the scheduler starts, not one interval later: the
     job store lives in memory, so otherwise every restart would postpone the hourly sweep by
-    another hour (a missed run must still run)."""
+    another hour (a missed run must still run). A cron job whose latest time passed with no
+    successful run since runs once soon, then keeps its times."""
     if args is None:
         args = job.trigger_args() if callable(job.trigger_args) else job.trigger_args
-    if job.trigger != "interval" or "next_run_time" in args:
+    if "next_run_time" in args:
+        return {}
+    if job.trigger == "cron":
+        if missed_cron_run(args, now, last_success):
+            return {"next_run_time": now + FIRST_RUN_DELAY}
         return {}
     units = ("weeks", "days", "hours", "minutes", "seconds")
     interval = timedelta(**{k: v for k, v in args.items() if k in units})
     return {"next_run_time": now + min(interval, FIRST_RUN_DELAY)}
+
+
+async def last_successes() -> dict[str, datetime]:
+    """When each job last finished without an error (JobRun, kept across restarts)."""
+    rows = await JobRun.raw(
+        "SELECT job, MAX(finished_at) AS finished_at FROM job_run "
+        "WHERE finished_at IS NOT NULL AND error = '' GROUP BY job"
+    )
+    return {row["job"]: _aware(row["finished_at"]) for row in rows}
+
+
+def _aware(value: datetime | str) -> datetime:
+    """SQLite hands MAX() of a timestamp back as text."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Runner:
@@ -115,14 +156,14 @@ class Runner:
     async def _elect(self) -> None:
         while True:
             if self.scheduler is None and await self.leadership.try_acquire():
-                self._start_scheduler()
+                self._start_scheduler(await last_successes())
             elif self.scheduler is not None and not await self.leadership.still_held():
                 log.warning("scheduler leadership lost; stepping down")
                 self.scheduler.shutdown(wait=False)
                 self.scheduler = None
             await asyncio.sleep(self.retry_seconds)
 
-    def _start_scheduler(self) -> None:
+    def _start_scheduler(self, last_success: dict[str, datetime]) -> None:
         scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         )
@@ -134,7 +175,7 @@ class Runner:
                 args=[job],
                 id=job.name,
                 name=job.name,
-                **first_run(job, utcnow(), trigger_args),
+                **first_run(job, utcnow(), trigger_args, last_success.get(job.name)),
                 **trigger_args,
             )
         scheduler.start()

@@ -38,3 +38,15 @@ def end_of_visit_day(signed_in_at: datetime) -> datetime:
     hour, minute = end_of_day_hm()
     end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     return end if end > local else (end + timedelta(days=1)).replace(tzinfo=zone())
+
+
+def last_end_of_day(now: datetime) -> datetime:
+    """The latest end of day (settings.end_of_day, local) at or before `now`. A visit signed in
+    before it is over, however long the scheduler was away (issue 18: a missed run left a
+    visitor on the evacuation list for days)."""
+    local = now.astimezone(zone())
+    hour, minute = end_of_day_hm()
+    end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if end > local:
+        end = datetime.combine(end.date() - timedelta(days=1), end.time(), tzinfo=zone())
+    return end

@@ -24,7 +24,7 @@ from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
 from app.visits import codes
 from app.visits.hosts import active_host
-from app.visits.local_time import local_date, local_time
+from app.visits.local_time import last_end_of_day, local_date, local_time
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
@@ -339,10 +339,13 @@ async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> N
 
 
 async def sign_out_everyone(now: datetime) -> int:
-    """End of day: whoever is still signed in is signed out ("auto"). Idempotent."""
+    """End of day: whoever signed in before the latest end of day and is still in is signed
+    out ("auto") as of that end of day. Idempotent; run late (after a restart), it catches up
+    on the visits of the days it missed and leaves this morning's visitors on site."""
+    end = last_end_of_day(now)
     async with transaction():
         return await sign_out_visit(
-            (Visit.signed_in_at <= now) & Visit.signed_out_at.is_null(), "auto", now
+            (Visit.signed_in_at <= end) & Visit.signed_out_at.is_null(), "auto", end
         )
 
 

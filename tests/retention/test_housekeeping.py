@@ -67,7 +67,7 @@ async def test_after_a_restart_the_hourly_jobs_run_within_a_minute(settings):
     from app.jobs import Runner
 
     runner = Runner(settings)
-    runner._start_scheduler()
+    runner._start_scheduler({job.name: datetime.now(UTC) for job in JOBS})  # none missed
     try:
         assert runner.scheduler is not None
         started = datetime.now(UTC)
@@ -77,6 +77,21 @@ async def test_after_a_restart_the_hourly_jobs_run_within_a_minute(settings):
         assert mail.next_run_time - started <= timedelta(seconds=31)
         orphans = runner.scheduler.get_job("orphaned_cv_files")  # daily, at its hour
         assert (orphans.next_run_time.hour, orphans.next_run_time.minute) == (3, 30)
+    finally:
+        await runner.stop()
+
+
+async def test_after_a_restart_a_missed_daily_job_runs_within_a_minute(settings):
+    """Issue 18.7: the end of day passed while no scheduler ran; it runs once, soon."""
+    from app.jobs import Runner
+
+    runner = Runner(settings)
+    runner._start_scheduler({})  # no job ever succeeded
+    try:
+        assert runner.scheduler is not None
+        started = datetime.now(UTC)
+        end_of_day = runner.scheduler.get_job("end_of_day_sign_out")
+        assert end_of_day.next_run_time - started <= timedelta(seconds=61)
     finally:
         await runner.stop()
 

@@ -1,7 +1,8 @@
 """The visit services, as the kiosk, the console and the end-of-day job use them."""
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -134,14 +135,62 @@ async def test_guessing_sign_out_codes_is_throttled(notices):
 async def test_end_of_day_signs_out_everyone_still_in(notices):
     host_id = await host()
     notice = await current_notice("visitor", "en")
-    now = utcnow()
+    morning = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
     for i in range(3):
-        await visits.sign_in(sign_in_form(host_id, notice.id, visitor_name=f"V {i}"), None, now)
-    assert await visits.sign_out_everyone(now + timedelta(hours=8)) == 3
-    assert await visits.sign_out_everyone(now + timedelta(hours=9)) == 0  # idempotent
-    rows = await Visit.select(Visit.signed_out_by, Visit.erase_after)
+        await visits.sign_in(sign_in_form(host_id, notice.id, visitor_name=f"V {i}"), None, morning)
+    assert await visits.sign_out_everyone(morning + timedelta(hours=6)) == 0  # before 20:00
+    assert await visits.sign_out_everyone(morning + timedelta(hours=11)) == 3
+    assert await visits.sign_out_everyone(morning + timedelta(hours=12)) == 0  # idempotent
+    rows = await Visit.select(Visit.signed_out_by, Visit.signed_out_at, Visit.erase_after)
     assert {r["signed_out_by"] for r in rows} == {"auto"}
     assert all(r["erase_after"] is not None for r in rows)
+    assert {r["signed_out_at"] for r in rows} == {morning.replace(hour=20)}
+
+
+async def test_a_late_end_of_day_run_catches_up_and_leaves_this_mornings_visitors(notices):
+    """Issue 18.7: the scheduler was down over the end of day; its run next morning signs out
+    yesterday's visitors, as of yesterday's end of day, and not today's early ones."""
+    host_id = await host()
+    notice = await current_notice("visitor", "en")
+    cph = ZoneInfo("Europe/Copenhagen")
+    yesterday = datetime(2026, 12, 1, 10, 0, tzinfo=cph)
+    early = datetime(2026, 12, 2, 7, 45, tzinfo=cph)
+    await visits.sign_in(sign_in_form(host_id, notice.id, visitor_name="Yester Day"), None, yesterday)
+    await visits.sign_in(sign_in_form(host_id, notice.id, visitor_name="Early Bird"), None, early)
+    assert await visits.sign_out_everyone(datetime(2026, 12, 2, 8, 0, tzinfo=cph)) == 1
+    rows = {r["visitor_name"]: r for r in await Visit.select()}
+    assert rows["Yester Day"]["signed_out_at"] == datetime(2026, 12, 1, 20, 0, tzinfo=cph)
+    assert rows["Early Bird"]["signed_out_at"] is None
+
+
+def test_a_restarted_scheduler_runs_a_missed_daily_job_once():
+    """Issue 18.7: APScheduler's job store is in memory, so a cron time that passed while no
+    scheduler ran was lost. first_run schedules it soon when no success came after it."""
+    from app.jobs import JOBS, first_run
+
+    job = next(j for j in JOBS if j.name == "end_of_day_sign_out")
+    args = {"hour": 20, "minute": 0, "timezone": "Europe/Copenhagen"}
+    cph = ZoneInfo("Europe/Copenhagen")
+    now = datetime(2026, 12, 2, 8, 0, tzinfo=cph)
+    assert "next_run_time" in first_run(job, now, args, None)  # never ran
+    assert "next_run_time" in first_run(job, now, args, datetime(2026, 11, 30, 20, 0, 1, tzinfo=cph))
+    assert first_run(job, now, args, datetime(2026, 12, 1, 20, 0, 2, tzinfo=cph)) == {}
+    evening = datetime(2026, 12, 2, 19, 0, tzinfo=cph)
+    assert first_run(job, evening, args, datetime(2026, 12, 1, 20, 0, 2, tzinfo=cph)) == {}
+
+
+async def test_last_successes_come_from_the_job_runs(notices):
+    from app.jobs import last_successes
+    from app.tables import JobRun
+
+    t = datetime(2026, 12, 1, 19, 0, 5, tzinfo=UTC)
+    await JobRun.insert(
+        JobRun(job="end_of_day_sign_out", started_at=t, finished_at=t),
+        JobRun(job="end_of_day_sign_out", started_at=t + timedelta(days=1),
+               finished_at=t + timedelta(days=1), error="OperationalError"),
+        JobRun(job="end_of_day_sign_out", started_at=t + timedelta(days=2)),  # still running
+    )
+    assert await last_successes() == {"end_of_day_sign_out": t}
 
 
 async def test_pairing_codes_expire_are_single_use_and_guessing_is_throttled():
@@ -195,7 +244,7 @@ async def test_the_scheduled_end_of_day_job_signs_everyone_out(notices):
 
     host_id = await host()
     notice = await current_notice("visitor", "en")
-    await visits.sign_in(sign_in_form(host_id, notice.id), None, utcnow())
+    await visits.sign_in(sign_in_form(host_id, notice.id), None, utcnow() - timedelta(days=1))
     job = next(j for j in JOBS if j.name == "end_of_day_sign_out")
     assert await run_job(job, utcnow()) == {"signed_out": 1}
     assert (await Visit.select().first())["signed_out_by"] == "auto"
