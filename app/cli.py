@@ -119,6 +119,9 @@ async def migrate() -> None:
         await db.run_ddl(
             f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {table_name} ({column}) WHERE {rows}"
         )
+    from app.privacy.statistics_carry_over import carry_over
+
+    await carry_over()  # once: statistics counted when things happen (issue 20)
 
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap]
