@@ -1,25 +1,27 @@
 """Version 1 of the candidate and visitor notices, in English and Danish, drawn from the
 privacy policy. Admins publish later versions from the console."""
 
+# The purpose texts are what a candidate reads beneath each plain choice (app/privacy/purposes.py)
+# and what a consent record hashes: plain words, no policy letters (issue 21.2).
 _CANDIDATE_EN_PURPOSES = {
-    "m": "Analyse my abilities and background: HR may read my CV, cover letter and background "
-    "for the position I apply for (purpose m).",
-    "n": "Evaluate my potential as an employee: HR may rate, comment on and move my "
-    "application through interview stages (purpose n).",
-    "talent_pool": "Keep my application for future positions for up to 24 months instead of "
-    "6 months after the position closes.",
-    "marketing": "Send me news about new products and services (purpose L). I can say no at "
-    "any time, from my page or from a link in every such mail.",
+    "m": "HR may read my CV, cover letter and background for the position I apply for, to "
+    "judge my abilities and experience.",
+    "n": "HR may rate and comment on my application and move it through the interview "
+    "stages, to judge whether I could be a good colleague.",
+    "talent_pool": "You may keep my application for up to 24 months, instead of 6 months "
+    "after the position closes, and contact me about other positions.",
+    "marketing": "You may send me news about new products and services. I can say no at any "
+    "time, from my page or from a link in every such mail.",
 }
 _CANDIDATE_DA_PURPOSES = {
-    "m": "Analysere mine evner og min baggrund: HR må læse mit CV, min ansøgning og min "
-    "baggrund til den stilling, jeg søger (formål m).",
-    "n": "Vurdere mit potentiale som medarbejder: HR må bedømme, kommentere og flytte min "
-    "ansøgning gennem samtalerunderne (formål n).",
-    "talent_pool": "Gem min ansøgning til fremtidige stillinger i op til 24 måneder i stedet "
-    "for 6 måneder efter, at stillingen lukker.",
-    "marketing": "Send mig nyheder om nye produkter og tjenester (formål L). Jeg kan altid "
-    "sige nej fra min side eller fra et link i hver af disse mails.",
+    "m": "HR må læse mit CV, min ansøgning og min baggrund til den stilling, jeg søger, for "
+    "at vurdere mine evner og min erfaring.",
+    "n": "HR må bedømme og kommentere min ansøgning og føre den gennem samtalerunderne for at "
+    "vurdere, om jeg kunne blive en god kollega.",
+    "talent_pool": "I må gemme min ansøgning i op til 24 måneder i stedet for 6 måneder efter, "
+    "at stillingen lukker, og kontakte mig om andre stillinger.",
+    "marketing": "I må sende mig nyheder om nye produkter og tjenester. Jeg kan altid sige "
+    "nej fra min side eller fra et link i hver af disse mails.",
 }
 
 _CANDIDATE_EN_BODY = """## How we treat your application
@@ -27,8 +29,8 @@ _CANDIDATE_EN_BODY = """## How we treat your application
 We are the data controller for your application. We use what you send us only to handle
 your application, and only as far as you allow:
 
-- **Purpose m**: analyse your abilities and background (read your CV and cover letter).
-- **Purpose n**: evaluate your potential as an employee (ratings, comments, interview stages).
+- **Let HR read your CV and background**: to judge your abilities and experience.
+- **Let HR evaluate you in interviews**: ratings, comments and interview stages.
 
 Both are based on your voluntary consent. You can give or withdraw each one at any time on
 your page; withdrawal takes effect at once. Without either, HR cannot evaluate your
@@ -54,8 +56,8 @@ _CANDIDATE_DA_BODY = """## Sådan behandler vi din ansøgning
 Vi er dataansvarlige for din ansøgning. Vi bruger det, du sender os, alene til at behandle
 din ansøgning, og kun i det omfang du tillader:
 
-- **Formål m**: analysere dine evner og din baggrund (læse dit CV og din ansøgning).
-- **Formål n**: vurdere dit potentiale som medarbejder (bedømmelser, kommentarer, samtaler).
+- **Lad HR læse dit CV og din baggrund**: for at vurdere dine evner og din erfaring.
+- **Lad HR vurdere dig i samtaler**: bedømmelser, kommentarer og samtalerunder.
 
 Begge bygger på dit frivillige samtykke. Du kan give eller trække hvert af dem tilbage når
 som helst på din side; tilbagetrækning virker med det samme. Uden nogen af dem kan HR ikke

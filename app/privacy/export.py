@@ -12,6 +12,7 @@ import msgspec
 
 from app.db import transaction
 from app.privacy import audit, consent
+from app.privacy.purposes import policy_letter
 from app.recruiting.cv_store import read_cv
 from app.tables import (
     Application,
@@ -87,7 +88,11 @@ async def collect(candidate_id: int) -> dict[str, Any]:
     return {
         "candidate": candidate,
         "applications": [await _application(a) for a in applications],
-        "consent_history": await consent.history(uid),
+        # Each event names its purpose as the policy does (m, n, L; issue 21.2).
+        "consent_history": [
+            {**event, "policy_letter": policy_letter(event["purpose"])}
+            for event in await consent.history(uid)
+        ],
         "rights_requests": requests,
         "accesses": accesses,
     }

@@ -108,8 +108,8 @@ async def _confirm(candidate: dict, title: str, waiting: bool, now: datetime) ->
     ) % {"name": candidate["full_name"], "title": title, "link": link("/me/signin", token)}
     if waiting:
         body += "\n" + _(
-            "You have not consented to purpose m or n yet. HR cannot evaluate your application "
-            "until you do; without consent it is erased after 30 days."
+            "You have not yet let HR read your CV or evaluate you. HR cannot look at your "
+            "application until you do; without consent it is erased after 30 days."
         )
     await queue(candidate["email"], _("We received your application"), body, now)
 

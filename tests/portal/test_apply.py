@@ -46,7 +46,7 @@ async def test_without_m_or_n_the_application_waits_and_says_so(client, notices)
     slug = await position_slug()
     response = await apply_via_portal(client, slug, consent_m=None, consent_n=None)
     assert response.status_code == 200
-    assert "HR cannot evaluate your application until you do" in response.text
+    assert "HR cannot look at your application until you do" in response.text
     app = await Application.select().first()
     assert app["erase_after"] is not None  # erased after 30 days without consent
     assert await ConsentEvent.count() == 0
@@ -58,7 +58,7 @@ async def test_without_m_or_n_the_application_waits_and_says_so(client, notices)
 async def test_apply_page_shows_the_notice_texts_unticked_and_in_danish(client, notices):
     slug = await position_slug()
     page = await client.get(f"/apply/{slug}", headers={"accept-language": "da,en;q=0.5"})
-    assert "formål m" in page.text and "formål n" in page.text
+    assert "Lad HR læse mit CV og min baggrund" in page.text and "Lad HR vurdere mig i samtaler" in page.text
     assert "checked" not in page.text
     assert 'for="consent_m"' in page.text and 'for="cv"' in page.text
 

@@ -107,6 +107,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/me/cv/{cv_id:int}"): OWN_OBJECT,
     ("POST", "/me/applications/{application_id:int}/letter"): OWN_OBJECT,
     ("POST", "/me/applications/{application_id:int}/cv"): OWN_OBJECT,
+    ("GET", "/me/applications/{application_id:int}/restrict"): OWN_OBJECT,
     ("POST", "/me/applications/{application_id:int}/restrict"): OWN_OBJECT,
     # kiosk
     ("GET", "/kiosk"): PUBLIC,  # the pairing screen of a tablet not yet enrolled

@@ -10,8 +10,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.clock import utcnow
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.privacy import candidate_rights as rights
+from app.recruiting import my_page
 from app.web.access import candidate, public
 from app.web.forms import Email, first_values, parse_form, text
 from app.web.portal.me import candidate_id
@@ -122,6 +123,16 @@ async def replace_cv(request: Request, application_id: FromPath[int]) -> Templat
     return Redirect("/me?done=corrected", status_code=303)
 
 
+@get("/me/applications/{application_id:int}/restrict", opt=candidate())
+async def restrict_page(request: Request, application_id: FromPath[int]) -> Template:
+    """What restriction does (Art. 18), and a button to confirm it (issue 21.2)."""
+    me = await rights.my_candidate(candidate_id(request))
+    mine = [a for a in await my_page.applications(me) if a["id"] == application_id]
+    if not mine:
+        raise NotFound("We could not find that application.")
+    return page(request, "portal/restrict_confirm.html", application=mine[0])
+
+
 @post("/me/applications/{application_id:int}/restrict", opt=candidate())
 async def restrict(request: Request, application_id: FromPath[int]) -> Redirect:
     form = first_values(await request.form())
@@ -138,5 +149,6 @@ ROUTES = [
     confirm_email,
     correct_letter,
     replace_cv,
+    restrict_page,
     restrict,
 ]

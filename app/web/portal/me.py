@@ -10,6 +10,7 @@ from app.errors import NotFound
 from app.privacy import candidate_rights as rights
 from app.privacy.export import export_zip
 from app.privacy.notices import current_notice, stale_consents
+from app.privacy.purposes import PLAIN_WORDS
 from app.recruiting import my_page
 from app.recruiting.cv_store import read_cv
 from app.tables import Application, CVFile
@@ -37,6 +38,7 @@ async def my_page_view(request: Request) -> Template:
         notice=await current_notice("candidate", language(request)),
         stale=await stale_consents(me),
         done=request.query_params.get("done", ""),
+        plain_words=PLAIN_WORDS,
     )
 
 

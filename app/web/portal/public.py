@@ -11,6 +11,7 @@ from litestar.response import Template
 from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy.notices import current_notice
+from app.privacy.purposes import PLAIN_WORDS
 from app.recruiting import kept_cv, positions
 from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
@@ -79,7 +80,13 @@ async def _form_page(request: Request, position: dict, status: int = 200, **ctx:
     # the token in the page: a re-rendered form needs one that works for the next try.
     cookies = fresh_token(request) if request.method == "POST" else []
     response = page(
-        request, "portal/apply.html", status_code=status, position=position, notice=notice, **ctx
+        request,
+        "portal/apply.html",
+        status_code=status,
+        position=position,
+        notice=notice,
+        plain_words=PLAIN_WORDS,
+        **ctx,
     )
     response.cookies.extend(cookies)
     return response
