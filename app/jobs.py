@@ -39,6 +39,9 @@ class Job(NamedTuple):
     # Either fixed arguments, or a function read when the scheduler starts (after create_app
     # chose the settings), for times that come from settings such as the end of the day.
     trigger_args: dict[str, Any] | Callable[[], dict[str, Any]]
+    # A quiet job keeps a JobRun only when it did something or failed: mail delivery runs
+    # every 30 s, and 2,880 empty runs a day hid every other job on the retention page.
+    quiet: bool = False
 
 
 async def _purge_sessions(now: datetime) -> dict[str, Any]:
@@ -58,33 +61,40 @@ async def _orphaned_cv_files(now: datetime) -> dict[str, Any]:
 
 
 async def _deliver_mail(now: datetime) -> dict[str, Any]:
-    return {"sent": await deliver_pending(now)}
+    return (await deliver_pending(now))._asdict()
 
 
 JOBS: list[Job] = [
     Job("expired_sessions", _purge_sessions, "interval", {"hours": 1}),
-    Job("deliver_mail", _deliver_mail, "interval", {"seconds": 30}),
+    Job("deliver_mail", _deliver_mail, "interval", {"seconds": 30}, quiet=True),
     Job("retention_sweep", _retention_sweep, "interval", {"hours": 1}),
     Job("orphaned_cv_files", _orphaned_cv_files, "cron", {"hour": 3, "minute": 30}),
 ]
 
 
 async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
-    """Run one job and keep its outcome (start, end, counts, error) for the console."""
+    """Run one job and keep its outcome (start, end, counts, error) for the console. A job's
+    run is recorded before it starts (an interrupted run shows as such), a quiet job's only
+    afterwards, and only when it did something or failed."""
     now = now or utcnow()
     run = JobRun(job=job.name, started_at=now)
-    await run.save()
+    if not job.quiet:
+        await run.save()
+    error = ""
     try:
         counts = await job.run(now)
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the scheduler goes on
         log.error("job %s failed: %s", job.name, type(exc).__name__)
-        await JobRun.update({JobRun.finished_at: utcnow(), JobRun.error: type(exc).__name__}).where(
-            JobRun.id == run.id
-        )
-        return {}
-    await JobRun.update({JobRun.finished_at: utcnow(), JobRun.counts: counts}).where(
-        JobRun.id == run.id
-    )
+        counts, error = {}, type(exc).__name__
+    if job.quiet:
+        if error or any(counts.values()):
+            await JobRun(
+                job=job.name, started_at=now, finished_at=utcnow(), counts=counts, error=error
+            ).save()
+        return counts
+    await JobRun.update(
+        {JobRun.finished_at: utcnow(), JobRun.counts: counts, JobRun.error: error}
+    ).where(JobRun.id == run.id)
     return counts
 
 

@@ -9,6 +9,7 @@ import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import NamedTuple
 
 from app.config import Settings, current
 from app.db import fetch, transaction
@@ -96,7 +97,14 @@ class _Connection:
             self.smtp = None
 
 
-async def deliver_pending(now: datetime, limit: int = 50) -> int:
+class Delivery(NamedTuple):
+    """What one delivery run did: mails handed to the server, and failed attempts."""
+
+    sent: int = 0
+    failed: int = 0
+
+
+async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
     """Send what is due in the outbox, each mail on its own: one that fails, for any reason
     (a bad address stored before addresses were checked, a refusal by the server), waits
     out its backoff while the others go out (issue 16). Without SMTP configured, mail stays
@@ -104,7 +112,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> int:
     with the address (SECURITY.md: no personal data in logs)."""
     settings = current()
     if not settings.smtp.host:
-        return 0
+        return Delivery()
     rows = await (
         OutboxMail.select(
             OutboxMail.id,
@@ -122,7 +130,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> int:
         .limit(limit)
     )
     connection = _Connection(settings)
-    sent = 0
+    sent = failed = 0
     try:
         for row in rows:
             try:
@@ -135,6 +143,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> int:
                 break
             except Exception as exc:  # noqa: BLE001 - any failure is this mail's alone
                 await _attempt_failed(row, type(exc).__name__, now)
+                failed += 1
                 continue
             # Delivered: the body (a visitor's name, a candidate's sign-in link) is no longer
             # needed here (GDPR Art. 5(1)(c) and (e); policy: erased when no longer needed).
@@ -150,7 +159,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> int:
             sent += 1
     finally:
         await asyncio.to_thread(connection.close)
-    return sent
+    return Delivery(sent, failed)
 
 
 async def _attempt_failed(row: dict, error: str, now: datetime) -> None:

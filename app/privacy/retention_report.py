@@ -52,14 +52,18 @@ async def due_soon(now: datetime, days: int = HORIZON_DAYS) -> list[Due]:
     return [await _due(kind, now + timedelta(days=days), after=now) for kind in KINDS]
 
 
-async def recent_runs(limit: int = 50) -> list[dict[str, Any]]:
-    return await (
-        JobRun.select()
-        .order_by(JobRun.started_at, ascending=False)
-        .order_by(JobRun.id, ascending=False)
-        .limit(limit)
-        .output(load_json=True)
-    )
+RUNS_PER_PAGE = 50
+
+
+async def recent_runs(
+    before: int | None = None, limit: int = RUNS_PER_PAGE
+) -> list[dict[str, Any]]:
+    """The newest job runs, a page at a time: `before` is the last id of the previous page
+    (keyset, so a page costs the same however many runs the table holds)."""
+    query = JobRun.select().order_by(JobRun.id, ascending=False).limit(limit)
+    if before is not None:
+        query = query.where(JobRun.id < before)
+    return await query.output(load_json=True)
 
 
 def rules() -> list[tuple[str, str, int]]:
@@ -92,9 +96,10 @@ def calendar(soon: list[Due]) -> list[dict[str, Any]]:
     return [{"day": d, "kinds": days[d], "total": sum(days[d].values())} for d in sorted(days)]
 
 
-async def overview(now: datetime) -> dict[str, Any]:
+async def overview(now: datetime, runs_before: int | None = None) -> dict[str, Any]:
     """Everything the console's retention page shows."""
     soon = await due_soon(now)
+    runs = await recent_runs(runs_before)
     return {
         "now": now,
         "enabled": current().retention.enabled,
@@ -103,5 +108,7 @@ async def overview(now: datetime) -> dict[str, Any]:
         "due_now": await due_now(now),
         "due_soon": soon,
         "calendar": calendar(soon),
-        "runs": await recent_runs(),
+        "runs": runs,
+        "older_runs": runs[-1]["id"] if len(runs) == RUNS_PER_PAGE else None,
+        "runs_before": runs_before,
     }

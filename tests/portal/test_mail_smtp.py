@@ -38,7 +38,7 @@ async def test_confirmation_mail_arrives_over_smtp(notices):
                                    base_url="https://testserver.local") as client:
             response = await apply_via_portal(client, await position_slug("SMTP tester"))
             assert response.status_code == 200
-        assert await deliver_pending(utcnow()) == 1
+        assert (await deliver_pending(utcnow())).sent == 1
     finally:
         controller.stop()
         use(load_settings())

@@ -48,3 +48,30 @@ async def test_the_page_speaks_danish(client):
     response = await client.get("/console/retention", headers={"accept-language": "da"})
     assert response.status_code == 200
     assert "Gældende regler" in response.text and "Jobkørsler" in response.text
+
+
+async def test_job_runs_are_paged_fifty_at_a_time(client):
+    """Issue 18.7: the page showed only the last 50 runs; older ones are a click away."""
+    from app.tables import JobRun
+
+    now = utcnow()
+    await JobRun.insert(*[JobRun(job="expired_sessions", started_at=now - timedelta(hours=i),
+                                 finished_at=now, counts={"sessions": i + 1})
+                           for i in reversed(range(60))])  # oldest first, as they ran
+    _, email, password = await staff_member("admin")
+    await login_staff(client, email, password)
+
+    first = await client.get("/console/retention")
+    assert first.status_code == 200
+    assert first.text.count("expired sessions") >= 50
+    assert "sessions: 1<" in first.text
+    assert "sessions: 60<" not in first.text
+    assert "?runs_before=" in first.text and "Older runs" in first.text
+    oldest_first_page = int(first.text.split("?runs_before=")[1].split("#")[0])
+
+    second = await client.get(f"/console/retention?runs_before={oldest_first_page}")
+    assert second.status_code == 200
+    assert "sessions: 60<" in second.text and "sessions: 1<" not in second.text
+    assert "?runs_before=" not in second.text  # ten left: the last page
+    bad = await client.get("/console/retention?runs_before=x")
+    assert bad.status_code == 400

@@ -2,6 +2,7 @@
 falls due now and in the next 30 days, and every job run with its counts or error."""
 
 from litestar import Request, get
+from litestar.params import Parameter
 from litestar.response import Template
 
 from app.clock import utcnow
@@ -11,8 +12,10 @@ from app.web.console.chrome import console_page
 
 
 @get("/console/retention", opt=staff("admin"))
-async def retention_page(request: Request) -> Template:
-    return console_page(request, "console/retention.html", **await overview(utcnow()))
+async def retention_page(
+    request: Request, runs_before: int | None = Parameter(default=None, ge=1)
+) -> Template:
+    return console_page(request, "console/retention.html", **await overview(utcnow(), runs_before))
 
 
 ROUTES = [retention_page]
