@@ -10,7 +10,7 @@ from app.errors import NotFound, ValidationFailed
 from app.privacy.audit import SYSTEM, Actor, record
 from app.staff import totp, totp_secrets
 from app.staff.services import live_token, password_hasher
-from app.staff.sessions import close_staff_sessions
+from app.staff.sessions import close_staff_sessions, rotate_staff_sessions
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
 
@@ -69,24 +69,61 @@ async def finish_second_factor(ticket: str, code: str, now: datetime) -> dict[st
     return member
 
 
-async def enable_totp(staff_id: int, secret: str, code: str, now: datetime) -> None:
+async def enable_totp(
+    staff_id: int, secret: str, code: str, password: str, current_code: str, now: datetime
+) -> str:
+    """Turn two-factor login on, or replace its key. Both need the password; replacing also
+    needs a code from the key in use (issue 16, point 7; ASVS 7.5.1: full re-authentication
+    before a change to how one logs in). Returns the member's session id, rotated: every
+    other session of the account ends."""
+    member = await _reauthenticated(staff_id, password, current_code, now)
     if not totp.verify(secret, code, now):
         raise ValidationFailed({"code": "This code is not right. Try the newest one."})
     sealed = totp_secrets.seal(secret, staff_id)
+    action = "staff.totp_replaced" if member["totp_secret"] else "staff.totp_enabled"
     async with transaction():
         await StaffMember.update({StaffMember.totp_secret: sealed}).where(
             StaffMember.id == staff_id
         )
-        await _audit(Actor("staff", staff_id), "staff.totp_enabled", staff_id, now)
+        await _audit(Actor("staff", staff_id), action, staff_id, now)
+        return await rotate_staff_sessions(staff_id, now)
 
 
-async def disable_totp(staff_id: int, password: str, now: datetime) -> None:
-    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
-    if row is None or not await password_hasher().verify(row["password_hash"], password[:1024]):
-        raise ValidationFailed({"password": "This is not your current password."})
+async def disable_totp(staff_id: int, password: str, current_code: str, now: datetime) -> str:
+    """Turn two-factor login off: the password and a current code. Returns the rotated
+    session id; every other session of the account ends."""
+    await _reauthenticated(staff_id, password, current_code, now)
     async with transaction():
         await StaffMember.update({StaffMember.totp_secret: None}).where(StaffMember.id == staff_id)
         await _audit(Actor("staff", staff_id), "staff.totp_disabled", staff_id, now)
+        return await rotate_staff_sessions(staff_id, now)
+
+
+async def _reauthenticated(
+    staff_id: int, password: str, current_code: str, now: datetime
+) -> dict[str, Any]:
+    """The member's row once they proved both factors again: the password, and while a key
+    is in use a fresh code from it (spent, like a login's; wrong ones are counted)."""
+    row = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    if row is None or not await password_hasher().verify(row["password_hash"], password[:1024]):
+        raise ValidationFailed({"password": "This is not your current password."})
+    if not row["totp_secret"]:
+        return row
+    key = throttle.key("totp", str(staff_id))
+    await throttle.ensure_allowed([key], now)
+    secret = totp_secrets.unseal(row["totp_secret"], staff_id)
+    step = totp.matching_step(secret, current_code, now) if secret else None
+    if step is None:
+        await throttle.record_failure(key, throttle.SHORT_CODE, now)
+        raise ValidationFailed(
+            {"current_code": "This code is not right. Type the newest one from your app."}
+        )
+    if not await once.first_time(TOTP_STEP, f"{staff_id}:{step}", now, CODE_LIFETIME, staff_id):
+        raise ValidationFailed(
+            {"current_code": "This code was used already. Wait for the next one."}
+        )
+    await throttle.clear([key])
+    return row
 
 
 async def reset_second_factor(staff_id: int, now: datetime) -> None:

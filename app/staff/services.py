@@ -13,7 +13,7 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.mail import queue
 from app.privacy.audit import Actor, record
 from app.staff.passwords import Passwords, password_problem, passwords
-from app.staff.sessions import close_staff_sessions
+from app.staff.sessions import close_staff_sessions, rotate_staff_sessions
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
 
@@ -92,7 +92,9 @@ async def authenticate(email: str, password: str, ip_prefix: str, now: datetime)
     return row
 
 
-async def change_password(staff_id: int, current_password: str, new: str, now: datetime) -> None:
+async def change_password(staff_id: int, current_password: str, new: str, now: datetime) -> str:
+    """The member's own change. Returns the id of their session, rotated: every other one ends
+    (a session opened with the old or a one-time password no longer works)."""
     row = await StaffMember.select().where(StaffMember.id == staff_id).first()
     if row is None:
         raise NotFound()
@@ -102,18 +104,27 @@ async def change_password(staff_id: int, current_password: str, new: str, now: d
         raise ValidationFailed({"new_password": problem})
     if new == current_password:
         raise ValidationFailed({"new_password": "Choose a password you have not used here."})
-    await StaffMember.update(
-        {
-            StaffMember.password_hash: await password_hasher().hash(new),
-            StaffMember.must_change_password: False,
-        }
-    ).where(StaffMember.id == staff_id)
-    await record(
-        Actor("staff", staff_id),
-        "staff.password_changed",
-        now,
-        subject_kind="staff",
-        subject_ref=str(staff_id),
+    new_hash = await password_hasher().hash(new)
+    async with transaction():
+        await StaffMember.update(
+            {StaffMember.password_hash: new_hash, StaffMember.must_change_password: False}
+        ).where(StaffMember.id == staff_id)
+        await void_links(staff_id, "password_reset")
+        await record(
+            Actor("staff", staff_id),
+            "staff.password_changed",
+            now,
+            subject_kind="staff",
+            subject_ref=str(staff_id),
+        )
+        return await rotate_staff_sessions(staff_id, now)
+
+
+async def void_links(staff_id: int, purpose: str) -> None:
+    """Unused links of `purpose` for this account stop working: a newer reset link voids the
+    older ones, and a new password voids them all (issue 16)."""
+    await Token.delete().where(
+        (Token.staff == staff_id) & (Token.purpose == purpose) & Token.used_at.is_null()
     )
 
 
@@ -134,6 +145,7 @@ async def set_password(staff_id: int, new: str | None, now: datetime) -> str | N
                 StaffMember.must_change_password: one_time is not None,
             }
         ).where(StaffMember.id == staff_id)
+        await void_links(staff_id, "password_reset")
         await close_staff_sessions(staff_id)
     return one_time
 
@@ -152,6 +164,7 @@ async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
         raise ValidationFailed(errors)
     token = new_token()
     async with transaction():
+        await _void_invites(email)  # only the newest invitation to an address works
         await Token.insert(
             Token(
                 purpose="staff_invite",
@@ -167,6 +180,18 @@ async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
     return token
 
 
+async def _void_invites(email: str) -> None:
+    # Invitations name no account yet, only an address in their payload; they are few (an
+    # admin sends them by hand), so they are read rather than searched in JSON, which the two
+    # databases query differently.
+    rows = await Token.select(Token.id, Token.payload).where(
+        (Token.purpose == "staff_invite") & Token.used_at.is_null()
+    )
+    ids = [r["id"] for r in rows if _json(r["payload"]).get("email") == email]
+    if ids:
+        await Token.delete().where(Token.id.is_in(ids))
+
+
 async def live_token(token: str, purpose: str, now: datetime) -> Token:
     row = await Token.objects().where(Token.token_hash == digest(token[:200])).first()
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now:
@@ -175,7 +200,10 @@ async def live_token(token: str, purpose: str, now: datetime) -> Token:
 
 
 def _payload(row: Token) -> dict[str, Any]:
-    value = row.payload
+    return _json(row.payload)
+
+
+def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
@@ -236,6 +264,7 @@ async def request_password_reset(email: str, now: datetime) -> None:
         return
     token = new_token()
     async with transaction():
+        await void_links(row["id"], "password_reset")  # only the newest link works
         await Token.insert(
             Token(
                 purpose="password_reset",
@@ -269,4 +298,5 @@ async def reset_password(token: str, new: str, now: datetime) -> None:
             }
         ).where(StaffMember.id == member["id"])
         await Token.update({Token.used_at: now}).where(Token.id == row.id)
+        await void_links(member["id"], "password_reset")
         await close_staff_sessions(member["id"])

@@ -76,6 +76,14 @@ async def close_staff_sessions(staff_id: int) -> None:
     await Session.delete().where(Session.staff == staff_id)
 
 
+async def rotate_staff_sessions(staff_id: int, now: datetime) -> str:
+    """After a password change or a change of second factor (issue 16; ASVS 7.4.3): every
+    session of the account ends, another browser's and one opened with the old password or a
+    one-time password alike, and the member's own continues under a new id (returned)."""
+    await close_staff_sessions(staff_id)
+    return await open_session(now, staff_id=staff_id)
+
+
 async def purge_expired(now: datetime) -> int:
     """Hourly job: sessions past their absolute end or idle too long."""
     stale = await Session.select(Session.id).where(

@@ -135,7 +135,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/login/code"): PUBLIC,
     ("GET", "/console/reset"): PUBLIC,
     ("POST", "/console/reset"): PUBLIC,
-    ("GET", "/console/reset/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
+    ("GET", "/console/reset/{token:str}"): DEAD_TOKEN,  # a voided or used link says so at once
     ("POST", "/console/reset/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
     ("GET", "/console/invite/{token:str}"): DEAD_TOKEN,
     ("POST", "/console/invite/{token:str}"): DEAD_TOKEN,

@@ -1,5 +1,7 @@
 """Two-factor login: with TOTP on, a correct password alone opens nothing."""
 
+from datetime import timedelta
+
 from app.clock import utcnow
 from app.staff import totp, totp_secrets
 from app.tables import StaffMember
@@ -13,10 +15,16 @@ async def _enable(client, password: str) -> str:
     secret = totp.new_secret()
     wrong = await client.post("/console/two-factor/enable", data={
         "secret": secret, "code": "000000" if totp.code_at(secret, utcnow()) != "000000"
-        else "111111", "_csrf_token": token})
+        else "111111", "password": password[1], "_csrf_token": token})
     assert wrong.status_code == 400 and "This code is not right" in wrong.text
+    no_password = await client.post("/console/two-factor/enable", data={
+        "secret": secret, "code": totp.code_at(secret, utcnow()), "password": "not mine at all",
+        "_csrf_token": token})
+    assert no_password.status_code == 400 and "This is not your current password" in \
+        no_password.text
     ok = await client.post("/console/two-factor/enable", data={
-        "secret": secret, "code": totp.code_at(secret, utcnow()), "_csrf_token": token})
+        "secret": secret, "code": totp.code_at(secret, utcnow()), "password": password[1],
+        "_csrf_token": token})
     assert ok.status_code == 303
     return secret
 
@@ -48,7 +56,7 @@ async def test_the_code_page_without_a_password_step_opens_nothing(client):
     assert "intake_staff" not in client.cookies
 
 
-async def test_turning_two_factor_off_needs_the_password(client):
+async def test_turning_two_factor_off_needs_the_password_and_a_fresh_code(client):
     _, email, password = await staff_member("admin")
     await _enable(client, (email, password))
     client.cookies.clear()
@@ -58,11 +66,15 @@ async def test_turning_two_factor_off_needs_the_password(client):
     secret = totp_secrets.unseal(row["totp_secret"], row["id"])
     await post_form(client, "/console/login/code", {"code": totp.code_at(secret, utcnow())})
     token = await form_token(client, "/console/two-factor")
+    code = totp.code_at(secret, utcnow() + timedelta(seconds=totp.STEP))  # not the login's
     refused = await client.post("/console/two-factor/disable", data={
-        "password": "not my password at all", "_csrf_token": token})
+        "password": "not my password at all", "current_code": code, "_csrf_token": token})
     assert refused.status_code == 400
+    no_code = await client.post("/console/two-factor/disable", data={
+        "password": password, "current_code": "", "_csrf_token": token})
+    assert no_code.status_code == 400
     done = await client.post("/console/two-factor/disable", data={
-        "password": password, "_csrf_token": token})
+        "password": password, "current_code": code, "_csrf_token": token})
     assert done.status_code == 303
     row = await StaffMember.select().where(StaffMember.email == email).first()
     assert row["totp_secret"] is None

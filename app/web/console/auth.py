@@ -160,12 +160,12 @@ async def change_password(request: Request) -> Template | Redirect:
         data = parse_form(form, PasswordForm)
         if data.new_password != data.confirm_password:
             raise ValidationFailed({"confirm_password": "The two new passwords differ."})
-        await services.change_password(staff.id, data.current_password, data.new_password, utcnow())
+        token = await services.change_password(
+            staff.id, data.current_password, data.new_password, utcnow()
+        )
     except ValidationFailed as exc:
         return page(request, "console/password.html", status_code=400, errors=exc.errors)
-    # The password changed: a fresh session id, the old one stops working.
-    await close_session(request.cookies.get(STAFF_COOKIE))
-    token = await open_session(utcnow(), staff_id=staff.id)
+    # The password changed: this browser continues under a fresh id; every other session ends.
     return Redirect(
         "/console?changed=1",
         status_code=303,
@@ -223,6 +223,7 @@ async def reset_request(request: Request) -> Template:
 
 @get("/console/reset/{token:str}", opt=public())
 async def reset_page(request: Request, token: FromPath[str]) -> Template:
+    await services.live_token(token, "password_reset", utcnow())  # a dead link says so at once
     return page(request, "console/reset.html", token=token)
 
 

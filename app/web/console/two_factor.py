@@ -8,20 +8,36 @@ from app.clock import utcnow
 from app.config import current
 from app.errors import ValidationFailed
 from app.staff import second_factor, totp
+from app.staff.sessions import STAFF_ABSOLUTE
 from app.tables import StaffMember
 from app.web.access import staff
 from app.web.console.home import navigation_for
+from app.web.cookies import session_cookie
 from app.web.forms import first_values, parse_form, text
+from app.web.guards import STAFF_COOKIE
 from app.web.render import page
 
 
 class EnableForm(msgspec.Struct):
     secret: text(64)  # type: ignore[valid-type]
     code: text(12)  # type: ignore[valid-type]
+    password: text(1024)  # type: ignore[valid-type]
+    current_code: text(12) = ""  # type: ignore[valid-type]  # needed when replacing a key
 
 
 class DisableForm(msgspec.Struct):
     password: text(1024)  # type: ignore[valid-type]
+    current_code: text(12)  # type: ignore[valid-type]
+
+
+def _rotated(target: str, token: str) -> Redirect:
+    """Two-factor login changed: this browser continues under a new session id, every other
+    session of the account has ended (issue 16)."""
+    return Redirect(
+        target,
+        status_code=303,
+        cookies=[session_cookie(STAFF_COOKIE, token, int(STAFF_ABSOLUTE.total_seconds()))],
+    )
 
 
 async def _page(request: Request, status_code: int = 200, **ctx: object) -> Template:
@@ -43,7 +59,11 @@ async def _page(request: Request, status_code: int = 200, **ctx: object) -> Temp
 
 @get("/console/two-factor", opt=staff())
 async def two_factor(request: Request) -> Template:
-    return await _page(request, done=request.query_params.get("done", ""))
+    return await _page(
+        request,
+        done=request.query_params.get("done", ""),
+        replace=request.query_params.get("replace") == "1",
+    )
 
 
 @post("/console/two-factor/enable", opt=staff())
@@ -52,12 +72,18 @@ async def enable(request: Request) -> Template | Redirect:
     me = request.scope["state"]["staff"]
     try:
         data = parse_form(form, EnableForm)
-        await second_factor.enable_totp(me.id, data.secret, data.code, utcnow())
+        token = await second_factor.enable_totp(
+            me.id, data.secret, data.code, data.password, data.current_code, utcnow()
+        )
     except ValidationFailed as exc:
         return await _page(
-            request, status_code=400, errors=exc.errors, secret=str(form.get("secret", ""))[:64]
+            request,
+            status_code=400,
+            errors=exc.errors,
+            secret=str(form.get("secret", ""))[:64],
+            replace=True,
         )
-    return Redirect("/console/two-factor?done=on", status_code=303)
+    return _rotated("/console/two-factor?done=on", token)
 
 
 @post("/console/two-factor/disable", opt=staff())
@@ -66,10 +92,10 @@ async def disable(request: Request) -> Template | Redirect:
     me = request.scope["state"]["staff"]
     try:
         data = parse_form(form, DisableForm)
-        await second_factor.disable_totp(me.id, data.password, utcnow())
+        token = await second_factor.disable_totp(me.id, data.password, data.current_code, utcnow())
     except ValidationFailed as exc:
         return await _page(request, status_code=400, errors=exc.errors)
-    return Redirect("/console/two-factor?done=off", status_code=303)
+    return _rotated("/console/two-factor?done=off", token)
 
 
 ROUTES = [two_factor, enable, disable]
