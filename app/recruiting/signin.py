@@ -106,3 +106,29 @@ async def request_signin(email: str, now: datetime) -> None:
     )
     if not recent:
         await mail_signin_link(row, now)
+
+
+async def _link_owner(token: str) -> dict[str, Any] | None:
+    """The candidate a sign-in link was mailed to, used or expired alike (until the hourly
+    clean-up purges the expired link)."""
+    row = await (
+        Token.select(Token.candidate)
+        .where((Token.token_hash == digest(token[:200])) & (Token.purpose == SIGNIN))
+        .first()
+    )
+    if row is None or row["candidate"] is None:
+        return None
+    return await Candidate.select().where(Candidate.id == row["candidate"]).first()
+
+
+async def known_link(token: str) -> bool:
+    """Was this sign-in link ever mailed by us (so a new one can go to the same person)?"""
+    return await _link_owner(token) is not None
+
+
+async def request_signin_again(token: str, now: datetime) -> None:
+    """A used or expired link asks for a new one (issue 21.3): mailed to the candidate's
+    current address, under exactly the limits of asking by e-mail (`request_signin`)."""
+    owner = await _link_owner(token)
+    if owner is not None:
+        await request_signin(owner["email"], now)

@@ -60,7 +60,10 @@ async def test_withdraw_then_confirm_erasure_through_the_page(client, notices):
     done = await client.post("/me/consent", data={
         "purpose": "m", "action": "withdraw", "confirm_erase": "true",
         "_csrf_token": csrf_from(ask.text)})
-    assert done.status_code == 200 and "Everything about you is erased" in done.text
+    # The result moved off the POST URL (issue 21.3): a reload cannot send it again.
+    assert done.status_code == 303 and done.headers["location"] == "/me/erased"
+    receipt = await client.get("/me/erased")
+    assert receipt.status_code == 200 and "Everything about you is erased" in receipt.text
     assert await Candidate.count() == 0 and await Session.count() == 0
 
 
@@ -78,8 +81,11 @@ async def test_download_is_a_zip_attachment_with_the_cv(client, notices):
 
 async def test_erase_from_the_page_shows_a_receipt_and_signs_out(client, notices):
     me = await signed_in(client)
-    response = await post(client, "/me/erase", page="/me/erase")
+    erased = await post(client, "/me/erase", page="/me/erase")
+    assert erased.status_code == 303 and erased.headers["location"] == "/me/erased"
+    response = await client.get("/me/erased")
     assert response.status_code == 200 and str(me["uid"]) in response.text
+    assert (await client.get("/me/erased")).status_code == 200  # a reload shows it again
     for value in ("Ada Lovelace", "ada@example.org"):
         assert value not in response.text
     assert (await client.get("/me")).status_code == 303

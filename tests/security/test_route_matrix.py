@@ -98,6 +98,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/me/export"): CANDIDATE,
     ("GET", "/me/erase"): CANDIDATE,
     ("POST", "/me/erase"): CANDIDATE,
+    ("GET", "/me/erased"): PUBLIC,  # the deletion receipt after the redirect (21.3)
     ("GET", "/me/object"): CANDIDATE,
     ("POST", "/me/object"): CANDIDATE,
     ("GET", "/me/complaint"): CANDIDATE,

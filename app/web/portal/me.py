@@ -1,11 +1,15 @@
 """The candidate's own page: applications and their state, consents, the download of
 everything, the CV, erasure with its receipt."""
 
+import re
+
 from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.clock import utcnow
+from app.config import current
 from app.errors import NotFound
 from app.privacy import candidate_rights as rights
 from app.privacy.export import export_zip
@@ -14,7 +18,7 @@ from app.privacy.purposes import PLAIN_WORDS
 from app.recruiting import my_page
 from app.recruiting.cv_store import read_cv
 from app.tables import Application, CVFile
-from app.web.access import candidate
+from app.web.access import candidate, public
 from app.web.cookies import expired_cookie
 from app.web.forms import first_values
 from app.web.guards import CANDIDATE_COOKIE
@@ -42,10 +46,35 @@ async def my_page_view(request: Request) -> Template:
     )
 
 
-def receipt_page(request: Request, reference: str) -> Template:
-    response = page(request, "portal/erased.html", reference=reference)
-    response.cookies.append(expired_cookie(CANDIDATE_COOKIE))
-    return response
+# The deletion receipt is shown after a redirect (POST-redirect-GET, issue 21.3): a reload
+# or the back button never sends the erasure again. The reference (no personal data) rides
+# in a short cookie only /me/erased reads, so it never lands in a URL or the history.
+RECEIPT_COOKIE = "intake_receipt"
+RECEIPT_SHOWN = 15 * 60
+_REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def receipt_redirect(reference: str) -> Redirect:
+    receipt = Cookie(
+        key=RECEIPT_COOKIE,
+        value=reference,
+        max_age=RECEIPT_SHOWN,
+        path="/me/erased",
+        httponly=True,
+        secure=current().cookie_secure,
+        samesite="strict",
+    )
+    return Redirect(
+        "/me/erased", status_code=303, cookies=[expired_cookie(CANDIDATE_COOKIE), receipt]
+    )
+
+
+@get("/me/erased", opt=public())
+async def erased_page(request: Request) -> Template | Redirect:
+    reference = request.cookies.get(RECEIPT_COOKIE, "")
+    if not _REFERENCE.fullmatch(reference):
+        return Redirect("/", status_code=303)
+    return page(request, "portal/erased.html", reference=reference)
 
 
 @post("/me/consent", opt=candidate())
@@ -69,7 +98,7 @@ async def change_consent(request: Request) -> Template | Redirect:
     except rights.WithdrawalErases:
         return page(request, "portal/withdraw_confirm.html", purpose=purpose)
     if receipt:
-        return receipt_page(request, receipt)
+        return receipt_redirect(receipt)
     return Redirect("/me?done=consent", status_code=303)
 
 
@@ -110,8 +139,16 @@ async def erase_page(request: Request) -> Template:
 
 
 @post("/me/erase", opt=candidate())
-async def erase(request: Request) -> Template:
-    return receipt_page(request, await rights.erase_me(candidate_id(request), utcnow()))
+async def erase(request: Request) -> Redirect:
+    return receipt_redirect(await rights.erase_me(candidate_id(request), utcnow()))
 
 
-ROUTES = [my_page_view, change_consent, download_everything, download_cv, erase_page, erase]
+ROUTES = [
+    my_page_view,
+    change_consent,
+    download_everything,
+    download_cv,
+    erase_page,
+    erase,
+    erased_page,
+]

@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from app.clock import utcnow
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.privacy.notices import current_notice
 from app.privacy.purposes import PLAIN_WORDS
 from app.recruiting import kept_cv, positions
@@ -50,10 +50,29 @@ class ApplyForm(msgspec.Struct):
     marketing: bool = False
 
 
+async def _listing(request: Request, status: int = 200) -> Template:
+    shown_positions = [feeds.shown(request, p) for p in await positions.open_positions()]
+    # 404: a closed or unknown position's link still leads somewhere (issue 21.3).
+    return page(
+        request,
+        "portal/positions.html",
+        status_code=status,
+        positions=shown_positions,
+        gone=status == 404,
+    )
+
+
+async def _open(request: Request, slug: str) -> dict | Template:
+    """The open position, or the list of open ones (404) if it is closed or unknown."""
+    try:
+        return await positions.open_position(slug)
+    except NotFound:
+        return await _listing(request, 404)
+
+
 @get("/", opt=public())
 async def landing(request: Request) -> Template:
-    shown_positions = [feeds.shown(request, p) for p in await positions.open_positions()]
-    return page(request, "portal/positions.html", positions=shown_positions)
+    return await _listing(request)
 
 
 @get("/privacy/candidate", opt=public())
@@ -65,7 +84,9 @@ async def candidate_notice(request: Request) -> Template:
 
 @get("/positions/{slug:str}", opt=public())
 async def position_page(request: Request, slug: FromPath[str]) -> Template:
-    position = await positions.open_position(slug)
+    position = await _open(request, slug)
+    if isinstance(position, Template):
+        return position
     return page(
         request,
         "portal/position.html",
@@ -94,7 +115,10 @@ async def _form_page(request: Request, position: dict, status: int = 200, **ctx:
 
 @get("/apply/{slug:str}", opt=public())
 async def apply_page(request: Request, slug: FromPath[str]) -> Template:
-    return await _form_page(request, await positions.open_position(slug))
+    position = await _open(request, slug)
+    if isinstance(position, Template):
+        return position
+    return await _form_page(request, position)
 
 
 async def _cv(form: Any) -> tuple[str, bytes]:
@@ -146,7 +170,9 @@ async def _retry_page(
 
 @post("/apply/{slug:str}", opt={**public(), **EXCLUDE})
 async def submit(request: Request, slug: FromPath[str]) -> Template:
-    position = await positions.open_position(slug)
+    position = await _open(request, slug)
+    if isinstance(position, Template):
+        return position
     raw = await request.form()
     form = first_values(raw)
     if not token_ok(request, form.get("_csrf_token")):
