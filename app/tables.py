@@ -258,6 +258,7 @@ class Host(Table, tablename="host"):
     email = Varchar(length=254)
     department = Varchar(length=200, default="")
     active = Boolean(default=True)
+    language = Varchar(length=8, default="en")  # the host's own: their visitor mail's language
 
 
 class Kiosk(Table, tablename="kiosk"):
@@ -271,6 +272,8 @@ class Kiosk(Table, tablename="kiosk"):
     revoked_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(null=True, default=None)
+    # Its badge printer (app.visits.kiosks PRINT_LAYOUTS): none | brother62 | dymo89x36 | a6
+    print_layout = Varchar(length=16, default="none")
 
 
 class ExpectedVisit(Table, tablename="expected_visit"):
@@ -309,6 +312,7 @@ class Visit(Table, tablename="visit"):
     # The kiosk form's submission id, hashed (app.once.event_hash), unique: a form signs in
     # one visitor (PARTIAL_INDEXES). Not personal: a random id the kiosk page made.
     submission_hash = Varchar(length=64, null=True, default=None)
+    channel = Varchar(length=8, default="kiosk")  # kiosk | desk (signed in by reception)
 
 
 # --- rights, audit, disclosure, statistics ----------------------------------------------

@@ -157,8 +157,12 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
 
 
 def badge_page(request: Request, badge: Badge) -> Response[str]:
-    """The answer to every sign-in: rendered once per language, filled per visit (bench B1)."""
-    return slotted_page(request, "kiosk/badge.html", badge_values(badge))
+    """The answer to every sign-in: rendered once per language, filled per visit (bench B1).
+    A kiosk set to print opens the print dialogue by itself (kiosk.js, data-print)."""
+    layout = request.scope["state"]["kiosk"].print_layout
+    return slotted_page(
+        request, "kiosk/badge.html", {**badge_values(badge), "print_layout": layout}
+    )
 
 
 @get("/kiosk/invitation", opt=kiosk())

@@ -18,6 +18,10 @@ from app.visits import codes
 
 PAIRING_VALID = timedelta(minutes=10)
 SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is a hint for reception, not a write per request
+# A kiosk's badge printer, each a CSS @page size (kiosk/static/badge-print-*.css), so any
+# printer the tablet's system knows works: a 62 mm continuous label (Brother QL), an 89x36 mm
+# label (Dymo), an A6 card, or no printing.
+PRINT_LAYOUTS = ("none", "brother62", "dymo89x36", "a6")
 
 
 # All clients together may miss many times (a pairing is rare), but not endlessly.
@@ -40,6 +44,7 @@ class KioskDevice(msgspec.Struct, frozen=True):
     id: int
     name: str
     location: str
+    print_layout: str = "none"
 
 
 async def create_kiosk(name: str, location: str, now: datetime) -> Pairing:
@@ -112,7 +117,8 @@ async def enrol(code: str, client: str, now: datetime) -> Enrolled:
 
 # Every request of every tablet asks this (kiosk guard): constant SQL (app.db.fetch).
 _DEVICE = (
-    "SELECT id, name, location, (last_seen_at IS NULL OR last_seen_at < ?) AS unseen "
+    "SELECT id, name, location, print_layout, "
+    "(last_seen_at IS NULL OR last_seen_at < ?) AS unseen "
     "FROM kiosk WHERE credential_hash = ? AND revoked_at IS NULL"
 )
 
@@ -127,7 +133,7 @@ async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     row = rows[0]
     if row["unseen"]:  # compared in SQL: no timestamp to parse on every request
         await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])
-    return KioskDevice(id=row["id"], name=row["name"], location=row["location"])
+    return KioskDevice(row["id"], row["name"], row["location"], row["print_layout"])
 
 
 async def revoke(kiosk_id: int, now: datetime) -> None:
@@ -144,6 +150,15 @@ async def revoke(kiosk_id: int, now: datetime) -> None:
         ).where(Kiosk.id == kiosk_id)
 
 
+async def set_print_layout(kiosk_id: int, layout: str) -> None:
+    if layout not in PRINT_LAYOUTS:
+        raise ValidationFailed({"print_layout": "Choose one of the options."})
+    async with transaction():
+        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
+            raise NotFound("That kiosk does not exist.")
+        await Kiosk.update({Kiosk.print_layout: layout}).where(Kiosk.id == kiosk_id)
+
+
 async def all_kiosks() -> list[dict]:
     rows = await Kiosk.select(
         Kiosk.id,
@@ -154,6 +169,7 @@ async def all_kiosks() -> list[dict]:
         Kiosk.last_seen_at,
         Kiosk.pairing_expires_at,
         Kiosk.credential_hash,
+        Kiosk.print_layout,
     ).order_by(Kiosk.name)
     # The hash never leaves this module; the console only needs to know there is one.
     return [{**r, "credential_hash": None, "enrolled": bool(r["credential_hash"])} for r in rows]

@@ -49,6 +49,15 @@
     if (event.persisted) { window.location.replace(home); }
   });
 
+  // A badge on a kiosk set to print (data-print: its layout) opens the print dialogue by
+  // itself; with Chromium's --kiosk-printing it prints to the default printer silently.
+  var layout = screen.getAttribute("data-print");
+  if (layout && layout !== "none" && window.print) {
+    window.addEventListener("load", function () {
+      window.setTimeout(function () { window.print(); }, 200);
+    });
+  }
+
   // Links never add history entries: Back cannot walk through earlier screens.
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[href]") : null;

@@ -265,3 +265,38 @@ async def test_the_sign_in_form_is_read_as_a_browser_sends_it(client, notices):
     visit = await Visit.select().first()
     assert (visit["visitor_name"], visit["company"]) == ("Søren <b>Ørsted", "A&B")
     assert "<b>Ørsted" not in badge.text  # only the first name is on the badge, escaped
+
+
+async def test_reception_sets_a_kiosks_badge_printer_and_the_badge_page_follows(client, notices):
+    from tests.factories import staff_member
+    from tests.helpers import login_staff
+
+    host_id = await host()
+    kiosk_id = await as_kiosk(client)
+    notice_id = str((await current_notice("visitor", "en")).id)
+
+    async def badge(submission: str) -> str:
+        details = await client.get(f"/kiosk/details?language=en&notice={notice_id}")
+        form = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": notice_id,
+                "submission": submission, "visitor_name": "Ann Visitor", "host_id": str(host_id),
+                "purpose": "meeting"}
+        return (await client.post("/kiosk/sign-in", data=form)).text
+
+    assert 'data-print="none"' in await badge("print-1")  # a new kiosk prints nothing
+    credential = client.cookies.get("intake_kiosk")
+    _, email, password = await staff_member("reception")
+    await login_staff(client, email, password)
+    page = await client.get("/console/kiosks")
+    assert "89 x 36 mm label (Dymo)" in page.text
+    token = csrf_from(page.text)
+    wrong = await client.post(f"/console/kiosks/{kiosk_id}/print-layout",
+                              data={"_csrf_token": token, "print_layout": "poster"})
+    assert wrong.status_code == 303
+    assert (await Kiosk.select(Kiosk.print_layout).first())["print_layout"] == "none"
+    saved = await client.post(f"/console/kiosks/{kiosk_id}/print-layout",
+                              data={"_csrf_token": token, "print_layout": "dymo89x36"})
+    assert saved.headers["location"] == "/console/kiosks?printing=1"
+    client.cookies.clear()
+    client.cookies.set("intake_kiosk", credential, domain="testserver.local")
+    printed = await badge("print-2")
+    assert 'data-print="dymo89x36"' in printed and "badge-print-dymo89x36.css" in printed

@@ -179,6 +179,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/console/kiosks"): RECEPTION,
     ("POST", "/console/kiosks"): RECEPTION,
     ("POST", "/console/kiosks/{kiosk_id:int}/pair"): RECEPTION,
+    ("POST", "/console/kiosks/{kiosk_id:int}/print-layout"): RECEPTION,
     ("POST", "/console/kiosks/{kiosk_id:int}/revoke"): RECEPTION,
     # console: admin / DPO
     ("GET", "/console/staff"): ADMIN,

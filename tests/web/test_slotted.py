@@ -7,6 +7,7 @@ from jinja2 import DictLoader, Environment
 from litestar import Request
 
 from app.main import create_app
+from app.visits.kiosks import KioskDevice
 from app.visits.visits import Badge
 from app.web.badge import badge_values
 from app.web.render import page_context
@@ -29,12 +30,14 @@ def _request(app, lang: str, path: str = "/kiosk/sign-in") -> Request:
 def test_the_badge_page_is_what_jinja_renders(lang, name):
     app = create_app()
     request = _request(app, lang)
+    request.scope["state"]["kiosk"] = KioskDevice(1, "Front", "Lobby", "dymo89x36")
     badge = Badge("ref", name, f"Host {name}", datetime.date(2026, 11, 25), "K7PX3M")
     answer = badge_page(request, badge)
     jinja = app.template_engine.engine.get_template("kiosk/badge.html")
     values = badge_values(badge)
     assert values["first_name"] == name and values["visit_date"] == "25.11.2026"
-    expected = jinja.render(page_context(request, lang, dict(values)))
+    expected = jinja.render(page_context(request, lang, {**values, "print_layout": "dymo89x36"}))
+    assert 'data-print="dymo89x36"' in expected
     assert answer.content == expected
     assert "<b>Ann" not in answer.content and "\ue000" not in answer.content
     assert answer.media_type == "text/html" and answer.status_code == 200
@@ -60,5 +63,6 @@ def test_a_staff_page_cannot_be_slotted():
     app = create_app()
     request = _request(app, "en")
     request.scope["state"]["staff"] = object()
+    request.scope["state"]["kiosk"] = KioskDevice(1, "Front", "Lobby")
     with pytest.raises(RuntimeError):
         badge_page(request, Badge("r", "A", "H", datetime.date(2026, 1, 1), "K7PX3M"))

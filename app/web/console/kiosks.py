@@ -15,9 +15,15 @@ from app.visits.local_time import local_time
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import first_values, parse_form, text
-from app.web.render import page
+from app.web.render import page, translate
 
 DESK = staff("admin", "reception")
+PRINT_LAYOUT_LABELS = {
+    "none": "No printing",
+    "brother62": "62 mm continuous label (Brother QL)",
+    "dymo89x36": "89 x 36 mm label (Dymo)",
+    "a6": "A6 card",
+}
 
 
 class KioskForm(msgspec.Struct):
@@ -35,6 +41,7 @@ async def _kiosks_page(request: Request, status_code: int = 200, **ctx: object) 
         kiosks=await kiosks.all_kiosks(),
         hm=local_time,
         submission=secrets.token_urlsafe(18),  # one per rendered form: a resend is refused
+        layouts=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
         **ctx,
     )
 
@@ -52,6 +59,7 @@ async def kiosk_list(request: Request) -> Template:
         pairing=pairing,
         pairing_gone=bool(ticket) and pairing is None,
         already=request.query_params.get("already") == "1",
+        printing=request.query_params.get("printing") == "1",
     )
 
 
@@ -79,10 +87,20 @@ async def kiosk_pair(request: Request, kiosk_id: FromPath[int]) -> Redirect:
     return Redirect(f"/console/kiosks?pairing={ticket}", status_code=303)
 
 
+@post("/console/kiosks/{kiosk_id:int}/print-layout", opt=DESK)
+async def kiosk_print_layout(request: Request, kiosk_id: FromPath[int]) -> Redirect:
+    form = first_values(await request.form())
+    try:
+        await kiosks.set_print_layout(kiosk_id, str(form.get("print_layout", ""))[:16])
+    except ValidationFailed:
+        return Redirect("/console/kiosks", status_code=303)  # a select offers only valid ones
+    return Redirect("/console/kiosks?printing=1", status_code=303)
+
+
 @post("/console/kiosks/{kiosk_id:int}/revoke", opt=DESK)
 async def kiosk_revoke(request: Request, kiosk_id: FromPath[int]) -> Redirect:
     await kiosks.revoke(kiosk_id, utcnow())
     return Redirect("/console/kiosks?revoked=1", status_code=303)
 
 
-ROUTES = [kiosk_list, kiosk_create, kiosk_pair, kiosk_revoke]
+ROUTES = [kiosk_list, kiosk_create, kiosk_pair, kiosk_print_layout, kiosk_revoke]
