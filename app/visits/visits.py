@@ -32,6 +32,7 @@ PURPOSES = ("meeting", "interview", "delivery", "maintenance", "event", "other")
 NAME_MAX = 200
 COMPANY_MAX = 200
 SUBMISSION_PURPOSE = "kiosk_submission"
+CHANNELS = ("kiosk", "desk")
 
 
 class SignIn(msgspec.Struct):
@@ -43,6 +44,7 @@ class SignIn(msgspec.Struct):
     company: str = ""
     submission: str = ""  # one per rendered form: a replayed form is refused
     invitation_code: str = ""  # pre-registration: the visit's fields come from it
+    channel: str = "kiosk"  # or "desk": reception signed the visitor in (sign_in's actor)
 
 
 class Badge(msgspec.Struct, frozen=True):
@@ -67,7 +69,7 @@ _CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? LIMIT 1"
 _INSERT_VISIT = (
     "INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
-    "submission_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)"
+    "submission_hash, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)"
 )
 # A kiosk form is sent once: the visit keeps the hash of its submission id (unique).
 _FORM_SENT = "SELECT 1 FROM visit WHERE submission_hash = ?"
@@ -90,7 +92,7 @@ _SIGN_IN_AT_ONCE = (
     "WITH h AS (" + _FREE_HOST + "), "  # noqa: S608 - two constants joined, no value in the SQL
     "v AS (INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
-    "submission_hash) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ? FROM h"
+    "submission_hash, channel) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ?, ? FROM h"
     + _UNLESS_SENT
     + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
@@ -188,9 +190,14 @@ async def _unused_signout_code() -> tuple[str, str]:
             return code, code_hash
 
 
-async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
-    """One transaction: the visit (with its form's hash) and the host's e-mail, or nothing."""
-    badge = await _sign_in_at_once(data, kiosk_id, now)
+async def sign_in(
+    data: SignIn, kiosk_id: int | None, now: datetime, actor: Actor | None = None
+) -> Badge:
+    """One transaction: the visit (with its form's hash) and the host's e-mail, or nothing.
+    At the desk (channel "desk"), the receptionist is `actor`, and the audit says who."""
+    if data.channel not in CHANNELS or (data.channel == "desk") != (actor is not None):
+        raise ValueError("a desk sign-in names its receptionist, a kiosk sign-in none")
+    badge = None if actor else await _sign_in_at_once(data, kiosk_id, now)
     if badge is not None:
         return badge
     if data.invitation_code and kiosk_id is not None:
@@ -207,10 +214,13 @@ async def sign_in(data: SignIn, kiosk_id: int | None, now: datetime) -> Badge:
                 _INSERT_VISIT,
                 visit_uid, data.visitor_name.strip(), data.company.strip(), data.purpose,
                 host["id"], kiosk_id, data.language, data.notice_id, expected_id, now, code_hash,
-                sent,
+                sent, data.channel,
             )  # fmt: skip
             await queue(host["email"], HOST_MAIL_SUBJECT, _host_mail(data, now), now)
             await statistics.visit_signed_in(data.purpose, kiosk_id, now)
+            if actor is not None:
+                await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
+                             subject_ref=str(visit_uid))  # fmt: skip
     except ValidationFailed as exc:
         if "invitation_code" in exc.errors and kiosk_id is not None:
             await throttle.record_failure(_invite_key(kiosk_id), throttle.SHORT_CODE, now)
@@ -253,7 +263,7 @@ async def _sign_in_at_once(
                 return None
             stored = db.execute(_INSERT_VISIT_UNLESS_SENT, (
                 visit_uid, name, company, data.purpose, host_id, kiosk_id, data.language,
-                data.notice_id, None, now, code_hash, sent,
+                data.notice_id, None, now, code_hash, sent, data.channel,
             ))  # fmt: skip
             if stored.rowcount != 1:  # the form was sent before
                 return None
@@ -268,7 +278,7 @@ async def _sign_in_at_once(
             _SIGN_IN_AT_ONCE,
             data.host_id, data.notice_id, code_hash,
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
-            code_hash, sent,
+            code_hash, sent, data.channel,
             HOST_MAIL_SUBJECT, host_mail, now, keep_until(now),
             *statistics.visit_counted_pg_args(data.purpose, kiosk_id, now),
         )  # fmt: skip

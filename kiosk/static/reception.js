@@ -28,3 +28,18 @@
       .then(function () { last = Date.now(); loading = false; });
   }, 500);
 })();
+
+/* A badge signed in at the desk prints as at the kiosk: the print dialogue opens by itself
+   when the page names a layout (data-print), and "Print again" opens it once more. */
+(function () {
+  "use strict";
+  var badge = document.querySelector("[data-print]");
+  if (!badge || !window.print) { return; }
+  var again = document.getElementById("print-again");
+  if (again) { again.addEventListener("click", function () { window.print(); }); }
+  if (badge.getAttribute("data-print") !== "none") {
+    window.addEventListener("load", function () {
+      window.setTimeout(function () { window.print(); }, 200);
+    });
+  }
+})();

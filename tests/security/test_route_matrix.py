@@ -180,6 +180,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/kiosks"): RECEPTION,
     ("POST", "/console/kiosks/{kiosk_id:int}/pair"): RECEPTION,
     ("POST", "/console/kiosks/{kiosk_id:int}/print-layout"): RECEPTION,
+    ("GET", "/console/reception/walk-in"): RECEPTION,
+    ("POST", "/console/reception/walk-in"): RECEPTION,
     ("POST", "/console/kiosks/{kiosk_id:int}/revoke"): RECEPTION,
     # console: admin / DPO
     ("GET", "/console/staff"): ADMIN,

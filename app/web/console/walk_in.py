@@ -1,0 +1,112 @@
+"""Walk-ins at the desk (issue 19, point 3): reception signs a visitor in from the console,
+through the same service as the kiosk (app.visits.visits.sign_in, one way to sign a visitor
+in). Policy: visitors are "informed about [their] rights ... when ... registering": the
+receptionist shows or hands over the visitor notice first and confirms it, and in which
+language; the visit records the channel "desk" and that notice's version. A badge prints as
+at the kiosk, and the visitor is on the evacuation list at once (on site is simply "not
+signed out")."""
+
+import secrets
+
+import msgspec
+from litestar import Request, get, post
+from litestar.response import Template
+
+from app.clock import utcnow
+from app.config import current
+from app.errors import Conflict, ValidationFailed
+from app.privacy.audit import Actor
+from app.privacy.notices import current_notice
+from app.recruiting.positions import markdown_html
+from app.visits.hosts import active_hosts
+from app.visits.kiosks import PRINT_LAYOUTS
+from app.visits.visits import PURPOSES, SignIn, sign_in
+from app.web.access import staff
+from app.web.badge import badge_values
+from app.web.console.home import navigation_for
+from app.web.console.kiosks import PRINT_LAYOUT_LABELS
+from app.web.console.reception import PURPOSE_LABELS
+from app.web.forms import choice, first_values, parse_form, text
+from app.web.i18n import LANGUAGE_NAMES
+from app.web.render import page, translate
+
+DESK = staff("admin", "reception")
+DEFAULT_LAYOUT = "a6"  # any office printer takes an A6 card
+
+
+class WalkInForm(msgspec.Struct):
+    visitor_name: text(200, 1)  # type: ignore[valid-type]
+    host_id: int
+    purpose: choice(*PURPOSES)  # type: ignore[valid-type]
+    language: choice("en", "da")  # type: ignore[valid-type]
+    notice_given: bool
+    company: text(200) = ""  # type: ignore[valid-type]
+    print_layout: choice(*PRINT_LAYOUTS) = DEFAULT_LAYOUT  # type: ignore[valid-type]
+    submission: text(64) = ""  # type: ignore[valid-type]
+
+
+async def _notices() -> list[dict]:
+    shown = []
+    for lang in current().languages:
+        notice = await current_notice("visitor", lang)
+        if notice is not None and notice.language == lang:
+            shown.append({"notice": notice, "body": markdown_html(notice.body)})
+    return shown
+
+
+async def _form(request: Request, status_code: int = 200, **ctx: object) -> Template:
+    ctx.setdefault("values", {"language": "en", "print_layout": DEFAULT_LAYOUT})
+    return page(
+        request,
+        "console/walk_in.html",
+        status_code=status_code,
+        nav=navigation_for(request.scope["state"]["staff"].role),
+        notices=await _notices(),
+        host_options=[("", "—")] + [(h.id, h.name) for h in await active_hosts()],
+        purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
+        language_options=[(c, LANGUAGE_NAMES.get(c, c)) for c in current().languages],
+        layout_options=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
+        submission=secrets.token_urlsafe(18),  # one per rendered form: a resend is refused
+        **ctx,
+    )
+
+
+@get("/console/reception/walk-in", opt=DESK)
+async def walk_in_form(request: Request) -> Template:
+    return await _form(request)
+
+
+@post("/console/reception/walk-in", opt=DESK)
+async def walk_in(request: Request) -> Template:
+    form = first_values(await request.form())
+    me = request.scope["state"]["staff"]
+    try:
+        data = parse_form(form, WalkInForm)
+        if not data.notice_given:
+            raise ValidationFailed({"notice_given": "Show or hand over the privacy notice first."})
+        notice = await current_notice("visitor", data.language)
+        if notice is None:
+            raise ValidationFailed({"form": "No visitor notice is published."})
+        visit = SignIn(
+            visitor_name=data.visitor_name,
+            host_id=data.host_id,
+            purpose=data.purpose,
+            language=notice.language,
+            notice_id=notice.id,
+            company=data.company,
+            submission=data.submission,
+            channel="desk",
+        )
+        badge = await sign_in(visit, None, utcnow(), Actor(kind="staff", id=me.id, role=me.role))
+    except ValidationFailed as exc:
+        errors = dict(exc.errors)
+        if "host" in errors:  # the service names the host; the form's field is host_id
+            errors["host_id"] = errors.pop("host")
+        return await _form(request, 400, errors=errors, values=form)
+    except Conflict:
+        return await _form(request, 409, errors={"form": "This form was already sent."})
+    shown = {**badge_values(badge), "print_layout": data.print_layout}
+    return page(request, "console/walk_in_badge.html", nav=navigation_for(me.role), **shown)
+
+
+ROUTES = [walk_in_form, walk_in]
