@@ -152,6 +152,21 @@ class Position(Table, tablename="position"):
     salary_unit = Varchar(length=8, default="MONTH")
 
 
+class ScreeningQuestion(Table, tablename="screening_question"):
+    """A question HR asks with every application to a position (at most 5), with the reason
+    it is asked, shown to the candidate (Art. 13: purpose). An answer may only flag the
+    application for a person to look at; it never rejects, ranks or hides it (Art. 22)."""
+
+    id: Serial
+    position = ForeignKey(Position, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=8)  # yes_no | choice | text
+    prompt = Varchar(length=300)
+    reason = Varchar(length=300)
+    choices = JSON(default="[]")  # the options of a "choice" question
+    flag_answers = JSON(default="[]")  # answers that flag the application for a person
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Candidate(Table, tablename="candidate"):
     id: Serial
     uid = UUID(unique=True)  # internal id used by consent and audit records
@@ -220,6 +235,19 @@ class KeptCV(Table, tablename="kept_cv"):
     size = Integer()
     wrapped_key = Bytea()
     expires_at = Timestamptz(index=True)
+
+
+class ScreeningAnswer(Table, tablename="screening_answer"):
+    """A candidate's answer: purpose-m data (their background), read only as
+    app.privacy.access allows, exported with the application and erased with it (CASCADE).
+    The question is copied as it was asked, so the answer keeps its meaning if HR removes it."""
+
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    question = ForeignKey(ScreeningQuestion, on_delete=OnDelete.set_null, null=True)
+    prompt = Varchar(length=300)
+    answer = Varchar(length=500)
+    flagged = Boolean(default=False)  # for a person to look at, never a verdict
 
 
 class Rating(Table, tablename="rating"):
@@ -425,6 +453,7 @@ ALL_TABLES: list[type[Table]] = [
     StaffMember,
     NoticeVersion,
     Position,
+    ScreeningQuestion,
     Candidate,
     Session,
     Token,
@@ -433,6 +462,7 @@ ALL_TABLES: list[type[Table]] = [
     Application,
     CVFile,
     KeptCV,
+    ScreeningAnswer,
     Rating,
     Comment,
     StageChange,

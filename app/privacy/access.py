@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 # as needed"): reception never sees applications.
 REVIEW_ROLES = ("hr", "admin")
 
-# Purpose m ("analyse your abilities and background"): read the CV and the background.
-PURPOSE_M_ACTIONS = ("view_cv", "view_background")
+# Purpose m ("analyse your abilities and background"): read the CV and the background,
+# screening answers and their flags included (issue 21 point 7).
+PURPOSE_M_ACTIONS = ("view_cv", "view_background", "view_screening")
 # Purpose n ("evaluate your potential as an employee"): ratings, comments, stage moves.
 PURPOSE_N_ACTIONS = ("view_evaluation", "rate", "comment", "move_stage")
 # The summary (name, position, state, "waiting for consent") needs no purpose: it is what

@@ -23,6 +23,7 @@ from app.tables import (
     Position,
     Rating,
     RightsRequest,
+    ScreeningAnswer,
     StageChange,
 )
 
@@ -51,6 +52,11 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
     out["comments"] = await Comment.select(Comment.body, Comment.created_at).where(
         Comment.application == app_id
     )
+    # Their answers to screening questions, with the question as asked and HR's flag
+    # (issue 21 point 7: purpose-m data, the candidate's own).
+    out["screening_answers"] = await ScreeningAnswer.select(
+        ScreeningAnswer.prompt, ScreeningAnswer.answer, ScreeningAnswer.flagged
+    ).where(ScreeningAnswer.application == app_id)
     out["stage_changes"] = await StageChange.select(
         StageChange.from_stage, StageChange.to_stage, StageChange.at
     ).where(StageChange.application == app_id)

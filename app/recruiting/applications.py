@@ -16,6 +16,7 @@ from app.mail import queue
 from app.privacy import audit, consent, retention, statistics
 from app.privacy.notices import CANDIDATE_PURPOSES, current_notice
 from app.privacy.retention import application_erase_after
+from app.recruiting import screening
 from app.recruiting.cv_check import EXTENSIONS, sniff_cv
 from app.recruiting.cv_store import destroy_cv, store_cv
 from app.recruiting.positions import open_position
@@ -31,6 +32,8 @@ class ApplyInput(msgspec.Struct, frozen=True):
     consents: tuple[str, ...]  # the purposes ticked (of m, n, talent_pool, marketing)
     language: str
     ip_prefix: str
+    # (question id, answer) to the position's screening questions: they never decide
+    screening: tuple[tuple[int, str], ...] = ()
 
 
 class Applied(msgspec.Struct, frozen=True):
@@ -159,6 +162,7 @@ async def _submit(
         ),
     )
     await application.save()
+    await screening.store_answers(int(application.id), position["id"], data.screening)
     # Counted where the application becomes visible to HR, in its transaction (issue 20).
     await statistics.application_received(position["title"], "", now)
     await CVFile.insert(

@@ -12,6 +12,7 @@ from app.privacy.access import allowed_actions, frozen, waiting_for_consent
 from app.privacy.notices import stale_consents
 from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import TRANSITIONS, load, require
+from app.recruiting.screening import answers_of
 from app.tables import Comment, CVFile, Position, Rating, StageChange
 
 
@@ -55,6 +56,8 @@ async def open_application(
                 ).where(CVFile.application == application_id),
             }
             shown.append("background")
+        if may["view_screening"]:  # purpose m, like the background (issue 21 point 7)
+            view["screening"] = await answers_of(application_id)
         if may["view_evaluation"]:
             view["evaluation"] = await _evaluation(application_id)
             shown.append("evaluation")

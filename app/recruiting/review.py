@@ -12,8 +12,9 @@ import msgspec
 from app.db import fetch
 from app.errors import Forbidden, NotFound
 from app.privacy import audit
-from app.privacy.access import REVIEW_ROLES
+from app.privacy.access import REVIEW_ROLES, decide
 from app.privacy.notices import stale_consents_many
+from app.recruiting.screening import flagged_among
 from app.search import contains
 
 PAGE_SIZE = 50
@@ -39,6 +40,9 @@ class QueueRow(msgspec.Struct):
     consent_version_m: int | None
     consent_version_n: int | None
     stale: list[str] = []
+    # A screening answer asks a person to look (issue 21 point 7): shown only where the
+    # consents let the reviewer see the answers (app.privacy.access); never an order or a verdict.
+    flagged: bool = False
 
 
 class QueueFilter(msgspec.Struct, frozen=True):
@@ -135,6 +139,19 @@ async def queue(
     rows = rows[:limit]
     stale = await stale_consents_many([{**r, "id": r["candidate_id"]} for r in rows])
     page = [QueueRow(**r, stale=stale[r["candidate_id"]]) for r in rows]
+    await _mark_flags(actor, page)
     await audit.record(actor, "queue_viewed", now, subject_kind="position", object_id=position_id)
     cursor = encode_cursor(page[-1].created_at, page[-1].id) if more and page else None
     return page, cursor
+
+
+async def _mark_flags(actor: audit.Actor, page: list[QueueRow]) -> None:
+    """Flags of this page's rows, for the rows whose answers the reviewer may see. The page's
+    order and rows are already fixed: a flag changes neither (GDPR Art. 22)."""
+    flagged = await flagged_among([r.id for r in page])
+    for row in page:
+        if row.id in flagged:
+            facts = {"restricted": row.restricted, "objected": row.objected, "stage": row.stage}
+            row.flagged = decide(
+                actor.role, facts, {"consent_m": row.consent_m}, "view_screening"
+            ).allowed

@@ -154,6 +154,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/console/positions/{position_id:int}/edit"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/status"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/questions"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/questions"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/questions/{question_id:int}/delete"): HR_ADMIN,
     ("GET", "/console/positions/{position_id:int}/applications"): HR_ADMIN,
     ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}"): HR_ADMIN,
     ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}/cv/{cv_id:int}"): HR_ADMIN,
@@ -244,12 +247,17 @@ async def build_world() -> dict[str, Any]:
     visit_id, _ = await visit_row()
     request = await open_request("access", "candidate", now, candidate_id=a["candidate_id"])
     slug = (await Position.select(Position.slug).where(Position.id == position_id).first())["slug"]
+    from app.privacy.audit import SYSTEM
+    from app.recruiting.screening import QuestionDraft, add_question
+
+    question_id = await add_question(SYSTEM, position_id, QuestionDraft(
+        "yes_no", "Can you work in Denmark?", "The job is in Copenhagen."), now)
     params = {
         "file_path": "intake.css", "path": "openapi.json", "slug": slug,
         "token": "no-such-token-0123456789abcdef", "position_id": position_id,
         "application_id": a["application_id"], "cv_id": a["cv_id"], "request_id": request.id,
         "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
-        "kiosk_id": kiosk_id,
+        "kiosk_id": kiosk_id, "question_id": question_id,
     }
     return {"params": params, "a": a, "b": b, "staff": ids, "kiosk": kiosk_credential,
             "revoked_kiosk": revoked_credential}
@@ -300,7 +308,11 @@ FILE_PATHS = {"/kiosk/static/{file_path:path}": "kiosk.css"}
 async def world_intact(world: dict[str, Any]) -> bool:
     """A call may change the world (a candidate erasing themselves, a role change): then the
     world is built again, so no call's answer depends on the calls before it."""
-    from app.tables import Application, CVFile, Kiosk, StaffMember
+    from app.tables import Application, CVFile, Kiosk, ScreeningQuestion, StaffMember
+
+    if not await ScreeningQuestion.exists().where(
+            ScreeningQuestion.id == world["params"]["question_id"]):
+        return False
 
     for who in ("a", "b"):
         if not await Application.exists().where(Application.id == world[who]["application_id"]):

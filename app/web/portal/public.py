@@ -12,7 +12,7 @@ from app.clock import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.privacy.notices import current_notice
 from app.privacy.purposes import PLAIN_WORDS
-from app.recruiting import kept_cv, positions
+from app.recruiting import kept_cv, positions, screening
 from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
 from app.web.access import public
@@ -100,6 +100,7 @@ async def _form_page(request: Request, position: dict, status: int = 200, **ctx:
     # The POST skips Litestar's CSRF middleware (see csrf.py), which would otherwise have put
     # the token in the page: a re-rendered form needs one that works for the next try.
     cookies = fresh_token(request) if request.method == "POST" else []
+    questions = await screening.questions_for(position["id"])  # they never decide (Art. 22)
     response = page(
         request,
         "portal/apply.html",
@@ -107,6 +108,7 @@ async def _form_page(request: Request, position: dict, status: int = 200, **ctx:
         position=position,
         notice=notice,
         plain_words=PLAIN_WORDS,
+        questions=questions,
         **ctx,
     )
     response.cookies.extend(cookies)
@@ -192,6 +194,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         data = parse_form(form, ApplyForm)
     except ValidationFailed as exc:
         errors.update(exc.errors)
+    answers = screening.answers_from(await screening.questions_for(position["id"]), form, errors)
     cv = await _chosen_cv(raw, form, position["id"], errors)
     if errors or data is None:
         return await _retry_page(request, position, form, errors, cv)
@@ -204,6 +207,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         consents=given,
         language=language(request),
         ip_prefix=request.client.host if request.client else "",
+        screening=answers,
     )
     try:
         result = await apply(slug, entry, cv[0], cv[1], utcnow())
