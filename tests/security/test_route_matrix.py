@@ -95,6 +95,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/me/details"): CANDIDATE,
     ("POST", "/me/email"): CANDIDATE,
     ("POST", "/me/consent"): CANDIDATE,
+    ("POST", "/me/language"): CANDIDATE,
     ("GET", "/me/export"): CANDIDATE,
     ("GET", "/me/erase"): CANDIDATE,
     ("POST", "/me/erase"): CANDIDATE,

@@ -10,13 +10,14 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.config import current
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
 from app.privacy import candidate_rights as rights
 from app.privacy.export import export_zip
 from app.privacy.notices import current_notice, stale_consents
 from app.privacy.purposes import PLAIN_WORDS
 from app.recruiting import my_page
 from app.recruiting.cv_store import read_cv
+from app.recruiting.mail_language import set_mail_language
 from app.tables import Application, CVFile
 from app.web.access import candidate, public
 from app.web.cookies import expired_cookie
@@ -102,6 +103,18 @@ async def change_consent(request: Request) -> Template | Redirect:
     return Redirect("/me?done=consent", status_code=303)
 
 
+@post("/me/language", opt=candidate())
+async def change_mail_language(request: Request) -> Redirect:
+    """The language of our mails to the candidate (issue 21.9); the page's own language is
+    the switch's business."""
+    form = first_values(await request.form())
+    try:
+        await set_mail_language(candidate_id(request), str(form.get("language", "")), utcnow())
+    except ValidationFailed:
+        return Redirect("/me", status_code=303)  # only a forged form can send another value
+    return Redirect("/me?done=language", status_code=303)
+
+
 @get("/me/export", opt=candidate())
 async def download_everything(request: Request) -> Response:
     content = await export_zip(candidate_id(request), utcnow())
@@ -146,6 +159,7 @@ async def erase(request: Request) -> Redirect:
 ROUTES = [
     my_page_view,
     change_consent,
+    change_mail_language,
     download_everything,
     download_cv,
     erase_page,
