@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from app.clock import utcnow
 from app.errors import Conflict, TooManyAttempts, ValidationFailed
 from app.visits import preregistration
-from app.visits.hosts import active_hosts
+from app.visits.hosts import MIN_TYPED, HostInfo, chosen_host, matching_hosts
 from app.visits.kiosks import device, enrol
 from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
@@ -94,7 +94,8 @@ async def _details(request: Request, values: dict, status: int = 200, **ctx: Any
         "kiosk/details.html",
         status_code=status,
         values=values,
-        hosts=await active_hosts(),
+        hosts=await chosen_host(_int(values.get("host_id"))),  # only the one already chosen
+        min_typed=MIN_TYPED,
         purposes=PURPOSES,
         **ctx,
     )
@@ -106,6 +107,12 @@ async def details(request: Request) -> Template:
     notice_id = _int(request.query_params.get("notice"))
     language_ = request.query_params.get("language")
     return await _details(request, {"notice_id": str(notice_id), "language": language_})
+
+
+@get("/kiosk/hosts", opt=kiosk())
+async def host_matches(request: Request) -> list[HostInfo]:
+    """The hosts matching what the visitor typed (two letters at least), for kiosk.js."""
+    return await matching_hosts(str(request.query_params.get("q") or "")[:100])
 
 
 @post("/kiosk/edit", opt=kiosk())
@@ -238,6 +245,7 @@ ROUTES = [
     language,
     notice,
     details,
+    host_matches,
     edit,
     confirm,
     do_sign_in,

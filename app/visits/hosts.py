@@ -5,7 +5,13 @@ import msgspec
 from app.addresses import checked_address
 from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
+from app.search import contains
 from app.tables import Host
+
+# A visitor sees hosts only once they have typed two letters of one, and then only the few
+# that match (issue 19, point 6): the kiosk never hands every employee's name to a walk-in.
+MIN_TYPED = 2
+MATCHES_SHOWN = 8
 
 
 class HostInfo(msgspec.Struct, frozen=True):
@@ -27,6 +33,29 @@ async def active_hosts() -> list[HostInfo]:
         .where(Host.active == True)  # noqa: E712 - Piccolo builds SQL from ==
         .order_by(Host.name)
     )
+    return [HostInfo(id=r["id"], name=r["name"], department=r["department"]) for r in rows]
+
+
+async def matching_hosts(typed: str) -> list[HostInfo]:
+    """Active hosts whose name contains what the visitor typed (any case, any alphabet),
+    at most MATCHES_SHOWN; none for fewer than MIN_TYPED letters."""
+    typed = "".join(ch for ch in typed if ch not in "%_\\*?[").strip()  # letters, not patterns
+    if len(typed) < MIN_TYPED:
+        return []
+    where, value = contains("name", typed)
+    rows = await fetch(
+        f"SELECT id, name, department FROM host WHERE active = ? AND {where} "  # noqa: S608 - constants
+        f"ORDER BY name LIMIT {MATCHES_SHOWN}",
+        True,
+        value,
+    )
+    return [HostInfo(id=r["id"], name=r["name"], department=r["department"]) for r in rows]
+
+
+async def chosen_host(host_id: int) -> list[HostInfo]:
+    """The host a visitor already chose (back from the confirm screen), as a list of one."""
+    rows = await fetch("SELECT id, name, department FROM host WHERE id = ? AND active = ?",
+                       host_id, True)  # fmt: skip
     return [HostInfo(id=r["id"], name=r["name"], department=r["department"]) for r in rows]
 
 

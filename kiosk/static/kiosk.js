@@ -75,13 +75,53 @@
     form.setAttribute("data-sent", "true");
   });
 
-  // Host search: filters the list as the visitor types; nothing is remembered.
-  Array.prototype.forEach.call(document.querySelectorAll("input[data-filter]"), function (input) {
-    input.addEventListener("input", function () {
-      var q = input.value.trim().toLowerCase();
-      Array.prototype.forEach.call(document.querySelectorAll(input.getAttribute("data-filter")), function (option) {
-        option.hidden = q !== "" && (option.getAttribute("data-name") || "").indexOf(q) === -1;
+  // Host search: nothing is listed until two letters are typed; then the server sends the
+  // few matching hosts (no list of every employee reaches the tablet). Nothing is remembered.
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-hosts]"), function (input) {
+    var list = document.getElementById(input.getAttribute("aria-controls"));
+    var hint = document.getElementById(input.getAttribute("aria-describedby"));
+    var min = parseInt(input.getAttribute("data-min") || "2", 10);
+    var timer = null;
+    var asked = 0;
+
+    function show(hosts) {
+      Array.prototype.forEach.call(list.querySelectorAll(".host-option"), function (option) {
+        var radio = option.querySelector("input");
+        if (!radio || !radio.checked) { option.parentNode.removeChild(option); }
       });
+      hosts.forEach(function (host) {
+        if (list.querySelector("input[value='" + host.id + "']")) { return; }
+        var label = document.createElement("label");
+        label.className = "host-option";
+        var radio = document.createElement("input");
+        radio.type = "radio"; radio.name = "host_id"; radio.value = String(host.id);
+        var name = document.createElement("span");
+        name.textContent = host.name + " ";
+        if (host.department) {
+          var small = document.createElement("small");
+          small.textContent = host.department;
+          name.appendChild(small);
+        }
+        label.appendChild(radio); label.appendChild(name);
+        list.appendChild(label);
+      });
+      if (hint) { hint.textContent = hosts.length ? "" : hint.getAttribute("data-none"); }
+    }
+
+    function ask() {
+      var typed = input.value.trim();
+      if (typed.length < min) { show([]); if (hint) { hint.textContent = ""; } return; }
+      var mine = ++asked;
+      window.fetch(input.getAttribute("data-hosts") + "?q=" + encodeURIComponent(typed),
+                   { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) { throw new Error("hosts"); } return response.json(); })
+        .then(function (hosts) { if (mine === asked) { show(hosts); } })
+        .catch(function () { offline(); });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 150);
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); }

@@ -300,3 +300,42 @@ async def test_reception_sets_a_kiosks_badge_printer_and_the_badge_page_follows(
     client.cookies.set("intake_kiosk", credential, domain="testserver.local")
     printed = await badge("print-2")
     assert 'data-print="dymo89x36"' in printed and "badge-print-dymo89x36.css" in printed
+
+
+async def test_no_host_is_listed_until_two_letters_are_typed(client, notices):
+    """Issue 19, point 6: a walk-in never receives the list of every employee."""
+    await host()
+    await host(name="Ørsted Olsen", email="oo@example.org")
+    await host(name="Retired Person", email="rp@example.org", active=False)
+    await as_kiosk(client)
+    details = await client.get("/kiosk/details?language=en&notice=1")
+    assert details.status_code == 200
+    for name in ("Hanne", "Ørsted", "Retired"):
+        assert name not in details.text
+    assert (await client.get("/kiosk/hosts?q=h")).json() == []  # one letter: nothing
+    assert [h["name"] for h in (await client.get("/kiosk/hosts?q=ha")).json()] == ["Hanne Host"]
+    assert [h["name"] for h in (await client.get("/kiosk/hosts?q=øRS")).json()] == ["Ørsted Olsen"]
+    assert (await client.get("/kiosk/hosts?q=retired")).json() == []  # only active hosts
+    assert (await client.get("/kiosk/hosts?q=%25%25")).json() == []  # wildcards are text
+    client.cookies.clear()
+    assert (await client.get("/kiosk/hosts?q=ha")).status_code == 403  # tablets only
+
+
+async def test_back_from_confirm_shows_only_the_chosen_host(client, notices):
+    host_id = await host()
+    await host(name="Otto Other", email="otto@example.org")
+    await as_kiosk(client)
+    details = await client.get("/kiosk/details?language=en&notice=1")
+    form = {"_csrf_token": csrf_from(details.text), "language": "en", "notice_id": "1",
+            "submission": "s", "visitor_name": "Ann", "host_id": str(host_id),
+            "purpose": "meeting"}
+    back = await client.post("/kiosk/edit", data=form)
+    assert "Hanne Host" in back.text and "checked" in back.text and "Otto" not in back.text
+
+
+async def test_the_notice_waits_120_seconds_and_the_form_30(client, notices):
+    await as_kiosk(client)
+    notice = await client.get("/kiosk/notice?language=da")
+    assert 'data-idle-seconds="120"' in notice.text
+    details = await client.get("/kiosk/details?language=da&notice=1")
+    assert 'data-idle-seconds="30"' in details.text

@@ -123,6 +123,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/kiosk/sign-in"): KIOSK,
     ("GET", "/kiosk/invitation"): KIOSK,
     ("POST", "/kiosk/invitation"): KIOSK,
+    ("GET", "/kiosk/hosts"): KIOSK,
     ("GET", "/kiosk/sign-out"): KIOSK,
     ("POST", "/kiosk/sign-out"): KIOSK,
     ("GET", "/kiosk/goodbye"): KIOSK,
