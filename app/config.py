@@ -26,6 +26,10 @@ class Retention(msgspec.Struct, frozen=True):
     waiting_consent_days: int = 30  # applications that never got consent m or n
     audit_days: int = 1095  # audit and consent records: 3 years
     mail_days: int = 7  # sent mail kept for troubleshooting, then erased
+    # An application sent with a known candidate's address waits this long for the mailbox
+    # owner's confirmation, then it and its CV are erased (issue 16; in hours: a link that
+    # lives days in a mailbox is a link that leaks).
+    unconfirmed_application_hours: int = 48
     enabled: bool = True
 
 
@@ -164,6 +168,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             waiting_consent_days=int(e.get("RETENTION_WAITING_CONSENT_DAYS", 30)),
             audit_days=int(e.get("RETENTION_AUDIT_DAYS", 1095)),
             mail_days=int(e.get("RETENTION_MAIL_DAYS", 7)),
+            unconfirmed_application_hours=int(e.get("INTAKE_UNCONFIRMED_APPLICATION_HOURS", 48)),
             enabled=_bool(e.get("RETENTION_ENABLED", "1")),
         )
         smtp = Smtp(
@@ -207,6 +212,8 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
         )
     except ValueError as exc:
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc
+    if not 1 <= retention.unconfirmed_application_hours <= 720:
+        raise ConfigError("INTAKE_UNCONFIRMED_APPLICATION_HOURS must be from 1 to 720 (30 days)")
     if check and settings.is_production:
         problems = settings.unsafe_settings()
         if problems:

@@ -125,6 +125,11 @@ class ConsentEvent(Table, tablename="consent_event"):
     channel = Varchar(length=16)  # portal | console | mail
     ip_prefix = Varchar(length=64, default="")
     erase_after = Timestamptz(index=True)
+    # How the person was identified (app.privacy.consent.IDENTIFIED_BY): a session opened
+    # from a link mailed to them, their own first application (the address not yet proven),
+    # the confirmation link of a later application, or a mailed opt-out link. Events from
+    # before this column: "unrecorded", or what the data migration could tell.
+    identified_by = Varchar(length=24, default="unrecorded")
 
 
 # --- recruiting -------------------------------------------------------------------------
@@ -248,6 +253,32 @@ class ScreeningAnswer(Table, tablename="screening_answer"):
     prompt = Varchar(length=300)
     answer = Varchar(length=500)
     flagged = Boolean(default=False)  # for a person to look at, never a verdict
+
+
+class UnconfirmedApplication(Table, tablename="unconfirmed_application"):
+    """An application sent from the public form with the address of an existing candidate
+    (issue 16): it waits here, unseen by staff, until the mailbox owner confirms it through a
+    single-use link (app.recruiting.confirmation); only then does it become an Application
+    and are its consent choices recorded (Art. 7(1)). Unconfirmed, it is erased with its CV
+    after INTAKE_UNCONFIRMED_APPLICATION_HOURS. The CV key dies with the row, as in CVFile."""
+
+    id: Serial
+    uid = UUID(unique=True)  # the deletion receipt's reference
+    candidate = ForeignKey(Candidate, on_delete=OnDelete.cascade, index=True)
+    position = ForeignKey(Position, on_delete=OnDelete.restrict)
+    cover_letter = Text(default="")
+    # The answers to the position's screening questions, as JSON [[question id, answer], ...]
+    screening_answers = Text(default="[]")
+    consents = Varchar(length=64, default="")  # the purposes ticked, comma-separated
+    language = Varchar(length=8, default="en")
+    ip_prefix = Varchar(length=64, default="")
+    storage_name = Varchar(length=64, unique=True)
+    original_name = Varchar(length=255)
+    media_type = Varchar(length=100)
+    size = Integer()
+    wrapped_key = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow())
+    erase_after = Timestamptz(index=True)
 
 
 class Rating(Table, tablename="rating"):
@@ -463,6 +494,7 @@ ALL_TABLES: list[type[Table]] = [
     CVFile,
     KeptCV,
     ScreeningAnswer,
+    UnconfirmedApplication,
     Rating,
     Comment,
     StageChange,

@@ -146,7 +146,8 @@ async def consenting_application(position_id: int, name: str = "Ada Applicant", 
     for purpose, given in (("m", m), ("n", n)):
         if given:
             await record(int(cand.id), str(uid), purpose, True, notice, language=language,
-                         channel="portal", ip_prefix="192.0.2.0", now=now)
+                         channel="portal", ip_prefix="192.0.2.0", now=now,
+                         identified_by="first_application")
     app_row = Application(uid=uuid.uuid4(), candidate=cand.id, position=position_id,
                           dedupe_key=f"{cand.id}:{position_id}", cover_letter=cover_letter,
                           created_at=now, updated_at=now)
@@ -170,4 +171,5 @@ async def set_consent(candidate_id: int, candidate_uid: str, purpose: str, given
 
     notice = await current_notice("candidate", "en")
     await record(candidate_id, candidate_uid, purpose, given, notice, language="en",
-                 channel="portal", ip_prefix="192.0.2.0", now=utcnow())
+                 channel="portal", ip_prefix="192.0.2.0", now=utcnow(),
+                 identified_by="mailed_link_session")

@@ -95,9 +95,12 @@ async def change_consent(
     now: datetime,
     channel: str = "portal",
     confirm_erase: bool = False,
+    identified_by: str = consent.MAILED_LINK_SESSION,
 ) -> str | None:
     """Give or withdraw one consent, effective at once (Art. 7(3)). Returns the deletion
-    receipt reference when the withdrawal erased the candidate."""
+    receipt reference when the withdrawal erased the candidate. The candidate is the one
+    signed in (a session opened from a mailed link), unless `identified_by` says otherwise
+    (the opt-out link of a mail)."""
     if purpose not in CANDIDATE_PURPOSES:
         raise NotFound("We could not find that page.")
     notice = await current_notice("candidate", language)
@@ -122,6 +125,7 @@ async def change_consent(
             channel=channel,
             ip_prefix=ip_prefix,
             now=now,
+            identified_by=identified_by,
         )
         await _audit(
             candidate,

@@ -131,6 +131,14 @@ _APPLICATIONS_OF = "SELECT id FROM application WHERE candidate IN (SELECT value 
 _DELETE_MAIL_TO = "DELETE FROM outbox_mail WHERE to_address IN (SELECT value FROM json_each(?))"
 _DELETE_CANDIDATES = "DELETE FROM candidate WHERE id IN (SELECT value FROM json_each(?))"
 _DELETE_APPLICATIONS = "DELETE FROM application WHERE id IN (SELECT value FROM json_each(?))"
+_UNCONFIRMED_CV_NAMES = (
+    "SELECT storage_name FROM unconfirmed_application "
+    "WHERE candidate IN (SELECT value FROM json_each(?))"
+)
+_DELETE_UNCONFIRMED = (
+    "DELETE FROM unconfirmed_application WHERE id IN (SELECT value FROM json_each(?)) "
+    "RETURNING uid, storage_name"
+)
 _LONELY_CANDIDATES = (
     "SELECT c.id AS id, c.uid AS uid, c.email AS email, c.email_pending AS email_pending "
     "FROM candidate c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS "
@@ -207,6 +215,9 @@ async def erase_candidates_rows(candidates: list[dict], reason: str, now: dateti
     apps = await _fetch_in(_APPLICATIONS_OF, ids)
     app_ids = [a["id"] for a in apps]
     names = await cv_names(app_ids)
+    # Applications waiting for the owner's confirmation go with the candidate (cascade); so
+    # do their CV keys, and their files are removed with the others.
+    names += [r["storage_name"] for r in await _fetch_in(_UNCONFIRMED_CV_NAMES, ids)]
     # Mail queued to a candidate carries their name and address: it goes with them.
     addresses = sorted({a for c in candidates for a in (c["email"], c["email_pending"]) if a})
     if addresses:
@@ -270,6 +281,19 @@ async def erase_application_rows(app_rows: list[dict], reason: str, now: datetim
     await _fetch_in(_DELETE_APPLICATIONS, ids)
     await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
     return names
+
+
+async def erase_unconfirmed_rows(rows: list[dict], reason: str, now: datetime) -> list[str]:
+    """Applications that waited for the address owner's confirmation (issue 16), refused by
+    the owner or unconfirmed in time: the rows and their CV keys in one statement, a receipt
+    each, nothing counted (they never were applications). Returns the CV file names to remove
+    after the caller's commit."""
+    ids = [r["id"] for r in rows]
+    if not ids:
+        return []
+    gone = await _fetch_in(_DELETE_UNCONFIRMED, ids)
+    await write_receipts("unconfirmed_application", [str(r["uid"]) for r in gone], reason, now)
+    return [r["storage_name"] for r in gone]
 
 
 async def lonely_candidates(candidate_ids: Iterable[int]) -> list[dict]:

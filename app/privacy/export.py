@@ -25,6 +25,7 @@ from app.tables import (
     RightsRequest,
     ScreeningAnswer,
     StageChange,
+    UnconfirmedApplication,
 )
 
 # Secrets and internal plumbing, not data about the person.
@@ -91,9 +92,19 @@ async def collect(candidate_id: int) -> dict[str, Any]:
         .where(AuditEvent.subject_ref == uid)
         .order_by(AuditEvent.id)
     )
+    # Sent with their address and not (yet) confirmed by them (issue 16): shown, not the CV.
+    unconfirmed = await UnconfirmedApplication.select(
+        UnconfirmedApplication.position.title.as_alias("position"),
+        UnconfirmedApplication.cover_letter,
+        UnconfirmedApplication.consents,
+        UnconfirmedApplication.original_name,
+        UnconfirmedApplication.created_at,
+        UnconfirmedApplication.erase_after,
+    ).where(UnconfirmedApplication.candidate == candidate_id)
     return {
         "candidate": candidate,
         "applications": [await _application(a) for a in applications],
+        "unconfirmed_applications": unconfirmed,
         # Each event names its purpose as the policy does (m, n, L; issue 21.2).
         "consent_history": [
             {**event, "policy_letter": policy_letter(event["purpose"])}

@@ -8,7 +8,7 @@ import os
 from datetime import datetime, timedelta
 
 from app.config import current
-from app.tables import CVFile, KeptCV, Throttle, Token
+from app.tables import CVFile, KeptCV, Throttle, Token, UnconfirmedApplication
 
 # A CV is written before its application's transaction commits (app/recruiting/cv_store.py);
 # a file younger than this may still be about to get its row.
@@ -61,8 +61,8 @@ def _unlink(names: list[str]) -> int:
 
 
 async def sweep_orphan_cv_files(now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
-    """Remove files in the CV folder with no CVFile or KeptCV row, older than `grace` (half-written
-    `.part` files included). Returns how many were removed."""
+    """Remove files in the CV folder with no CVFile, KeptCV or UnconfirmedApplication row,
+    older than `grace` (half-written `.part` files included). Returns how many were removed."""
     names = await asyncio.to_thread(_candidates, (now - grace).timestamp())
     orphans: list[str] = []
     for i in range(0, len(names), CHUNK):
@@ -70,6 +70,10 @@ async def sweep_orphan_cv_files(now: datetime, grace: timedelta = ORPHAN_GRACE) 
         known = await CVFile.select(CVFile.storage_name).where(CVFile.storage_name.is_in(chunk))
         # A CV kept across an apply form's error has its key in kept_cv, not cv_file.
         known += await KeptCV.select(KeptCV.storage_name).where(KeptCV.storage_name.is_in(chunk))
+        # A CV that waits for its owner's confirmation (issue 16) has its key row there.
+        known += await UnconfirmedApplication.select(UnconfirmedApplication.storage_name).where(
+            UnconfirmedApplication.storage_name.is_in(chunk)
+        )
         kept = {r["storage_name"] for r in known}
         orphans += [n for n in chunk if n not in kept]
     return await asyncio.to_thread(_unlink, orphans)

@@ -78,6 +78,8 @@ def rules() -> list[tuple[str, str, int]]:
         ("Applications in the talent pool", "%(n)s days after rejection or the position closes",
          r.talent_pool_days),
         ("Applications waiting for consent", "%(n)s days after arrival", r.waiting_consent_days),
+        ("Applications sent with a known address and not confirmed by its owner",
+         "%(n)s hours after arrival", r.unconfirmed_application_hours),
         ("Withdrawal of both evaluation consents", "at once", 0),
         ("Candidates", "with their last application", 0),
         ("Audit, consent and disclosure records, answered requests, receipts", "%(n)s days",

@@ -37,6 +37,7 @@ from app.privacy.erasure import (
     checkpoint,
     erase_application_rows,
     erase_candidates_rows,
+    erase_unconfirmed_rows,
     in_transaction,
     lonely_candidates,
     remove_cv_files,
@@ -55,6 +56,7 @@ from app.tables import (
     JobRun,
     OutboxMail,
     RightsRequest,
+    UnconfirmedApplication,
     Visit,
 )
 
@@ -100,6 +102,12 @@ async def _erase_candidates(ids: list[int], now: datetime, tally: Tally) -> list
     rows = await lonely_candidates(ids)
     tally["candidates"] += len(rows)
     return await erase_candidates_rows(rows, RETENTION_REASON, now)
+
+
+async def _erase_unconfirmed(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
+    names = await erase_unconfirmed_rows(rows, RETENTION_REASON, now)
+    tally["unconfirmed_applications"] += len(rows)
+    return names
 
 
 async def _erase_lonely_candidates(rows: list[dict], now: datetime, tally: Tally) -> list[str]:
@@ -173,6 +181,10 @@ KINDS: list[Kind] = [
          Application.erase_after, erase=_erase_applications),
     Kind("candidates", Candidate, (Candidate.id,), _due_candidates, Candidate.erase_after,
          erase=_erase_lonely_candidates),
+    # Issue 16: sent with a known address and never confirmed by its owner.
+    Kind("unconfirmed_applications", UnconfirmedApplication, (UnconfirmedApplication.id,),
+         _expired(UnconfirmedApplication), UnconfirmedApplication.erase_after,
+         erase=_erase_unconfirmed),
     Kind("visits", Visit, (Visit.id,), _due_visits, Visit.erase_after, sweep=sweep_visits),
     Kind("expected_visits", ExpectedVisit, (ExpectedVisit.id,), _due_expected,
          ExpectedVisit.erase_after, after=_after_expected),

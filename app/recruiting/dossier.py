@@ -7,7 +7,7 @@ from typing import Any
 
 from app.db import transaction
 from app.errors import NotFound
-from app.privacy import audit
+from app.privacy import audit, consent
 from app.privacy.access import allowed_actions, frozen, waiting_for_consent
 from app.privacy.notices import stale_consents
 from app.recruiting.cv_store import read_cv
@@ -40,6 +40,8 @@ async def open_application(
             "consent_m": candidate["consent_m"],
             "consent_n": candidate["consent_n"],
             "stale": await stale_consents(candidate),
+            # Consents given by whoever typed the address on a first application (issue 16).
+            "unproven": await consent.unproven(str(candidate["uid"])),
             "frozen": frozen(application),
             "waiting": waiting_for_consent(candidate),
             "may": may,

@@ -28,7 +28,11 @@ def normal_email(email: str) -> str:
 
 
 async def issue(
-    purpose: str, candidate_id: int, now: datetime, payload: dict[str, Any] | None = None
+    purpose: str,
+    candidate_id: int,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    ttl: timedelta | None = None,
 ) -> str:
     """A new link token (inside the caller's transaction); only its hash is kept."""
     token = new_token()
@@ -39,7 +43,7 @@ async def issue(
             candidate=candidate_id,
             payload=json.dumps(payload or {}),
             created_at=now,
-            expires_at=now + TTL.get(purpose, OPTOUT_TTL),
+            expires_at=now + (ttl or TTL.get(purpose, OPTOUT_TTL)),
         )
     )
     return token

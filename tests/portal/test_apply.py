@@ -21,6 +21,7 @@ async def test_apply_stores_everything_in_one_go_and_mails_the_way_back(client, 
     events = await ConsentEvent.select().order_by(ConsentEvent.purpose)
     assert [(e["purpose"], e["action"], e["channel"]) for e in events] == [
         ("m", "given", "portal"), ("marketing", "given", "portal"), ("n", "given", "portal")]
+    assert {e["identified_by"] for e in events} == {"first_application"}
     assert all(e["text_hash"] and e["notice_version"] and e["language"] == "en" for e in events)
     cv = await CVFile.select().first()
     assert cv["media_type"] == "application/pdf" and await read_cv(cv) == PDF
@@ -30,6 +31,10 @@ async def test_apply_stores_everything_in_one_go_and_mails_the_way_back(client, 
 
 async def test_double_submit_shows_the_same_confirmation_and_makes_no_second_row(
         client, notices, settings):
+    """The second submit finds a known address: it makes no application, but waits (with its
+    file) for the mailbox owner's confirmation, with the one mail every submit sends."""
+    from app.tables import UnconfirmedApplication
+
     slug = await position_slug()
     settings.cv_dir.mkdir(parents=True, exist_ok=True)
     files_before = len(list(settings.cv_dir.iterdir()))
@@ -38,8 +43,9 @@ async def test_double_submit_shows_the_same_confirmation_and_makes_no_second_row
     assert first.status_code == second.status_code == 200
     assert "we received your application" in second.text
     assert await Application.count() == 1 and await CVFile.count() == 1
-    assert await OutboxMail.count() == 1
-    assert len(list(settings.cv_dir.iterdir())) == files_before + 1  # second file removed
+    assert await UnconfirmedApplication.count() == 1
+    assert await OutboxMail.count() == 2
+    assert len(list(settings.cv_dir.iterdir())) == files_before + 2
 
 
 async def test_without_m_or_n_the_application_waits_and_says_so(client, notices):

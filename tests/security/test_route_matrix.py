@@ -84,6 +84,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/me/email/{token:str}"): DEAD_TOKEN,
     ("GET", "/unsubscribe/{token:str}"): DEAD_TOKEN,
     ("POST", "/unsubscribe/{token:str}"): DEAD_TOKEN,
+    ("GET", "/me/confirm/{token:str}"): DEAD_TOKEN,  # issue 16: an application's owner
+    ("POST", "/me/confirm/{token:str}"): DEAD_TOKEN,
     ("GET", "/visitor-rights"): PUBLIC,
     # a badge's sign-out link on the visitor's phone: unguessable, dead ones are 404
     ("GET", "/OUT/{token:str}"): DEAD_TOKEN,

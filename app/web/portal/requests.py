@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy import candidate_rights as rights
+from app.privacy.consent import OPTOUT_LINK
 from app.recruiting import my_page
 from app.recruiting.positions import markdown_html
 from app.web.access import candidate, public
@@ -103,6 +104,7 @@ async def unsubscribe(request: Request, token: FromPath[str]) -> Template:
         ip_prefix=request.client.host if request.client else "",
         now=now,
         channel="mail",
+        identified_by=OPTOUT_LINK,
     )
     return page(request, "portal/unsubscribe.html", done=True)
 
