@@ -9,7 +9,7 @@ from app.clock import utcnow
 from app.tables import ConsentEvent
 from tests.factories import application_row, candidate_row, position_row
 
-STEP = importlib.import_module("migrations.intake_2026_12_04t01_21_48_000000")
+STEP = importlib.import_module("migrations.intake_2026_12_04t01_54_40_000000")
 
 
 async def old_event(uid: str, at, channel: str = "portal") -> int:

@@ -249,3 +249,29 @@ def test_the_waiting_period_is_a_setting(tmp_path):
     for bad in ("0", "-1", "721", "soon"):
         with pytest.raises(ConfigError):
             load_settings({**env, "INTAKE_UNCONFIRMED_APPLICATION_HOURS": bad})
+
+
+async def test_screening_answers_wait_with_the_application_and_arrive_when_confirmed(
+        client, notices, settings):
+    from app.privacy.audit import SYSTEM
+    from app.recruiting.screening import QuestionDraft, add_question
+    from app.tables import ScreeningAnswer
+
+    _, owner = await owner_applies(client)
+    second = await position_slug("Second job")
+    pid = (await Position.select().where(Position.slug == second).first())["id"]
+    question = await add_question(SYSTEM, pid, QuestionDraft(
+        "yes_no", "Can you work in Copenhagen?", "The job is on site.", (), ()), utcnow())
+    async with await fresh_client(settings) as stranger:
+        answered = await apply_via_portal(stranger, second, email=OWNER,
+                                          **{f"q_{question}": "yes"})
+    assert answered.status_code == 200
+    assert await ScreeningAnswer.count() == 0  # nothing of it reaches an application yet
+    token = await confirmation_token()
+    page = await client.get(f"/me/confirm/{token}")
+    await client.post(f"/me/confirm/{token}",
+                      data={"_csrf_token": csrf_from(page.text), "decision": "confirm"})
+    answers = await ScreeningAnswer.select()
+    assert [a["answer"] for a in answers] == ["yes"]
+    confirmed = await Application.select().where(Application.position == pid).first()
+    assert confirmed["candidate"] == owner["id"] and answers[0]["application"] == confirmed["id"]

@@ -41,7 +41,7 @@ class Position(Table, tablename="position", schema=None):
     )
 
 
-ID = "2026-12-04T01:21:47:282858"
+ID = "2026-12-04T01:54:39:353897"
 VERSION = "1.38.0"
 DESCRIPTION = (
     "unconfirmed_application: applications that wait for the address owner; "
@@ -139,6 +139,27 @@ async def forwards():
         column_class=Text,
         params={
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="UnconfirmedApplication",
+        tablename="unconfirmed_application",
+        column_name="screening_answers",
+        db_column_name="screening_answers",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "[]",
             "null": False,
             "primary_key": False,
             "unique": False,

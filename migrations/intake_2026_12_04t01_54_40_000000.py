@@ -1,4 +1,4 @@
-"""Data step after 2026-12-04T01:21:47 (issue 16): how the people behind the consent events
+"""Data step after 2026-12-04T01:54:39 (issue 16): how the people behind the consent events
 recorded before `consent_event.identified_by` existed were identified, where it can be told.
 
 - channel "mail": the one-click opt-out link of a mail (optout_link);
@@ -12,7 +12,7 @@ proven. Backwards there is nothing to undo: the column goes with the schema step
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-12-04T01:21:48:000000"
+ID = "2026-12-04T01:54:40:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "consent_event.identified_by for the events recorded before it existed"
 
