@@ -22,6 +22,7 @@ from app.privacy.housekeeping import (
     sweep_orphan_cv_files,
 )
 from app.privacy.sweep import sweep
+from app.rate_limit import purge_ended_windows
 from app.staff.sessions import purge_expired
 from app.tables import JobRun
 
@@ -49,6 +50,7 @@ async def _purge_sessions(now: datetime) -> dict[str, Any]:
         "sessions": await purge_expired(now),
         "tokens": await purge_expired_tokens(now),
         "throttles": await purge_stale_throttles(now),
+        "rate_windows": await purge_ended_windows(now),
     }
 
 

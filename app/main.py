@@ -12,16 +12,13 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
-from app import db, logs
+from app import db, logs, rate_limit
 from app.cli import IntakeCLIPlugin
 from app.config import ROOT, Settings, load_settings, use
 from app.jobs import Runner
@@ -30,10 +27,10 @@ from app.web.access import public
 from app.web.errors import handle_exception
 from app.web.guards import EXTRA_CHECKS, check_access
 from app.web.middleware import privacy_middleware
+from app.web.rate_limit import rate_limit_middleware
 from kiosk import routes as kiosk_routes
 
 # Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
-RATE_LIMITED_PREFIXES = ("/console/login", "/console/reset", "/apply", "/kiosk/pair", "/me/signin")
 
 
 def door_routes(package: ModuleType) -> list[Any]:
@@ -63,20 +60,6 @@ def route_handlers() -> list[Any]:
         )
     )
     return handlers
-
-
-def _rate_limit_store(settings: Settings) -> Store:
-    if settings.redis_url:
-        from litestar.stores.redis import RedisStore
-
-        return RedisStore.with_client(url=settings.redis_url, namespace="intake-rate")
-    return MemoryStore()
-
-
-async def _is_rate_limited(request: Any) -> bool:
-    # async on purpose: Litestar runs a plain function in a worker thread, a thread trip on
-    # every request (bench B1 profile).
-    return request.method == "POST" and request.url.path.startswith(RATE_LIMITED_PREFIXES)
 
 
 def _freeze_startup_objects() -> None:
@@ -134,14 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_samesite="lax",
             cookie_name="intake_csrf",
         ),
-        stores={"rate_limit": _rate_limit_store(settings)},
-        middleware=[
-            RateLimitConfig(
-                rate_limit=("minute", 30),
-                check_throttle_handler=_is_rate_limited,
-                store="rate_limit",
-            ).middleware
-        ],
+        middleware=[rate_limit_middleware(rate_limit.counter(settings.redis_url, settings.database_url))],
         exception_handlers={Exception: handle_exception},
         openapi_config=OpenAPIConfig(
             title="Intake",

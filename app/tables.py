@@ -92,6 +92,16 @@ class Throttle(Table, tablename="throttle"):
     locked_until = Timestamptz(null=True, default=None)
 
 
+class RateWindow(Table, tablename="rate_window"):
+    """Requests per client in one minute on the public forms (app/rate_limit.py), shared by
+    every worker and host. The key is a hash of the truncated address and the minute."""
+
+    id: Serial
+    key = Varchar(length=48, unique=True)
+    hits = Integer(default=0)
+    expires_at = Timestamptz(index=True)
+
+
 # --- notices and consent ----------------------------------------------------------------
 
 
@@ -489,6 +499,7 @@ ALL_TABLES: list[type[Table]] = [
     Session,
     Token,
     Throttle,
+    RateWindow,
     ConsentEvent,
     Application,
     CVFile,

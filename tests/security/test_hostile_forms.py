@@ -33,9 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r'(?:name="|(?:input|checkbox|textarea|select|choice|radio)\(")([a-z_]+)"')
 FIELDS = sorted({m for f in (ROOT / "templates").rglob("*.html")
                  for m in FIELD.findall(f.read_text(errors="replace"))} - {"_csrf_token"})
-# Rows a refused request may legitimately leave: failure counters (lockout), sessions, and the
-# audit record of the staff READ the re-rendered page is (it shows the candidate's data again).
-MAY_CHANGE_ON_REFUSAL = {"throttle", "session", "audit_event"}
+# Rows a refused request may legitimately leave: failure counters (lockout), the per-client
+# request count of the public forms (app/rate_limit.py: counted before the form is read),
+# sessions, and the audit record of the staff READ the re-rendered page is (it shows the
+# candidate's data again).
+MAY_CHANGE_ON_REFUSAL = {"throttle", "rate_window", "session", "audit_event"}
 
 NASTY = st.sampled_from([
     "", " ", "\x00", "a\x00b", "\u202e\u0644\u0627", "\ud7ff\ufeff\ufffd", "𝕬𝖉𝖆 🧪👩‍💻",
@@ -92,9 +94,10 @@ async def keep_world(world: dict[str, Any]) -> None:
 
 
 async def clear_throttle() -> None:
-    from app.tables import Throttle
+    from app.tables import RateWindow, Throttle
 
     await Throttle.delete(force=True)
+    await RateWindow.delete(force=True)
 
 
 def fuzz_form(server: ProxiedLiveServer, loop: asyncio.AbstractEventLoop, method: str,
