@@ -3,6 +3,7 @@
 import msgspec
 
 from app.addresses import checked_address
+from app.config import current
 from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.search import contains
@@ -25,6 +26,7 @@ class HostFields(msgspec.Struct):
     email: str
     department: str = ""
     active: bool = True
+    language: str = "en"  # their visitor mail's language
 
 
 async def active_hosts() -> list[HostInfo]:
@@ -64,7 +66,7 @@ async def all_hosts() -> list[dict]:
 
 
 # Every kiosk sign-in asks this: constant SQL (app.db.fetch, bench B1).
-_ACTIVE_HOST = "SELECT id, name, email FROM host WHERE id = ? AND active = ?"
+_ACTIVE_HOST = "SELECT id, name, email, language FROM host WHERE id = ? AND active = ?"
 
 
 async def active_host(host_id: int) -> dict:
@@ -79,6 +81,8 @@ async def active_host(host_id: int) -> dict:
 def _check(fields: HostFields) -> None:
     if not fields.name.strip():
         raise ValidationFailed({"name": "This field is required."})
+    if fields.language not in current().languages:
+        raise ValidationFailed({"language": "Choose one of the options."})
     checked_address(fields.email)  # a host's address receives every arrival mail
 
 
@@ -90,6 +94,7 @@ async def create_host(fields: HostFields) -> int:
             email=fields.email.strip(),
             department=fields.department.strip(),
             active=fields.active,
+            language=fields.language,
         )
         await row.save()
     return int(row.id)
@@ -106,5 +111,6 @@ async def update_host(host_id: int, fields: HostFields) -> None:
                 Host.email: fields.email.strip(),
                 Host.department: fields.department.strip(),
                 Host.active: fields.active,
+                Host.language: fields.language,
             }
         ).where(Host.id == host_id)

@@ -23,8 +23,9 @@ from app.privacy.audit import Actor, record
 from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
 from app.visits import codes
+from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
 from app.visits.hosts import active_host
-from app.visits.local_time import last_end_of_day, local_date, local_time
+from app.visits.local_time import last_end_of_day, local_date
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
@@ -59,7 +60,7 @@ class Badge(msgspec.Struct, frozen=True):
 # building Piccolo query objects for them cost more than the database's work (bench B1).
 _VISITOR_NOTICE = "SELECT id FROM notice_version WHERE id = ? AND audience = 'visitor'"
 _HOST_IF_NOTICE = (
-    "SELECT h.id, h.name, h.email FROM host h WHERE h.id = ? AND h.active = TRUE AND EXISTS "
+    "SELECT h.id, h.name, h.email, h.language FROM host h WHERE h.id = ? AND h.active = TRUE AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor')"
 )
 # A sign-out code is stored only while its visitor is on site (sign_out_visit clears it), so a
@@ -78,7 +79,7 @@ _INSERT_VISIT_UNLESS_SENT = _INSERT_VISIT + _UNLESS_SENT
 # A walk-in's sign-in at once (_sign_in_at_once) first needs the active host, if the notice
 # shown is a visitor notice and the new sign-out code is not in use.
 _FREE_HOST = (
-    "SELECT id, name, email FROM host WHERE id = ? AND active = TRUE AND EXISTS "
+    "SELECT id, name, email, language FROM host WHERE id = ? AND active = TRUE AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor') AND NOT EXISTS "
     "(SELECT 1 FROM visit WHERE signout_code_hash = ?)"
 )
@@ -96,11 +97,14 @@ _SIGN_IN_AT_ONCE = (
     + _UNLESS_SENT
     + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
-    "last_error, erase_after) SELECT h.email, ?, ?, 'admin', ?, 0, '', ? FROM h, v RETURNING id), "
+    "last_error, erase_after) SELECT h.email, "
+    + IN_HOST_LANGUAGE
+    + ", "
+    + IN_HOST_LANGUAGE
+    + ", 'admin', ?, 0, '', ? FROM h, v RETURNING id), "
     + statistics.VISIT_COUNTED_PG_STEP
     + " SELECT h.name FROM h, v, m, s"
 )
-HOST_MAIL_SUBJECT = "Your visitor has arrived"
 
 
 def _check_fields(data: SignIn) -> None:
@@ -216,7 +220,8 @@ async def sign_in(
                 host["id"], kiosk_id, data.language, data.notice_id, expected_id, now, code_hash,
                 sent, data.channel,
             )  # fmt: skip
-            await queue(host["email"], HOST_MAIL_SUBJECT, _host_mail(data, now), now)
+            subject, body = _host_mail(data, now, host["language"])
+            await queue(host["email"], subject, body, now)
             await statistics.visit_signed_in(data.purpose, kiosk_id, now)
             if actor is not None:
                 await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
@@ -252,13 +257,13 @@ async def _sign_in_at_once(
     visit_uid = uuid.uuid4()
     name, company = data.visitor_name.strip(), data.company.strip()
     sent = submission_hash(data.submission)
-    host_mail = _host_mail(data, now)
+    subject, body = in_host_language_args(name, company, data.purpose, now)
     if current().is_sqlite:
         counted = statistics.visit_counted_args(data.purpose, kiosk_id, now)
 
         def walk_in(db: sqlite3.Connection) -> str | None:
             host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
-            host_id, host_name, host_email = host.fetchone() or (None, None, None)
+            host_id, host_name, host_email, host_language = host.fetchone() or (None,) * 4
             if host_id is None:
                 return None
             stored = db.execute(_INSERT_VISIT_UNLESS_SENT, (
@@ -267,7 +272,8 @@ async def _sign_in_at_once(
             ))  # fmt: skip
             if stored.rowcount != 1:  # the form was sent before
                 return None
-            mail = (host_email, HOST_MAIL_SUBJECT, host_mail, "admin", now, keep_until(now))
+            mine = 1 if host_language == subject[0] else 2  # IN_HOST_LANGUAGE, in Python
+            mail = (host_email, subject[mine], body[mine], "admin", now, keep_until(now))
             db.execute(QUEUE, mail).fetchall()
             db.execute(statistics.VISIT_COUNTED, counted)
             return str(host_name)
@@ -279,7 +285,7 @@ async def _sign_in_at_once(
             data.host_id, data.notice_id, code_hash,
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
             code_hash, sent, data.channel,
-            HOST_MAIL_SUBJECT, host_mail, now, keep_until(now),
+            *subject, *body, now, keep_until(now),
             *statistics.visit_counted_pg_args(data.purpose, kiosk_id, now),
         )  # fmt: skip
         host_name = rows[0]["name"] if rows else None
@@ -296,12 +302,8 @@ def _invite_key(kiosk_id: int) -> str:
     return throttle.key("invitation-kiosk", str(kiosk_id))
 
 
-def _host_mail(data: SignIn, now: datetime) -> str:
-    company = f" ({data.company.strip()})" if data.company.strip() else ""
-    return (
-        f"{data.visitor_name.strip()}{company} has signed in at reception at "
-        f"{local_time(now)} and is waiting for you.\n\nPurpose: {data.purpose}\n"
-    )
+def _host_mail(data: SignIn, now: datetime, language: str) -> tuple[str, str]:
+    return host_mail(data.visitor_name.strip(), data.company.strip(), data.purpose, now, language)
 
 
 async def sign_out_visit(where: Any, by: str, now: datetime) -> int:

@@ -9,7 +9,8 @@ from app.errors import ValidationFailed
 from app.visits import hosts
 from app.web.access import staff
 from app.web.console.home import navigation_for
-from app.web.forms import Email, first_values, parse_form, text
+from app.web.forms import Email, choice, first_values, parse_form, text
+from app.web.i18n import LANGUAGE_NAMES
 from app.web.render import page
 
 ADMIN = staff("admin")
@@ -20,6 +21,7 @@ class HostForm(msgspec.Struct):
     email: Email
     department: text(200) = ""  # type: ignore[valid-type]
     active: bool = False
+    language: choice("en", "da") = "en"  # type: ignore[valid-type]
 
 
 async def _hosts_page(request: Request, status_code: int = 200, **ctx: object) -> Template:
@@ -29,12 +31,13 @@ async def _hosts_page(request: Request, status_code: int = 200, **ctx: object) -
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
         hosts=await hosts.all_hosts(),
+        language_options=list(LANGUAGE_NAMES.items()),
         **ctx,
     )
 
 
 def _fields(data: HostForm) -> hosts.HostFields:
-    return hosts.HostFields(data.name, data.email, data.department, data.active)
+    return hosts.HostFields(data.name, data.email, data.department, data.active, data.language)
 
 
 @get("/console/hosts", opt=ADMIN)

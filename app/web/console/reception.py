@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy.audit import Actor
 from app.visits import on_site, preregistration
+from app.visits.host_mail import PURPOSE_LABELS
 from app.visits.hosts import active_hosts
 from app.visits.local_time import local_date, local_time
 from app.visits.visits import PURPOSES, sign_out_by_reception
@@ -21,14 +22,6 @@ from app.web.forms import Email, choice, first_values, parse_form, text
 from app.web.render import page, translate
 
 DESK = staff("admin", "reception")
-PURPOSE_LABELS = {
-    "meeting": "Meeting",
-    "interview": "Job interview",
-    "delivery": "Delivery",
-    "maintenance": "Maintenance or repair",
-    "event": "Event",
-    "other": "Other",
-}
 
 
 class ExpectedForm(msgspec.Struct):

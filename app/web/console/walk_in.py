@@ -18,6 +18,7 @@ from app.errors import Conflict, ValidationFailed
 from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
 from app.recruiting.positions import markdown_html
+from app.visits.host_mail import PURPOSE_LABELS
 from app.visits.hosts import active_hosts
 from app.visits.kiosks import PRINT_LAYOUTS
 from app.visits.visits import PURPOSES, SignIn, sign_in
@@ -25,7 +26,6 @@ from app.web.access import staff
 from app.web.badge import badge_values
 from app.web.console.home import navigation_for
 from app.web.console.kiosks import PRINT_LAYOUT_LABELS
-from app.web.console.reception import PURPOSE_LABELS
 from app.web.forms import choice, first_values, parse_form, text
 from app.web.i18n import LANGUAGE_NAMES
 from app.web.render import page, translate
