@@ -20,6 +20,7 @@ tests/privacy/test_suppression.py attacks the output with exact rational linear 
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 SMALL = 5
 LESS = "<5"  # a count from 1 to 4
@@ -127,7 +128,7 @@ def _bridges(edges: set[tuple[int, int]], rows: int) -> set[tuple[int, int]]:
         if root in order:
             continue
         order[root] = low[root] = len(order)
-        stack = [(root, None, iter(adjacent[root]))]
+        stack: list[tuple[int, tuple[int, int] | None, Any]] = [(root, None, iter(adjacent[root]))]
         while stack:
             node, via, neighbours = stack[-1]
             step = next(neighbours, None)
@@ -150,19 +151,19 @@ def _bridges(edges: set[tuple[int, int]], rows: int) -> set[tuple[int, int]]:
     return found
 
 
-def suppress_list(counts: Sequence[int], total_shown: bool = True) -> tuple[list[str], str]:
-    """A list of counts and its total (the sum): the published strings of each, and of the
-    total. Without a published total (total_shown False) only primary suppression applies,
-    unless the total can be known from elsewhere: callers publish totals they show."""
+def suppress_list(counts: Sequence[int], total_hidden: bool | None = None) -> tuple[list[str], str]:
+    """A list of counts published with its total (the sum): the published strings of each,
+    and of the total. `total_hidden` carries the decision made for the same total in another
+    table (the grand total of a grid): one number is published one way everywhere."""
     hidden = {i for i, c in enumerate(counts) if primary(c)}
     total = sum(counts)
-    total_hidden = primary(total)
-    if total_shown and len(hidden) + total_hidden == 1:
-        others = sorted((c, i) for i, c in enumerate(counts) if i not in hidden)
-        if others:
-            hidden.add(min(others, key=lambda ci: (ci[0] == 0, ci[0]))[1])
-        else:  # pragma: no cover - a lone hidden total has at least one cell beside it
+    if total_hidden is None:
+        total_hidden = primary(total)
+    if len(hidden) + total_hidden == 1:
+        others = [(c == 0, c, i) for i, c in enumerate(counts) if i not in hidden]
+        if others:  # the smallest count that is not 0 (a 0 hidden protects nothing bounded)
+            hidden.add(min(others)[2])
+        else:
             total_hidden = True
-    return [published(c, i in hidden) for i, c in enumerate(counts)], published(
-        total, total_hidden
-    )
+    shown = [published(c, i in hidden) for i, c in enumerate(counts)]
+    return shown, published(total, total_hidden)

@@ -1,97 +1,235 @@
-"""Statistics never publish a count from 1 to 4, in numbers or in bar heights; they come only
-from AnonymousStat, so they survive erasure."""
+"""The statistics page (issue 20): read only from the anonymous counters, a count from 1 to 4
+never published, and no hidden count recoverable from everything the page publishes at
+once (every table, with every total and every number shown in two tables); the downloads
+are exactly the page's tables; a period picker; Danish with no English left."""
 
+import csv
+import html
+import io
+import json
 import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.clock import utcnow
 from app.privacy import statistics
-from app.privacy.statistics_report import HIDDEN, SMALL, build_report, publish
+from app.privacy.statistics_periods import Period
+from app.privacy.statistics_report import build_report
+from app.privacy.suppression import HIDDEN, LESS, SMALL
 from tests.console.support import signed_in
+from tests.privacy.test_suppression import recoverable
 
-TODAY = date(2026, 11, 24)
-metric = st.sampled_from(["applications", "stage_reached", "visits"])
-row = st.fixed_dictionaries(
-    {
-        "metric": metric,
-        "period": st.integers(0, 400).map(lambda d: TODAY - timedelta(days=d)),
-        "dimension": st.sampled_from(
-            [
-                "Backend",
-                "Design",
-                "screening",
-                "interview",
-                "offer",
-                "hired",
-                "rejected",
-                "meeting",
-                "",
-            ]
-        ),
-        "total": st.integers(0, 12),
-    }
-)
+MONTH = Period("month", date(2026, 11, 1))
+QUARTER = Period("quarter", date(2026, 10, 1))
+SECRET = (LESS, HIDDEN)
 
 
-def published_values(report: dict) -> list[str]:
-    values = [b["value"] for c in ("applications_chart", "visits_chart") for b in report[c]["bars"]]
-    values += [p["value"] for p in report["positions"] + report["purposes"]]
-    values += [s["value"] for s in report["conversion"]]
+def counter(metric, dimensions, details=("",)):  # type: ignore[no-untyped-def]
+    return st.fixed_dictionaries({
+        "metric": st.just(metric),
+        "period": st.integers(0, 91).map(lambda d: date(2026, 10, 1) + timedelta(days=d)),
+        "dimension": st.sampled_from(dimensions),
+        "detail": st.sampled_from(details),
+        "total": st.one_of(st.integers(0, 5), st.integers(0, 30)),
+    })  # fmt: skip
+
+
+rows = st.lists(st.one_of(
+    counter("applications", ["Backend", "Design", "Sales", "Support"]),
+    counter("source", ["job_board", "friend", "linkedin"]),
+    counter("stage_reached", ["screening", "interview", "offer", "hired", "rejected"]),
+    counter("time_in_stage", ["received", "screening"], ["0-1d", "3-7d", "90d+"]),
+    counter("consent", ["m", "n", "marketing"], ["given", "withdrawn"]),
+    counter("rights_received", ["access", "erasure"]),
+    counter("rights_answered", ["access", "erasure"], ["on_time", "late"]),
+    counter("visits", ["meeting", "delivery"], ["", "Lobby", "Aarhus"]),
+), max_size=60)  # fmt: skip
+
+
+def published_system(report: dict) -> tuple[list[dict], dict, list]:
+    """Everything the page publishes, as an attacker writes it down: one item per published
+    number (the same number shown in two tables is one item), and every linear relation
+    the tables state (rows and columns add up to their totals)."""
+    items: dict[object, str] = {}
+    equations: list[dict] = []
+
+    def item(name: object, value: str) -> object:
+        assert items.setdefault(name, value) == value, f"{name} published two ways"
+        return name
+
+    tables = {t["id"]: t for t in report["tables"]}
+    grand = {"applications": "applications total",
+             "visits_when": "visits total", "visits_purpose": "visits total",
+             "visits_location": "visits total"}  # fmt: skip
+    for key in ("applications", "requests_answered"):  # grids with every total
+        t = tables[key]
+        width = len(t["header"]) - 1
+        names = [[(key, r, c) for c in range(width)] for r in range(len(t["rows"]))]
+        names[-1][-1] = grand.get(key, (key, "total"))
+        for r, row in enumerate(t["rows"]):
+            for c, value in enumerate(row["cells"]):
+                item(names[r][c], value)
+        for r in range(len(names)):
+            equations.append({**{names[r][c]: 1 for c in range(width - 1)}, names[r][-1]: -1})
+        for c in range(width):
+            column = {names[r][c]: 1 for r in range(len(names) - 1)}
+            equations.append({**column, names[-1][c]: -1})
+    for key in ("sources", "requests_received", "visits_when", "visits_purpose", "visits_location"):
+        t = tables[key]
+        parts = [item((key, r["key"]), r["cells"][0]) for r in t["rows"][:-1]]
+        total = item(grand.get(key, (key, "total")), t["rows"][-1]["cells"][0])
+        equations.append({**{p: 1 for p in parts}, total: -1})
+    funnel = {r["key"]: r["cells"][0] for r in tables["funnel"]["rows"]}
+    item("applications total", funnel["received"])  # the funnel starts at that total
+    known = {k: int(v) for k, v in items.items() if v not in SECRET}
+    hidden = [k for k, v in items.items() if v in SECRET]
+    return equations, known, hidden
+
+
+def every_value(report: dict) -> list[str]:
+    values = [c for t in report["tables"] for r in t["rows"] for c in r["cells"]]
+    values += [b["value"] for t in report["tables"] if t["chart"] for b in t["chart"]["bars"]]
     return values
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(row, max_size=40))
-def test_no_count_from_1_to_4_is_ever_published(rows):
-    report = build_report(rows, TODAY)
-    for value in published_values(report):
-        assert value in ("<5", HIDDEN) or int(value) == 0 or int(value) >= SMALL, value
-    for chart in ("applications_chart", "visits_chart"):
-        bars = report[chart]["bars"]
-        small = [b for b in bars if b["small"]]
-        # A small count is drawn exactly like a count of 5: heights cannot tell 1 from 4.
-        if small:
-            assert len({b["height"] for b in small}) == 1
-    for stage in report["conversion"]:
-        assert stage["rate"] is None or stage["value"] != "<5"
+@settings(max_examples=150, deadline=None)
+@given(rows, st.sampled_from([MONTH, QUARTER]))
+def test_nothing_hidden_can_be_worked_out_from_everything_the_page_publishes(counters, period):
+    report = build_report(counters, period, "en")
+    for value in every_value(report):
+        assert not value.isdigit() or int(value) == 0 or int(value) >= SMALL, value
+    equations, known, hidden = published_system(report)
+    assert recoverable(equations, known, hidden) == set()
+    for table in report["tables"]:  # a chart draws its table's numbers: hidden ones as 5
+        for bar in (table["chart"] or {}).get("bars", []):
+            if bar["value"] in SECRET:
+                assert bar["hidden"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 30), max_size=12))
-def test_a_lone_small_count_cannot_be_worked_out_from_the_total(counts):
-    """Knowing the partition's total and every published exact cell, the hidden cells' sum is
-    known; it must never be a single cell holding a count from 1 to 4."""
-    published = publish(counts)
-    hidden = [c for c, (v, _) in zip(counts, published, strict=True) if v in ("<5", HIDDEN)]
-    exact = [c for c, (v, _) in zip(counts, published, strict=True) if v not in ("<5", HIDDEN)]
-    assert all(c == 0 or c >= SMALL for c in exact)
-    if len(hidden) == 1:
-        assert not any(c >= SMALL for c in exact)  # nothing else to hide: all other cells 0
-    assert len({d for v, d in published if v in ("<5", HIDDEN)}) <= 1  # heights say nothing
+def test_the_month_totals_of_the_chart_are_the_tables():
+    counters = [
+        {"metric": "applications", "period": date(2026, 10, 1), "dimension": "Backend",
+         "detail": "", "total": 12},
+        {"metric": "applications", "period": date(2026, 11, 1), "dimension": "Backend",
+         "detail": "", "total": 3},
+        {"metric": "applications", "period": date(2026, 11, 1), "dimension": "Design",
+         "detail": "", "total": 20},
+    ]  # fmt: skip
+    report = build_report(counters, QUARTER, "en")
+    table = report["tables"][0]
+    assert [r["label"] for r in table["rows"]] == ["Backend", "Design", "Total"]
+    # Backend's 3 in November is small: the rectangle through it hides three more entries.
+    assert table["rows"][0]["cells"][1] == LESS
+    totals = table["rows"][-1]["cells"][:-1]
+    assert [b["value"] for b in table["chart"]["bars"]] == totals
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 10_000))
-def test_shown_hides_exactly_1_to_4(n):
-    assert (statistics.shown(n) == "<5") is (1 <= n <= 4)
+async def page_tables(client, url: str) -> tuple[str, dict[str, list[list[str]]]]:
+    page = await client.get(url)
+    assert page.status_code == 200, page.text[:300]
+    tables: dict[str, list[list[str]]] = {}
+    for key, flag, body in re.findall(
+        r'data-table="([^"]+)"( data-transposed="1")?>(.*?)</table>', page.text, re.S
+    ):
+        tables[key] = [
+            [html.unescape(re.sub(r"<[^>]+>", "", cell))
+             for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        ]
+        if flag:  # a time series is shown with its rows as columns
+            tables[key] = [list(column) for column in zip(*tables[key], strict=True)]
+    return page.text, tables
 
 
-async def test_the_page_shows_small_counts_as_less_than_5(client):
+async def test_the_page_and_its_downloads_publish_the_same_values(client):
     now = utcnow()
-    await statistics.add("applications", statistics.month(now), "Rare role", 3)
-    await statistics.add("applications", statistics.month(now), "Popular role", 12)
-    await statistics.add("applications", statistics.month(now), "Busy role", 20)
-    await statistics.add("visits", statistics.day(now), "delivery", 2)
-    await statistics.add("stage_reached", statistics.month(now), "interview", 4)
+    month = statistics.local_month(now)
+    await statistics.add("applications", month, "Rare role", 3)
+    await statistics.add("applications", month, "Popular role", 12)
+    await statistics.add("applications", month, "Busy role", 20)
+    await statistics.add("visits", statistics.local_day(now), "delivery", 2, detail="Lobby")
+    await statistics.add("stage_reached", month, "interview", 4)
     await signed_in(client, "admin")
-    page = await client.get("/console/statistics")
-    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
-    assert "<td>Rare role</td><td>&lt;5</td>" in page.text
-    assert "<td>Busy role</td><td>20</td>" in page.text
-    # 35 in total is in the month chart: 12 would give the 3 away, so it is hidden too.
-    assert "<td>Popular role</td><td>≥5</td>" in page.text
-    text_nodes = re.findall(r">\s*(\d+)\s*<", page.text)
-    assert not [n for n in text_nodes if n in {"1", "2", "3", "4"}]
+    text, tables = await page_tables(client, "/console/statistics")
+    assert "<svg" in text and "<script" not in text
+    apps = {row[0]: row[1:] for row in tables["applications"][1:]}
+    assert apps["Rare role"] == [LESS, LESS]
+    assert apps["Total"] == ["35", "35"]
+    # 35 in all: 12 would give the 3 away, so one more count is hidden.
+    assert HIDDEN in apps["Popular role"] or HIDDEN in apps["Busy role"]
+    values = [html.unescape(v) for v in re.findall(r'class="value">([^<]*)<', text)]
+    assert not [v for v in values if v in {"1", "2", "3", "4"}]
+    code = month.strftime("%Y-%m")
+    exported = json.loads((await client.get(f"/console/statistics.json?period={code}")).text)
+    assert exported["period"] == code
+    for table in exported["tables"]:
+        shown = tables[table["id"]]
+        assert [table["columns"], *[[r["label"], *r["values"]] for r in table["rows"]]] == shown
+    download = await client.get(f"/console/statistics.csv?period={code}")
+    assert download.headers["content-disposition"].startswith("attachment")
+    lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    published = sum(len(t["rows"]) * (len(t["columns"]) - 1) for t in exported["tables"])
+    assert len(lines) == 1 + published
+    assert [code, "Applications per month and position", "Rare role", "Total", LESS] in lines
+
+
+async def test_the_period_picker_shows_a_quarter_and_refuses_nonsense_quietly(client):
+    await statistics.add("applications", date(2026, 11, 1), "Backend", 7)
+    await statistics.add("applications", date(2026, 12, 1), "Backend", 6)
+    await signed_in(client, "hr")
+    _text, tables = await page_tables(client, "/console/statistics?period=2026-Q4")
+    assert tables["applications"][0] == ["Position", "Oct 2026", "Nov 2026", "Dec 2026", "Total"]
+    assert tables["applications"][1] == ["Backend", "0", "7", "6", "13"]
+    for nonsense in ("2026-13", "x" * 300, "<script>", "99999"):
+        page = await client.get("/console/statistics", params={"period": nonsense})
+        assert page.status_code == 200 and "<script>" not in page.text
+
+
+class Texts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.skip += tag in ("script", "style")
+        for name, value in attrs:
+            if name in ("aria-label", "title", "placeholder", "label") and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if not self.skip and data.strip():
+            self.texts.append(data.strip())
+
+
+async def test_the_danish_page_has_no_english_left(client):
+    now = utcnow()
+    month = statistics.local_month(now)
+    await statistics.add("applications", month, "Udvikler", 9)
+    await statistics.add("stage_reached", month, "screening", 6)
+    await statistics.add("time_in_stage", month, "received", 7, detail="3-7d")
+    await statistics.add("time_to_hire", month, "", 6, detail="30-60d")
+    await statistics.add("consent", month, "m", 8, detail="given")
+    await statistics.add("rights_received", month, "access", 5)
+    await statistics.add("visits", statistics.local_day(now), "meeting", 6, detail="Forhal")
+    await signed_in(client, "admin")
+    english, danish = await _texts(client, "en"), await _texts(client, "da")
+    # Names from the data, formats, and the words Danish shares with English.
+    names = {"Udvikler", "Forhal", "CSV", "JSON", "Intake", "Median"}
+    left = [t for t in danish if t in english and re.search(r"[A-Za-z]{3}", t) and t not in names]
+    assert not left, "\n".join(left)
+
+
+async def _texts(client, lang: str) -> list[str]:
+    page = await client.get("/console/statistics", params={"lang": lang})
+    assert f'lang="{lang}"' in page.text
+    main = page.text.split("<main", 1)[1].split(">", 1)[1]
+    parser = Texts()
+    parser.feed(main)
+    return parser.texts

@@ -89,9 +89,9 @@ def test_no_hidden_entry_of_a_table_with_totals_can_be_worked_out(cells):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(counts, min_size=1, max_size=12))
-def test_no_hidden_entry_of_a_list_with_its_total_can_be_worked_out(values):
-    cells, total = suppress_list(values)
+@given(st.lists(counts, min_size=1, max_size=12), st.sampled_from([None, True]))
+def test_no_hidden_entry_of_a_list_with_its_total_can_be_worked_out(values, total_hidden):
+    cells, total = suppress_list(values, total_hidden)
     items = [*range(len(values)), "total"]
     shown = dict(zip(items, [*cells, total], strict=True))
     for item, text in shown.items():

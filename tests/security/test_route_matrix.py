@@ -168,6 +168,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/comment"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/stage"): HR_ADMIN,
     ("GET", "/console/statistics"): HR_ADMIN,
+    ("GET", "/console/statistics.csv"): HR_ADMIN,
+    ("GET", "/console/statistics.json"): HR_ADMIN,
     ("GET", "/console/requests"): HR_ADMIN,
     ("GET", "/console/requests/{request_id:int}"): HR_ADMIN,
     ("GET", "/console/requests/{request_id:int}/export"): HR_ADMIN,

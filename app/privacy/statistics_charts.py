@@ -1,0 +1,93 @@
+"""Bar geometry for the statistics page's server-rendered SVG (no JavaScript, nothing for the
+CSP to refuse). A chart draws exactly the published values of its table: a hidden value
+("<5" or the secondary mark) is drawn as 5, all alike, so a bar's height tells nothing a
+number would not (issue 20.4). Text is 13 px and never scaled down: a wide chart scrolls in
+its own box (labels at least 12 px, issue 20.5)."""
+
+from typing import Any
+
+from app.privacy.suppression import SMALL
+
+FONT = 13
+COLUMN_PLOT = 160  # height of a column chart's bars at most
+COLUMN_WIDTH = 26
+COLUMN_GAP = 10
+ROW_HEIGHT = 24
+BAR_PLOT = 360  # length of a bar chart's bars at most
+MAX_LABEL = 36  # characters of a category label in a chart (the table has it whole)
+
+
+def drawn(value: str) -> int:
+    return int(value) if value.isdigit() else SMALL
+
+
+def columns(points: list[tuple[str, str]]) -> dict[str, Any]:
+    """Vertical bars in time order: (label, published value) per bar."""
+    top = max([drawn(v) for _, v in points] + [1])
+    rotate = any(len(label) > 3 for label, _ in points)  # month names: slanted, to fit
+    longest = max([len(label) for label, _ in points] + [1])
+    # Room on the left for the first slanted label; a month's 31 days fit a laptop's card.
+    left, baseline = (16 + int(longest * FONT * 0.45) if rotate else 16), COLUMN_PLOT + 28
+    step = max(24, min(COLUMN_WIDTH + COLUMN_GAP, 980 // max(1, len(points))))
+    width = step - max(4, step // 4)
+    bars = []
+    for n, (label, value) in enumerate(points):
+        height = round(COLUMN_PLOT * drawn(value) / top) if value != "0" else 0
+        x = left + n * step
+        bars.append(
+            {
+                "x": x,
+                "y": baseline - height,
+                "width": width,
+                "height": height,
+                "middle": x + width / 2,
+                "label": label,
+                "value": value,
+                "hidden": not value.isdigit(),
+            }
+        )
+    return {
+        "kind": "columns",
+        "bars": bars,
+        "width": left + 16 + len(points) * step,
+        "height": baseline + FONT + 12 + (int(longest * FONT * 0.5) if rotate else 0),
+        "baseline": baseline,
+        "rotate": rotate,
+        "font": FONT,
+    }
+
+
+def bars(points: list[tuple[str, str]]) -> dict[str, Any]:
+    """Horizontal bars for categories (positions, purposes, sources, locations)."""
+    labels = [_short(label) for label, _ in points]
+    label_width = min(300, 16 + int(max([len(s) for s in labels] + [4]) * FONT * 0.6))
+    top = max([drawn(v) for _, v in points] + [1])
+    rows = []
+    for n, ((_, value), label) in enumerate(zip(points, labels, strict=True)):
+        length = round(BAR_PLOT * drawn(value) / top) if value != "0" else 0
+        y = 8 + n * ROW_HEIGHT
+        rows.append(
+            {
+                "x": label_width,
+                "y": y,
+                "width": length,
+                "height": ROW_HEIGHT - 6,
+                "text_y": y + ROW_HEIGHT / 2 + 1,
+                "label": label,
+                "value": value,
+                "value_x": label_width + length + 6,
+                "hidden": not value.isdigit(),
+            }
+        )
+    return {
+        "kind": "bars",
+        "bars": rows,
+        "width": label_width + BAR_PLOT + 60,
+        "height": 16 + len(points) * ROW_HEIGHT,
+        "label_x": label_width - 8,
+        "font": FONT,
+    }
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"

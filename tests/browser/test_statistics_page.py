@@ -1,0 +1,102 @@
+"""Journey 5, the statistics an HR lead reads (issue 20): applications sent through the real
+apply form show on the statistics page at once, for this month; each chart draws exactly the
+numbers of the table under it; the Danish page is Danish. Screenshots at 1366x768 (English
+and Danish) go to INTAKE_SCREENSHOTS when it is set, to look at."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.tables import Application
+from tests.factories import staff_member
+from tests.portal.support import PDF, position_slug
+
+pytestmark = pytest.mark.browser
+LAPTOP = {"width": 1366, "height": 768}
+
+
+async def _apply(page, base: str, title: str, name: str, email: str, cv: Path) -> None:
+    await page.goto(f"{base}/")
+    await page.click(f"text={title}")
+    await page.click("text=Apply for this position")
+    await page.wait_for_selector("#full_name")
+    await page.fill("#full_name", name)
+    await page.fill("#email", email)
+    await page.set_input_files("#cv", str(cv))
+    await page.check("#consent_m")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=Thank you, we received your application")
+
+
+async def chart_and_table(page, key: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    bars = await page.eval_on_selector_all(
+        f"figure[data-chart='{key}'] g[data-label]",
+        "gs => gs.map(g => [g.dataset.label, g.dataset.value])",
+    )
+    rows = await page.eval_on_selector_all(
+        f"table[data-table='{key}'] tbody tr",
+        "trs => trs.map(tr => [...tr.children].map(c => c.textContent.trim()))",
+    )
+    return [tuple(b) for b in bars], {r[0]: r[1:] for r in rows}
+
+
+async def test_this_months_applications_show_at_once_and_each_chart_is_its_table(
+    browser, live_server, notices, tmp_path
+):
+    await position_slug("Backend developer")
+    await position_slug("Designer")
+    _, email, password = await staff_member("hr", email="lead@example.org")
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(PDF)
+    context = await browser.new_context(viewport=LAPTOP)
+    page = await context.new_page()
+    try:
+        for n in range(6):
+            await _apply(page, live_server.url, "Backend developer", f"Backend Person {n}",
+                         f"backend{n}@example.org", cv)  # fmt: skip
+        await _apply(page, live_server.url, "Designer", "Design Person", "design@example.org", cv)
+        assert await Application.count() == 7
+
+        await page.goto(f"{live_server.url}/console/login")
+        await page.fill("#email", email)
+        await page.fill("#password", password)
+        await page.click("form[action='/console/login'] button[type=submit]")
+        await page.wait_for_url("**/console")
+        await page.goto(f"{live_server.url}/console/statistics?lang=en")
+        bars, table = await chart_and_table(page, "applications")
+        # This month, per position: 6 and one hidden (with its rectangle partner).
+        assert table["Total"][-1] == "7"
+        assert table["Designer"] == ["<5", "<5"]
+        assert bars == [(label, cells[-1]) for label, cells in table.items() if label != "Total"]
+        for key in ("funnel", "consent", "visits_purpose"):
+            bars, table = await chart_and_table(page, key)
+            assert all(table[label][0] == value for label, value in bars), key
+        # Keyboard: the table under the chart is reachable with the Tab key.
+        for _ in range(40):
+            await page.keyboard.press("Tab")
+            focused = await page.evaluate("document.activeElement.getAttribute('aria-labelledby')")
+            if focused == "caption-applications":
+                break
+        else:
+            pytest.fail("the applications table is not reachable by keyboard")
+        # Labels at least 12 px.
+        sizes = await page.eval_on_selector_all(
+            "figure.chart text", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert sizes and min(sizes) >= 12
+        await _shot(page, "statistics-en.png")
+
+        await page.goto(f"{live_server.url}/console/statistics?lang=da")
+        assert await page.get_attribute("html", "lang") == "da"
+        assert await page.is_visible("text=Ansøgninger pr. måned og stilling")
+        await _shot(page, "statistics-da.png")
+    finally:
+        await context.close()
+
+
+async def _shot(page, name: str) -> None:
+    folder = os.environ.get("INTAKE_SCREENSHOTS")
+    if folder:
+        await page.screenshot(path=str(Path(folder) / name), full_page=False)
+        await page.screenshot(path=str(Path(folder) / ("full-" + name)), full_page=True)
