@@ -262,3 +262,15 @@ async def _close_past_deadline(now: datetime) -> dict[str, Any]:
 
 
 JOBS.append(Job("close_past_deadline", _close_past_deadline, "interval", {"hours": 1}))
+
+
+# Portal (issue 21.4): consent renewal mails, each one mail only (app/privacy/consent_renewal.py):
+# a talent-pool keeping that ends within 30 days, and a changed text of purpose m or n. Daily,
+# in the morning, local time.
+async def _consent_renewals(now: datetime) -> dict[str, Any]:
+    from app.privacy.consent_renewal import mail_renewals
+
+    return dict(await mail_renewals(now))
+
+
+JOBS.append(Job("consent_renewal_mails", _consent_renewals, "cron", {"hour": 9}))

@@ -28,12 +28,14 @@ def application_erase_after(
     position_closed_at: datetime | None,
     talent_pool: bool,
     r: Retention,
+    talent_pool_given_at: datetime | None = None,
 ) -> datetime | None:
     """When an application must be gone.
 
     - never had consent m or n: 30 days after it arrived (waiting for consent);
     - lost it after having it (withdrawal): erased at once, i.e. `consent_lost_at`;
-    - rejected, or the position closed: 6 months later, or 24 with the talent pool;
+    - rejected, or the position closed: 6 months later, or 24 with the talent pool (counted
+      from the latest talent-pool consent if that came later: a renewal, issue 21.4);
     - otherwise (in progress): no date yet.
     """
     if not has_evaluation_consent:
@@ -47,8 +49,10 @@ def application_erase_after(
     ]
     if not ends:
         return None
-    keep = r.talent_pool_days if talent_pool else r.applications_days
-    return min(ends) + timedelta(days=keep)
+    if not talent_pool:
+        return min(ends) + timedelta(days=r.applications_days)
+    since = max(min(ends), talent_pool_given_at or min(ends))
+    return since + timedelta(days=r.talent_pool_days)
 
 
 def record_erase_after(at: datetime, r: Retention) -> datetime:
@@ -74,7 +78,24 @@ async def _consent_lost_at(candidate_uid: str) -> datetime | None:
     return max(withdrawals) if withdrawals else None
 
 
-def _application_date(app: dict, lost_at: datetime | None) -> datetime | None:
+async def _talent_pool_given_at(candidate_uid: str) -> datetime | None:
+    """The latest talent-pool consent (given at apply time, on the page, or renewed)."""
+    row = await (
+        ConsentEvent.select(ConsentEvent.at)
+        .where(
+            (ConsentEvent.candidate_ref == candidate_uid)
+            & (ConsentEvent.purpose == "talent_pool")
+            & (ConsentEvent.action == "given")
+        )
+        .order_by(ConsentEvent.at, ascending=False)
+        .first()
+    )
+    return row["at"] if row else None
+
+
+def _application_date(
+    app: dict, lost_at: datetime | None, pool_since: datetime | None = None
+) -> datetime | None:
     if app["restricted"]:
         # Art. 18(1)(c): a restricted record is kept (e.g. for a legal claim) until the
         # candidate lifts the restriction; retention resumes then.
@@ -92,6 +113,7 @@ def _application_date(app: dict, lost_at: datetime | None) -> datetime | None:
         position_closed_at=app["closed_at"],
         talent_pool=bool(app["talent_pool"]),
         r=current().retention,
+        talent_pool_given_at=pool_since,
     )
 
 
@@ -120,6 +142,7 @@ async def refresh_candidate_erase_after(candidate_id: int, now: datetime) -> Non
         if cand is None:
             return
         lost_at = await _consent_lost_at(str(cand["uid"]))
+        pool_since = await _talent_pool_given_at(str(cand["uid"]))
         apps = await Application.select(
             Application.id,
             Application.created_at,
@@ -135,7 +158,7 @@ async def refresh_candidate_erase_after(candidate_id: int, now: datetime) -> Non
         ).where(Application.candidate == candidate_id)
         dates = []
         for app in apps:
-            when = _application_date(app, lost_at)
+            when = _application_date(app, lost_at, pool_since)
             dates.append(when)
             if when != app["erase_after"]:
                 await Application.update({Application.erase_after: when}).where(

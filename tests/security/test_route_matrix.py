@@ -81,6 +81,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/me/signin/{token:str}"): DEAD_TOKEN,
     ("POST", "/me/signin/{token:str}"): DEAD_TOKEN,
     ("GET", "/me/email/{token:str}"): PUBLIC,  # a friendly "this link has expired" page
+    ("GET", "/me/renew/{token:str}"): DEAD_TOKEN,  # consent renewal (issue 21.4)
+    ("POST", "/me/renew/{token:str}"): DEAD_TOKEN,
+    ("GET", "/me/renewed"): PUBLIC,
     ("POST", "/me/email/{token:str}"): DEAD_TOKEN,
     ("GET", "/unsubscribe/{token:str}"): DEAD_TOKEN,
     ("POST", "/unsubscribe/{token:str}"): DEAD_TOKEN,
