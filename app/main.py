@@ -117,7 +117,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_samesite="lax",
             cookie_name="intake_csrf",
         ),
-        middleware=[rate_limit_middleware(rate_limit.counter(settings.redis_url, settings.database_url))],
+        middleware=[
+            rate_limit_middleware(rate_limit.counter(settings.redis_url, settings.database_url))
+        ],
         exception_handlers={Exception: handle_exception},
         openapi_config=OpenAPIConfig(
             title="Intake",

@@ -27,7 +27,14 @@ MAILED_LINK_SESSION = "mailed_link_session"  # their page, opened from a link ma
 FIRST_APPLICATION = "first_application"  # their first application: the address not proven
 CONFIRMATION_LINK = "confirmation_link"  # the single-use link that confirms an application
 OPTOUT_LINK = "optout_link"  # the one-click marketing opt-out link of a mail sent to them
-IDENTIFIED_BY = (MAILED_LINK_SESSION, FIRST_APPLICATION, CONFIRMATION_LINK, OPTOUT_LINK)
+RENEWAL_LINK = "renewal_link"  # the single-use consent-renewal link mailed to them (21.4)
+IDENTIFIED_BY = (
+    MAILED_LINK_SESSION,
+    FIRST_APPLICATION,
+    CONFIRMATION_LINK,
+    OPTOUT_LINK,
+    RENEWAL_LINK,
+)
 # Nobody proved control of the address ("unrecorded": events from before the column).
 UNPROVEN = (FIRST_APPLICATION, "unrecorded")
 

@@ -166,7 +166,8 @@ async def offer(token: str, now: datetime) -> dict[str, Any]:
 
 async def renew(token: str, language: str, ip_prefix: str, now: datetime) -> datetime | None:
     """The one click: the link is spent and each purpose it offers gets a new consent event
-    under the current notice (the mailed link identifies the person, channel "mail"); the
+    under the current notice (the mailed link identifies the person: channel "mail",
+    identified by RENEWAL_LINK); the
     retention dates follow. Returns the new keep-until date."""
     async with transaction():
         row = await use(token, RENEWAL, now)
@@ -189,6 +190,7 @@ async def renew(token: str, language: str, ip_prefix: str, now: datetime) -> dat
                 channel="mail",
                 ip_prefix=ip_prefix,
                 now=now,
+                identified_by=consent.RENEWAL_LINK,
             )
         await audit.record(
             audit.Actor("candidate", candidate["id"]),

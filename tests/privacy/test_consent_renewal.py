@@ -27,7 +27,8 @@ async def pooled_candidate(applied_at: datetime, closed_at: datetime, language: 
                                         language=language)
     notice = await current_notice("candidate", language)
     await record(made["candidate_id"], made["candidate_uid"], "talent_pool", True, notice,
-                 language=language, channel="portal", ip_prefix="192.0.2.0", now=applied_at)
+                 language=language, channel="portal", ip_prefix="192.0.2.0", now=applied_at,
+                 identified_by="first_application")
     await Position.update({Position.status: "closed", Position.closed_at: closed_at}).where(
         Position.id == pid)
     await refresh_position_erase_after(pid, closed_at)
@@ -63,6 +64,7 @@ async def test_one_mail_thirty_days_before_the_talent_pool_ends_then_renewal(not
     assert (str(event["candidate_ref"]), event["purpose"], event["action"], event["at"]) == (
         made["candidate_uid"], "talent_pool", "given", clicked)
     assert event["notice_version"] == notice.id and event["channel"] == "mail"
+    assert event["identified_by"] == "renewal_link"
     assert (await Candidate.select().first())["erase_after"] == until
 
 
