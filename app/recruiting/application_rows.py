@@ -29,6 +29,9 @@ class ApplyInput(msgspec.Struct, frozen=True):
     ip_prefix: str
     # (question id, answer) to the position's screening questions: they never decide
     screening: tuple[tuple[int, str], ...] = ()
+    # The candidate whose session, opened from a link mailed to them, sent the form: when the
+    # address is theirs, that session is the proof (issue 16); otherwise it proves nothing.
+    signed_in_candidate: int | None = None
 
 
 class CVUpload(NamedTuple):

@@ -6,6 +6,8 @@ A public form never changes an existing candidate's consents, details or applica
   choice given (identified by: their first application) and the mail with the way back.
 - A known address: the application waits, unseen by staff, until the mailbox owner confirms
   it through a single-use link mailed to that address (app.recruiting.confirmation).
+- A known address sent by its own candidate, signed in through a mailed link: as a first
+  application, the session being the proof (identified by: mailed_link_session).
 The answer is the same either way: the same page, the same work (the CV encrypted and
 written, one transaction, then the retention refresh) and exactly one mail, so the form
 tells nobody who is a candidate.
@@ -22,7 +24,7 @@ from app.db import transaction
 from app.i18n import gettext_for
 from app.mail import queue
 from app.privacy import audit, retention
-from app.privacy.consent import FIRST_APPLICATION
+from app.privacy.consent import FIRST_APPLICATION, MAILED_LINK_SESSION
 from app.recruiting import confirmation
 from app.recruiting.application_rows import (
     ApplyInput,
@@ -51,6 +53,7 @@ class Applied(msgspec.Struct, frozen=True):
     candidate_id: int = 0
     application_id: int = 0
     created: bool = False
+    cv_stored: bool = True  # False: a resubmission, the new file goes
 
 
 def cv_display_name(filename: str, media_type: str) -> str:
@@ -94,35 +97,45 @@ async def _welcome(candidate: dict, title: str, waiting: bool, now: datetime) ->
     await queue(candidate["email"], confirmation.subject(candidate["language"]), body, now)
 
 
-async def _first_application(
-    data: ApplyInput, email: str, position: dict, cv: CVUpload, now: datetime
+async def _application(
+    candidate: dict,
+    data: ApplyInput,
+    position: dict,
+    cv: CVUpload,
+    identified_by: str,
+    now: datetime,
 ) -> Applied:
-    """A new address: everything at once. The consents are the applicant's own, but nobody
-    has proven the address yet: the events say so (FIRST_APPLICATION) and staff see it."""
-    candidate = await _new_candidate(data, email, now)
+    """The choices in the candidate's name, the application, its audit and the mail."""
     candidate = await record_choices(
         candidate,
         data.consents,
         language=data.language,
         ip_prefix=data.ip_prefix,
-        identified_by=FIRST_APPLICATION,
+        identified_by=identified_by,
         now=now,
     )
     application_id = await add_application(
         candidate, position, data.cover_letter, cv, now, data.screening
     )
-    assert application_id is not None  # a new candidate has no application yet
-    await audit.record(
-        audit.Actor("candidate", candidate["id"]),
-        "application_submitted",
-        now,
-        subject_kind="candidate",
-        subject_ref=str(candidate["uid"]),
-        object_id=application_id,
-    )
+    if application_id is not None:
+        await audit.record(
+            audit.Actor("candidate", candidate["id"]),
+            "application_submitted",
+            now,
+            subject_kind="candidate",
+            subject_ref=str(candidate["uid"]),
+            object_id=application_id,
+        )
     waiting = waits_for_consent(data.consents)
     await _welcome(candidate, position["title"], waiting, now)
-    return Applied(position["title"], waiting, candidate["id"], application_id, True)
+    return Applied(
+        position["title"],
+        waiting,
+        candidate["id"],
+        application_id or 0,
+        application_id is not None,
+        application_id is not None,
+    )
 
 
 async def _submit(slug: str, data: ApplyInput, cv: CVUpload, now: datetime) -> Applied:
@@ -132,7 +145,13 @@ async def _submit(slug: str, data: ApplyInput, cv: CVUpload, now: datetime) -> A
     email = normal_email(data.email)
     known = await Candidate.select().where(Candidate.email == email).first()
     if known is None:
-        return await _first_application(data, email, position, cv, now)
+        # A new address: the consents are the applicant's own, but nobody has proven the
+        # address yet: the events say so (FIRST_APPLICATION) and staff see it.
+        candidate = await _new_candidate(data, email, now)
+        return await _application(candidate, data, position, cv, FIRST_APPLICATION, now)
+    if data.signed_in_candidate == known["id"]:
+        # Their own session, opened from a link mailed to this address, sent it.
+        return await _application(known, data, position, cv, MAILED_LINK_SESSION, now)
     await confirmation.hold(known, position, data, cv, now)
     return Applied(position["title"], waits_for_consent(data.consents), known["id"])
 
@@ -169,6 +188,8 @@ async def apply(
     except BaseException:
         await destroy_cv(stored.storage_name)
         raise
+    if not result.cv_stored:
+        await destroy_cv(stored.storage_name)
     # The candidate account's own erase-after date is the retention engine's rule. Run for a
     # known address too (nothing changed, so nothing moves): the same work either way.
     async with transaction():

@@ -275,3 +275,26 @@ async def test_screening_answers_wait_with_the_application_and_arrive_when_confi
     assert [a["answer"] for a in answers] == ["yes"]
     confirmed = await Application.select().where(Application.position == pid).first()
     assert confirmed["candidate"] == owner["id"] and answers[0]["application"] == confirmed["id"]
+
+
+async def test_a_candidate_signed_in_through_a_mailed_link_applies_as_themself(
+        client, notices, settings):
+    from tests.portal.support import sign_in
+
+    _, owner = await owner_applies(client)
+    await sign_in(client, OWNER)
+    second = await position_slug("Second job")
+    response = await apply_via_portal(client, second, email=OWNER, consent_n="true")
+    assert response.status_code == 200
+    assert await UnconfirmedApplication.count() == 0
+    assert await Application.count().where(Application.candidate == owner["id"]) == 2
+    events = await ConsentEvent.select().where(ConsentEvent.purpose == "n")
+    assert [e["identified_by"] for e in events] == ["mailed_link_session"]
+    # Their session proves their own address only: another candidate's still waits.
+    other = await position_slug("Third job")
+    await stranger_applies(settings, other, "someone-else@example.org")
+    response = await apply_via_portal(client, other, email="someone-else@example.org",
+                                      marketing="true")
+    assert response.status_code == 200
+    assert await UnconfirmedApplication.count() == 1
+    assert await ConsentEvent.count().where(ConsentEvent.purpose == "marketing") == 1

@@ -17,6 +17,7 @@ from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
 from app.web.access import public
 from app.web.forms import Email, first_values, parse_form, text
+from app.web.guards import load_candidate_id
 from app.web.portal import feeds
 from app.web.portal.csrf import EXCLUDE, fresh_token, token_ok
 from app.web.render import language, page
@@ -208,6 +209,8 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         language=language(request),
         ip_prefix=request.client.host if request.client else "",
         screening=answers,
+        # A candidate signed in through a mailed link applies as themself (issue 16).
+        signed_in_candidate=await load_candidate_id(request),
     )
     try:
         result = await apply(slug, entry, cv[0], cv[1], utcnow())
