@@ -56,6 +56,7 @@ async def test_withdraw_then_confirm_erasure_through_the_page(client, notices):
     assert "Given" in page.text and "Received" in page.text
     ask = await post(client, "/me/consent", {"purpose": "m", "action": "withdraw"})
     assert ask.status_code == 200 and "erases your applications" in ask.text
+    assert 'aria-label="Withdraw and erase: Let HR read my CV and background"' in ask.text
     assert (await Candidate.select().first())["consent_m"]
     done = await client.post("/me/consent", data={
         "purpose": "m", "action": "withdraw", "confirm_erase": "true",

@@ -90,6 +90,7 @@ async def test_a_changed_purpose_text_mails_a_request_to_confirm_again(client, n
     page = await client.get(f"/me/renew/{token}?lang=en")
     assert page.status_code == 200
     assert "Let HR evaluate me in interviews" in page.text and texts["n"] in page.text
+    assert 'aria-label="Confirm again: Let HR evaluate me in interviews"' in page.text
     done = await client.post(f"/me/renew/{token}", data={"_csrf_token": csrf_from(page.text)})
     assert done.status_code == 303 and done.headers["location"].startswith("/me/renewed")
     event = await ConsentEvent.select().order_by(ConsentEvent.id, ascending=False).first()

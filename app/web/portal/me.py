@@ -97,7 +97,9 @@ async def change_consent(request: Request) -> Template | Redirect:
             confirm_erase=confirm,
         )
     except rights.WithdrawalErases:
-        return page(request, "portal/withdraw_confirm.html", purpose=purpose)
+        return page(
+            request, "portal/withdraw_confirm.html", purpose=purpose, plain_words=PLAIN_WORDS
+        )
     if receipt:
         return receipt_redirect(receipt)
     return Redirect("/me?done=consent", status_code=303)
