@@ -42,6 +42,54 @@ class Smtp(msgspec.Struct, frozen=True):
     sender: str = "intake@example.com"
 
 
+class Cap(msgspec.Struct, frozen=True):
+    """At most `limit` events for one key (a recipient, a client, a kiosk) in a window of
+    `seconds` that starts at the first of them (app.throttle.spend)."""
+
+    limit: int
+    seconds: int
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _cap(value: str) -> Cap:
+    """`20/2m`: 20 per 2 minutes (units s, m, h, d)."""
+    count, _, window = value.strip().partition("/")
+    window = window.strip().lower()
+    if not window or window[-1] not in _UNITS:
+        raise ValueError(f"a limit must look like 20/2m, not {value!r}")
+    cap = Cap(int(count), int(window[:-1] or 1) * _UNITS[window[-1]])
+    if cap.limit < 1 or cap.seconds < 1:
+        raise ValueError(f"a limit must allow at least one in a window, not {value!r}")
+    return cap
+
+
+class MailCaps(msgspec.Struct, frozen=True):
+    """How many mails (or requests) one recipient, one client or one kiosk may cause in a
+    window (issue 16, point 4). Chosen so that a real lobby or candidate never meets them:
+    a visitor needs about 20 s at a tablet (a very busy one sees 30 in 10 minutes), so 20 in
+    2 minutes is one every 6 s for 2 minutes; a candidate changes an address once or twice."""
+
+    kiosk_sign_ins: Cap = Cap(20, 120)  # per kiosk: each sign-in mails the host
+    email_change_recipient: Cap = Cap(3, 3600)  # per address the confirmation goes to
+    email_change_candidate: Cap = Cap(5, 86400)  # per candidate account
+    email_change_client: Cap = Cap(20, 3600)  # per client (truncated IP)
+    password_reset_account: Cap = Cap(3, 3600)  # per staff account (silent: no hint it exists)
+    password_reset_client: Cap = Cap(20, 3600)  # per client
+    visitor_rights_recipient: Cap = Cap(3, 86400)  # per requester address
+    visitor_rights_client: Cap = Cap(10, 3600)  # per client
+
+
+def _caps(e: Mapping[str, str]) -> MailCaps:
+    defaults = MailCaps()
+    values = {}
+    for field in msgspec.structs.fields(MailCaps):
+        raw = e.get(f"INTAKE_CAP_{field.name.upper()}", "")
+        values[field.name] = _cap(raw) if raw.strip() else getattr(defaults, field.name)
+    return MailCaps(**values)
+
+
 class Processor(msgspec.Struct, frozen=True):
     """A sub-processor or a recipient outside the EU (Art. 13(1)(e)-(f), Art. 30(1)(d)-(e))."""
 
@@ -100,6 +148,7 @@ class Settings(msgspec.Struct, frozen=True):
     # (app.privacy.sweep.visit_batch_size).
     retention_visit_batch_size: int = 0
     smtp: Smtp = Smtp()
+    caps: MailCaps = MailCaps()
 
     @property
     def is_production(self) -> bool:
@@ -209,6 +258,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
             retention_visit_batch_size=int(e.get("RETENTION_VISIT_BATCH_SIZE", 0)),
             smtp=smtp,
+            caps=_caps(e),
         )
     except ValueError as exc:
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc

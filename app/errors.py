@@ -32,6 +32,18 @@ class TooManyAttempts(IntakeError):
         self.retry_after = retry_after
 
 
+class MailCapped(TooManyAttempts):
+    """Too many mails (or requests) for one recipient, client or kiosk in a window (issue 16).
+    `detail` is the sentence shown, with the minutes to wait."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.minutes = max(1, (retry_after + 59) // 60)
+        self.detail = (
+            f"This was sent too often for now. Please try again in {self.minutes} minutes."
+        )
+
+
 class ValidationFailed(IntakeError):
     """Bad input: `errors` maps a field name to its message."""
 

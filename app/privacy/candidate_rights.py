@@ -6,6 +6,7 @@ as actor. Every lookup is scoped to the signed-in candidate: another candidate's
 from datetime import datetime
 from typing import Any
 
+from app import throttle
 from app.config import current
 from app.db import transaction
 from app.errors import IntakeError, NotFound, ValidationFailed
@@ -212,11 +213,25 @@ async def replace_cv(
         await destroy_cv(row["storage_name"])
 
 
-async def request_email_change(candidate_id: int, new_email: str, now: datetime) -> None:
+async def request_email_change(
+    candidate_id: int, new_email: str, now: datetime, client: str = ""
+) -> None:
     """The new address must be verified before it replaces the old (a typo would otherwise
-    lock the candidate out, or hand their page to a stranger)."""
+    lock the candidate out, or hand their page to a stranger). A session can send this to
+    any address, so it is capped per address, per candidate and per client (issue 16),
+    counted whether or not a mail then goes (the refusal tells nothing)."""
     new_email = normal_email(new_email)
+    caps = current().caps
     async with transaction():
+        await throttle.spend(
+            [
+                (throttle.key("email-change-to", new_email), caps.email_change_recipient),
+                (throttle.key("email-change-candidate", str(candidate_id)),
+                 caps.email_change_candidate),
+                (throttle.key("email-change-client", client), caps.email_change_client),
+            ],
+            now,
+        )  # fmt: skip
         candidate = await my_candidate(candidate_id)
         await Candidate.update({Candidate.email_pending: new_email}).where(
             Candidate.id == candidate_id

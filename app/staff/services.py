@@ -9,7 +9,7 @@ from app import throttle
 from app.addresses import INVALID_ADDRESS, checked_address, is_valid_address
 from app.config import current
 from app.db import transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Forbidden, MailCapped, NotFound, ValidationFailed
 from app.mail import queue
 from app.privacy.audit import Actor, record
 from app.staff.passwords import Passwords, password_problem, passwords
@@ -256,14 +256,23 @@ async def update_member(
         )
 
 
-async def request_password_reset(email: str, now: datetime) -> None:
-    """Mail a single-use reset link if the account exists; the answer is the same either way."""
+async def request_password_reset(email: str, now: datetime, client: str = "") -> None:
+    """Mail a single-use reset link if the account exists; the answer is the same either way.
+    Capped (issue 16): per client, counted for known and unknown addresses alike (a 429
+    tells nothing), and per account, silently (the same page, no mail)."""
     email = _normal_email(email)[:254]
+    caps = current().caps
+    await throttle.spend([(throttle.key("reset-client", client), caps.password_reset_client)], now)
     row = await StaffMember.select().where(StaffMember.email == email).first()
     if row is None or row["disabled"]:
         return
     token = new_token()
     async with transaction():
+        try:
+            account = throttle.key("reset-account", str(row["id"]))
+            await throttle.spend([(account, caps.password_reset_account)], now)
+        except MailCapped:
+            return
         await void_links(row["id"], "password_reset")  # only the newest link works
         await Token.insert(
             Token(

@@ -6,6 +6,7 @@ Policy: "You will be informed about your rights ... when you are registering you
 our electronic visit system": every visit names the notice version that was shown before any
 field was filled (Visit.notice_version)."""
 
+import functools
 import sqlite3
 import uuid
 from datetime import date, datetime
@@ -88,14 +89,15 @@ _FREE_HOST = (
 # `h` is the free host; the visit is stored only with such a host and only if its form was not
 # sent before (the unique submission hash), the host's mail only with the visit. One
 # statement is one transaction. (SQLite allows no INSERT inside WITH: there the same steps
-# run in one transaction on the event loop, app.db.write_now.)
-_SIGN_IN_AT_ONCE = (
-    "WITH h AS (" + _FREE_HOST + "), "  # noqa: S608 - two constants joined, no value in the SQL
-    "v AS (INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
+# run in one transaction on the event loop, app.db.write_now.) From a kiosk, `h` also needs
+# the kiosk's window of sign-ins not to be full, and `k` counts the visit in it (issue 16:
+# each sign-in mails a host); its rows are (key, limit, window start) and app.throttle's.
+# fmt: off
+_SIGN_IN_AT_ONCE_STEPS = (
+    "v AS (INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "  # noqa: S608 - constants joined
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
     "submission_hash, channel) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ?, ? FROM h"
-    + _UNLESS_SENT
-    + " RETURNING id), "
+    + _UNLESS_SENT + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
     "last_error, erase_after) SELECT h.email, "
     + IN_HOST_LANGUAGE
@@ -103,8 +105,17 @@ _SIGN_IN_AT_ONCE = (
     + IN_HOST_LANGUAGE
     + ", 'admin', ?, 0, '', ? FROM h, v RETURNING id), "
     + statistics.VISIT_COUNTED_PG_STEP
-    + " SELECT h.name FROM h, v, m, s"
 )
+_SIGN_IN_AT_ONCE = (
+    "WITH h AS (" + _FREE_HOST + "), " + _SIGN_IN_AT_ONCE_STEPS + " SELECT h.name FROM h, v, m, s"  # noqa: S608
+)
+_SIGN_IN_AT_ONCE_FROM_KIOSK = (
+    "WITH h AS (" + _FREE_HOST + " AND NOT EXISTS (" + throttle.FULL + ")), "  # noqa: S608
+    + _SIGN_IN_AT_ONCE_STEPS
+    + ", k AS (" + throttle.SPEND_AFTER.format(after="v") + " RETURNING 1) "
+    "SELECT h.name FROM h, v, m, s, k"
+)
+# fmt: on
 
 
 def _check_fields(data: SignIn) -> None:
@@ -208,6 +219,8 @@ async def sign_in(
         await throttle.ensure_allowed([_invite_key(kiosk_id)], now)
     try:
         async with transaction():
+            if kiosk_id is not None:  # counted with the visit, undone with it
+                await throttle.spend([(_kiosk_key(kiosk_id), current().caps.kiosk_sign_ins)], now)
             sent = await _check_not_sent(data.submission)
             expected_id = await _claim_invitation(data, kiosk_id, now)
             _check_fields(data)
@@ -258,10 +271,17 @@ async def _sign_in_at_once(
     name, company = data.visitor_name.strip(), data.company.strip()
     sent = submission_hash(data.submission)
     subject, body = in_host_language_args(name, company, data.purpose, now)
-    if current().is_sqlite:
+    settings = current()
+    cap = settings.caps.kiosk_sign_ins
+    if settings.is_sqlite:
         counted = statistics.visit_counted_args(data.purpose, kiosk_id, now)
+        spent = None if kiosk_id is None else throttle.spend_args(_kiosk_key(kiosk_id), cap, now)
 
         def walk_in(db: sqlite3.Connection) -> str | None:
+            # The kiosk's window of sign-ins first (issue 16): when it is full nothing is
+            # stored and sign_in's own transaction answers 429.
+            if spent is not None and db.execute(throttle.SPEND, spent).fetchone()[0] > cap.limit:
+                return None
             host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
             host_id, host_name, host_email, host_language = host.fetchone() or (None,) * 4
             if host_id is None:
@@ -280,14 +300,22 @@ async def _sign_in_at_once(
 
         host_name = await write_now(walk_in)
     else:
-        rows = await fetch(
-            _SIGN_IN_AT_ONCE,
-            data.host_id, data.notice_id, code_hash,
+        args = (
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
             code_hash, sent, data.channel,
             *subject, *body, now, keep_until(now),
             *statistics.visit_counted_pg_args(data.purpose, kiosk_id, now),
         )  # fmt: skip
+        free_host = (data.host_id, data.notice_id, code_hash)
+        if kiosk_id is None:
+            rows = await fetch(_SIGN_IN_AT_ONCE, *free_host, *args)
+        else:
+            key = _kiosk_key(kiosk_id)
+            rows = await fetch(
+                _SIGN_IN_AT_ONCE_FROM_KIOSK,
+                *free_host, *throttle.full_args(key, cap, now), *args,
+                *throttle.spend_args(key, cap, now),
+            )  # fmt: skip
         host_name = rows[0]["name"] if rows else None
     if host_name is None:
         return None
@@ -296,6 +324,12 @@ async def _sign_in_at_once(
 
 def _is_duplicate(exc: Exception) -> bool:
     return type(exc).__name__ in {"IntegrityError", "UniqueViolationError"}
+
+
+@functools.cache
+def _kiosk_key(kiosk_id: int) -> str:
+    """The kiosk's window of sign-ins (a key per kiosk; cached: each sign-in asks)."""
+    return throttle.key("kiosk-sign-in", str(kiosk_id))
 
 
 def _invite_key(kiosk_id: int) -> str:

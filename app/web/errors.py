@@ -100,7 +100,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
         return Redirect("/console/password", status_code=303)
     if isinstance(exc, TooManyAttempts):
-        response = error_response(request, 429)
+        response = error_response(request, 429, getattr(exc, "detail", ""))
         response.headers["retry-after"] = str(exc.retry_after)
         return response
     if isinstance(exc, IntakeError):

@@ -41,6 +41,10 @@ def translate(request: Request, message: str) -> str:
 _NUMBERED = [
     (re.compile(r"^Use at most (\d+) characters\.$"), "Use at most %(n)s characters."),
     (re.compile(r"^Use at least (\d+) characters\.$"), "Use at least %(n)s characters."),
+    (
+        re.compile(r"^This was sent too often for now\. Please try again in (\d+) minutes\.$"),
+        "This was sent too often for now. Please try again in %(n)s minutes.",
+    ),
 ]
 
 

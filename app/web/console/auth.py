@@ -217,7 +217,8 @@ async def reset_request(request: Request) -> Template:
             errors=exc.errors,
             values=_without_secrets(form),
         )
-    await services.request_password_reset(data.email, utcnow())
+    client = request.client.host if request.client else ""  # truncated on arrival
+    await services.request_password_reset(data.email, utcnow(), client)
     return page(request, "console/reset_request.html", sent=True)
 
 

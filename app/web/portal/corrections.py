@@ -69,6 +69,10 @@ async def correct_details(request: Request) -> Template | Redirect:
     return Redirect("/me?done=corrected", status_code=303)
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else ""  # truncated on arrival
+
+
 @post("/me/email", opt=candidate())
 async def change_email(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
@@ -77,7 +81,7 @@ async def change_email(request: Request) -> Template | Redirect:
     except ValidationFailed as exc:
         errors = {"new_email" if k == "email" else k: v for k, v in exc.errors.items()}
         return await _correct_page(request, 400, errors=errors, email_value=form.get("email", ""))
-    await rights.request_email_change(candidate_id(request), data.email, utcnow())
+    await rights.request_email_change(candidate_id(request), data.email, utcnow(), _client(request))
     return Redirect("/me?done=email_sent", status_code=303)
 
 

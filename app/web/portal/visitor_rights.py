@@ -7,7 +7,9 @@ import msgspec
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from app import throttle
 from app.clock import utcnow
+from app.config import current
 from app.db import transaction
 from app.errors import ValidationFailed
 from app.privacy.rights_requests import open_request
@@ -44,11 +46,23 @@ async def rights_request(request: Request) -> Template | Redirect:
             request, "portal/visitor_rights.html", status_code=400, errors=exc.errors, values=form
         )
     details = f"Date of visit: {data.visit_date}\n{data.details}".strip()
+    now = utcnow()
+    caps = current().caps
+    client = request.client.host if request.client else ""  # truncated on arrival
     async with transaction():
+        # A public form: capped per requester address and per client (issue 16; 40 posts
+        # made 40 requests in the staff queue). Over a cap: a 429 page, nothing stored.
+        await throttle.spend(
+            [
+                (throttle.key("rights-from", data.email), caps.visitor_rights_recipient),
+                (throttle.key("rights-client", client), caps.visitor_rights_client),
+            ],
+            now,
+        )
         await open_request(
             data.kind,
             "visitor",
-            utcnow(),
+            now,
             name=data.name,
             email=data.email,
             details=details,
