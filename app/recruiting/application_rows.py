@@ -35,7 +35,8 @@ class ApplyInput(msgspec.Struct, frozen=True):
 
 
 class CVUpload(NamedTuple):
-    """A CV already encrypted on disk (app.recruiting.cv_store) and what its key row holds."""
+    """A CV already encrypted on disk (app.recruiting.cv_store) and what its key row holds
+    (the columns of CVFile and UnconfirmedApplication of the same names)."""
 
     storage_name: str
     wrapped_key: bytes
@@ -132,15 +133,5 @@ async def add_application(
     # Counted where the application becomes visible to HR, in its transaction (issue 20): a
     # first application at once, one sent with a known address when its owner confirms it.
     await statistics.application_received(position["title"], "", now)
-    await CVFile.insert(
-        CVFile(
-            application=application.id,
-            storage_name=cv.storage_name,
-            original_name=cv.original_name,
-            media_type=cv.media_type,
-            size=cv.size,
-            wrapped_key=cv.wrapped_key,
-            created_at=now,
-        )
-    )
+    await CVFile.insert(CVFile(application=application.id, created_at=now, **cv._asdict()))
     return int(application.id)

@@ -59,13 +59,9 @@ async def hold(
         consents=",".join(ticked(data.consents)),
         language=data.language,
         ip_prefix=data.ip_prefix,
-        storage_name=cv.storage_name,
-        original_name=cv.original_name,
-        media_type=cv.media_type,
-        size=cv.size,
-        wrapped_key=cv.wrapped_key,
         created_at=now,
         erase_after=now + timedelta(hours=hours()),
+        **cv._asdict(),
     )
     await held.save()
     token = await issue(
@@ -145,13 +141,8 @@ async def confirm(token: str, language: str, ip_prefix: str, now: datetime) -> i
             identified_by=CONFIRMATION_LINK,
             now=now,
         )
-        cv = CVUpload(
-            row["storage_name"],
-            bytes(row["wrapped_key"]),
-            row["original_name"],
-            row["media_type"],
-            row["size"],
-        )
+        cv = CVUpload(**{f: row[f] for f in CVUpload._fields})
+        cv = cv._replace(wrapped_key=bytes(cv.wrapped_key))  # a driver may give a memoryview
         await UnconfirmedApplication.delete().where(UnconfirmedApplication.id == row["id"])
         answers = tuple((int(q), str(a)) for q, a in json.loads(row["screening_answers"] or "[]"))
         application_id = await add_application(
