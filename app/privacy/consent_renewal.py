@@ -36,14 +36,19 @@ TALENT_POOL = "talent_pool"
 RECONFIRM = "reconfirm"
 
 
-async def _mailed(candidate_id: int, now: datetime) -> list[dict[str, Any]]:
-    """The payloads of this candidate's renewal links still alive (each is one mail sent)."""
-    rows = await Token.select(Token.payload).where(
-        (Token.candidate == candidate_id) & (Token.purpose == RENEWAL) & (Token.expires_at > now)
-    )
-    return [
-        json.loads(r["payload"]) if isinstance(r["payload"], str) else r["payload"] for r in rows
-    ]
+async def _mailed(now: datetime, candidate_id: int | None = None) -> set[tuple[int, str, Any]]:
+    """(candidate, kind, notice) of every renewal link still alive: each is one mail sent.
+    Read once per run for everybody (a new notice makes many candidates due at once), and
+    again for one candidate inside the transaction that mails them."""
+    where = (Token.purpose == RENEWAL) & (Token.expires_at > now)
+    if candidate_id is not None:
+        where = where & (Token.candidate == candidate_id)
+    rows = await Token.select(Token.candidate, Token.payload).where(where)
+    keys = set()
+    for row in rows:
+        payload = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
+        keys.add((row["candidate"], payload.get("kind"), payload.get("notice")))
+    return keys
 
 
 def _page_link(token: str, language: str) -> str:
@@ -124,23 +129,27 @@ async def _reconfirm_due(now: datetime) -> list[tuple[dict[str, Any], int]]:
 async def mail_renewals(now: datetime) -> dict[str, int]:
     """The daily job: one mail per talent-pool ending and per changed notice, never two."""
     sent = {TALENT_POOL: 0, RECONFIRM: 0}
+    mailed = await _mailed(now)
     for candidate in await _talent_pool_due(now):
+        key: tuple[int, str, Any] = (candidate["id"], TALENT_POOL, None)
         if sent[TALENT_POOL] >= PER_RUN:
             break
+        if key in mailed:
+            continue
         async with transaction():
-            if any(p.get("kind") == TALENT_POOL for p in await _mailed(candidate["id"], now)):
-                continue
-            await _mail_talent_pool(candidate, now)
-            sent[TALENT_POOL] += 1
+            if key not in await _mailed(now, candidate["id"]):
+                await _mail_talent_pool(candidate, now)
+                sent[TALENT_POOL] += 1
     for candidate, notice_id in await _reconfirm_due(now):
+        key = (candidate["id"], RECONFIRM, notice_id)
         if sent[RECONFIRM] >= PER_RUN:
             break
+        if key in mailed:
+            continue
         async with transaction():
-            mailed = await _mailed(candidate["id"], now)
-            if any(p.get("kind") == RECONFIRM and p.get("notice") == notice_id for p in mailed):
-                continue
-            await _mail_reconfirm(candidate, notice_id, now)
-            sent[RECONFIRM] += 1
+            if key not in await _mailed(now, candidate["id"]):
+                await _mail_reconfirm(candidate, notice_id, now)
+                sent[RECONFIRM] += 1
     return sent
 
 
