@@ -134,6 +134,10 @@ from app.retention_cli import retention_group  # noqa: E402 - appended by the re
 
 COMMANDS.append(retention_group)
 
+from app.backup_cli import backup, backup_restore  # noqa: E402 - the operators' issue (18.4)
+
+COMMANDS.extend([backup, backup_restore])
+
 
 class IntakeCLIPlugin(CLIPlugin):
     def on_cli_init(self, cli: click.Group) -> None:

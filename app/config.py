@@ -147,6 +147,9 @@ class Settings(msgspec.Struct, frozen=True):
     # cost more in round trips than in deleting (bench B4). 0: chosen per database
     # (app.privacy.sweep.visit_batch_size).
     retention_visit_batch_size: int = 0
+    # How long backups are kept (issue 18.4): shorter than the shortest retention period, or a
+    # restore brings back people whose records were due (shown on the Art. 30 page).
+    backup_retention_days: int = 14
     smtp: Smtp = Smtp()
     caps: MailCaps = MailCaps()
 
@@ -257,6 +260,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             retention=retention,
             retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
             retention_visit_batch_size=int(e.get("RETENTION_VISIT_BATCH_SIZE", 0)),
+            backup_retention_days=int(e.get("INTAKE_BACKUP_RETENTION_DAYS", 14)),
             smtp=smtp,
             caps=_caps(e),
         )

@@ -28,6 +28,13 @@ def findings(settings: Settings) -> list[str]:
         )
     elif settings.smtp.sender == EXAMPLE_SENDER:
         problems.append(f"SMTP_FROM is still the example {EXAMPLE_SENDER}")
+    shortest = min(settings.retention.visits_days, settings.retention.waiting_consent_days)
+    if settings.backup_retention_days >= shortest:
+        problems.append(
+            f"INTAKE_BACKUP_RETENTION_DAYS ({settings.backup_retention_days}) is not shorter "
+            f"than the shortest retention period ({shortest} days): a restore would bring back "
+            "records already due"
+        )
     if settings.company_name == EXAMPLE_COMPANY:
         problems.append(f"INTAKE_COMPANY_NAME is still the example {EXAMPLE_COMPANY!r}")
     if settings.dpo_email == EXAMPLE_DPO:

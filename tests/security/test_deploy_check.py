@@ -86,6 +86,7 @@ DEPLOYMENT_ONLY = [
     ({"SMTP_FROM": "intake@example.com"}, "SMTP_FROM is still the example"),
     ({"INTAKE_COMPANY_NAME": "IP Dots"}, "INTAKE_COMPANY_NAME is still the example"),
     ({"INTAKE_DPO_EMAIL": "privacy@example.com"}, "INTAKE_DPO_EMAIL is still the example"),
+    ({"INTAKE_BACKUP_RETENTION_DAYS": "30"}, "INTAKE_BACKUP_RETENTION_DAYS (30) is not shorter"),
 ]
 
 
