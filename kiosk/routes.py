@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from litestar import Response, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -32,4 +33,18 @@ STATIC = create_static_files_router(
     include_in_schema=False,
 )
 
-ROUTES: list[Any] = [*pages.ROUTES, *api.ROUTES, STATIC]
+_STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@get("/kiosk/sw.js", opt=public(), include_in_schema=False)
+async def service_worker() -> Response[bytes]:
+    """The kiosk's service worker (static/sw.js), served here so that it may control /kiosk
+    itself (a worker's scope is its folder unless Service-Worker-Allowed widens it)."""
+    return Response(
+        (_STATIC_DIR / "sw.js").read_bytes(),
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/kiosk"},
+    )
+
+
+ROUTES: list[Any] = [*pages.ROUTES, *api.ROUTES, STATIC, service_worker]

@@ -148,6 +148,12 @@
       .then(function (response) { if (response.ok) { online(); } else { offline(); } })
       .catch(offline);
   }
+  // A request that cannot reach the server shows the service worker's "see reception"
+  // screen, never the browser's error page (sw.js keeps that screen only).
+  if (navigator.serviceWorker && window.isSecureContext) {
+    navigator.serviceWorker.register("/kiosk/sw.js", { scope: "/kiosk" }).catch(function () {});
+  }
+
   var beatSeconds = parseFloat(screen.getAttribute("data-heartbeat-seconds") || "10");
   window.setInterval(beat, beatSeconds * 1000);
   window.addEventListener("offline", offline);

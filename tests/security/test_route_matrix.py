@@ -62,6 +62,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/static/{file_path:path}"): PUBLIC,
     ("HEAD", "/static/{file_path:path}"): PUBLIC,
     ("GET", "/kiosk/static/{file_path:path}"): PUBLIC,
+    ("GET", "/kiosk/sw.js"): PUBLIC,
     ("HEAD", "/kiosk/static/{file_path:path}"): PUBLIC,
     # OpenAPI: public in development only (production: admin, test_openapi_is_admin_only...)
     ("GET", "/schema"): PUBLIC,
