@@ -250,7 +250,7 @@ def _kept_cvs_trigger() -> dict[str, Any]:
     return {"seconds": int(CLEANUP_EVERY.total_seconds())}
 
 
-JOBS.append(Job("kept_cvs", _erase_kept_cvs, "interval", _kept_cvs_trigger))
+JOBS.append(Job("kept_cvs", _erase_kept_cvs, "interval", _kept_cvs_trigger, quiet=True))
 
 
 # Positions (issue 21 point 5): past its last day to apply, a position closes by itself, so
