@@ -2,6 +2,7 @@
 configuration and constants, so it cannot drift from what the code does."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -22,118 +23,187 @@ SECURITY_MEASURES = (
 )
 
 
-def _sub_processors(settings: Settings) -> list[dict[str, str]]:
-    out = [msgspec.structs.asdict(p) for p in settings.sub_processors]
+Gettext = Callable[[str], str]
+# What each action of app.privacy.access allows, in words (the codes are the code's).
+ACTION_WORDS = {
+    "view_cv": "read the CV",
+    "view_background": "read the background",
+    "view_screening": "read screening answers",
+    "view_evaluation": "read ratings and comments",
+    "rate": "rate",
+    "comment": "comment",
+    "move_stage": "move through interview stages",
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+# The record's own words for its keys (the page and the Markdown show these; the JSON keeps
+# the keys, so a machine reading it does not depend on the language).
+KEY_LABELS = {
+    "controller": "Controller",
+    "supervisory_authority": "Supervisory authority",
+    "name": "Name",
+    "contact": "Contact",
+    "url": "Web address",
+    "address": "Address",
+    "activities": "Activities",
+    "data_subjects": "Data subjects",
+    "purposes": "Purposes",
+    "consent_choices": "Consent choices",
+    "data_categories": "Categories of data",
+    "access_roles": "Roles with access",
+    "retention": "Retention",
+    "recipients": "Recipients",
+    "sub_processors": "Sub-processors",
+    "purpose": "Purpose",
+    "location": "Location",
+    "safeguard": "Safeguard",
+    "transfers_outside_eu": "Transfers outside the EU",
+    "security_measures": "Security measures",
+    "m": "Purpose m",
+    "n": "Purpose n",
+    "talent_pool": "Talent pool",
+    "marketing": "Marketing",
+    "safety": "Safety",
+    "proof": "Proof",
+    "hr": "hr",
+    "admin": "admin",
+    "reception": "reception",
+}
+
+
+def _processor(p: Any, _: Gettext) -> dict[str, str]:
+    """An operator's own words stay as typed; the defaults' words are in the catalogues."""
+    return {
+        k: _(v) if isinstance(v, str) and v else v for k, v in msgspec.structs.asdict(p).items()
+    }
+
+
+def _sub_processors(settings: Settings, _: Gettext) -> list[dict[str, str]]:
+    out = [_processor(p, _) for p in settings.sub_processors]
     if settings.smtp.host:
-        out.append({"name": f"Mail relay {settings.smtp.host}", "location": "EU"})
+        out.append(
+            {"name": _("Mail relay %(host)s") % {"host": settings.smtp.host}, "location": "EU"}
+        )
     return out
 
 
-def record(settings: Settings) -> dict[str, Any]:
+def record(settings: Settings, _: Gettext = _same) -> dict[str, Any]:
+    """The record in the language of `_` (a gettext); English by default."""
     r = settings.retention
-    transfers = [msgspec.structs.asdict(p) for p in settings.transfers]
+    transfers = [_processor(p, _) for p in settings.transfers]
     recipients = [
-        "HR reviewers (role hr) and the administrator / data-protection officer (role admin)",
-        "Reception (role reception): visitor records only",
-        "Hosts: an e-mail when their visitor arrives",
-        "Authorities only with a legal basis such as a warrant (disclosure register)",
+        _("HR reviewers (role hr) and the administrator / data-protection officer (role admin)"),
+        _("Reception (role reception): visitor records only"),
+        _("Hosts: an e-mail when their visitor arrives"),
+        _("Authorities only with a legal basis such as a warrant (disclosure register)"),
     ]
     return {
         "controller": {"name": settings.company_name, "contact": settings.dpo_email},
         "supervisory_authority": {
             "name": settings.authority_name,
             "url": settings.authority_url,
-            "address": settings.authority_address,
+            "address": _(settings.authority_address),  # the default's "Denmark" is translated
         },
         "activities": [
             {
-                "name": "Recruitment",
-                "data_subjects": "Job candidates",
+                "name": _("Recruitment"),
+                "data_subjects": _("Job candidates"),
                 "purposes": {
-                    "m": "Analyse abilities and background (consent, Art. 6(1)(a)): "
-                    + ", ".join(PURPOSE_M_ACTIONS),
-                    "n": "Evaluate potential as an employee (consent, Art. 6(1)(a)): "
-                    + ", ".join(PURPOSE_N_ACTIONS),
-                    "talent_pool": "Keep the application for future positions (consent)",
-                    "marketing": "Promote new products and services, purpose L (consent)",
+                    "m": _("Analyse abilities and background (consent, Art. 6(1)(a)): ")
+                    + ", ".join(_(ACTION_WORDS[a]) for a in PURPOSE_M_ACTIONS),
+                    "n": _("Evaluate potential as an employee (consent, Art. 6(1)(a)): ")
+                    + ", ".join(_(ACTION_WORDS[a]) for a in PURPOSE_N_ACTIONS),
+                    "talent_pool": _("Keep the application for future positions (consent)"),
+                    "marketing": _("Promote new products and services, purpose L (consent)"),
                 },
-                "consent_choices": list(CANDIDATE_PURPOSES),
+                "consent_choices": list(CANDIDATE_PURPOSES),  # codes; shown by their labels
                 "data_categories": [
-                    "Name, e-mail address, phone number",
-                    "CV and cover letter",
-                    "Ratings, comments and interview stages (with purpose n)",
-                    "Consent records with truncated IP address",
+                    _("Name, e-mail address, phone number"),
+                    _("CV and cover letter"),
+                    _("Ratings, comments and interview stages (with purpose n)"),
+                    _("Consent records with truncated IP address"),
                 ],
                 "access_roles": list(REVIEW_ROLES),
                 "retention": {
-                    "after position closes or rejection (days)": r.applications_days,
-                    "with talent pool consent (days)": r.talent_pool_days,
-                    "waiting for consent (days)": r.waiting_consent_days,
-                    "withdrawal of both consents or erasure request": "erased at once",
+                    _("after position closes or rejection (days)"): r.applications_days,
+                    _("with talent pool consent (days)"): r.talent_pool_days,
+                    _("waiting for consent (days)"): r.waiting_consent_days,
+                    _("withdrawal of both consents or erasure request"): _("erased at once"),
                 },
             },
             {
-                "name": "Visitor registration",
-                "data_subjects": "Office visitors",
-                "purposes": {"safety": "Who is in the building (evacuation, access)"},
+                "name": _("Visitor registration"),
+                "data_subjects": _("Office visitors"),
+                "purposes": {"safety": _("Who is in the building (evacuation, access)")},
                 "data_categories": [
-                    "Name, company, host, purpose of visit, times in and out, language",
+                    _("Name, company, host, purpose of visit, times in and out, language"),
                 ],
                 "access_roles": ["reception", "admin"],
-                "retention": {"after sign-out (days)": r.visits_days},
+                "retention": {_("after sign-out (days)"): r.visits_days},
             },
             {
-                "name": "Accountability records",
-                "data_subjects": "Candidates and visitors, by internal id only",
-                "purposes": {"proof": "Consent proof (Art. 7(1)), audit log, disclosures"},
-                "data_categories": ["Internal ids, actions, times; no personal data copied"],
+                "name": _("Accountability records"),
+                "data_subjects": _("Candidates and visitors, by internal id only"),
+                "purposes": {"proof": _("Consent proof (Art. 7(1)), audit log, disclosures")},
+                "data_categories": [_("Internal ids, actions, times; no personal data copied")],
                 "access_roles": ["admin"],
-                "retention": {"audit and consent records (days)": r.audit_days},
+                "retention": {_("audit and consent records (days)"): r.audit_days},
             },
         ],
         "recipients": recipients,
-        "sub_processors": _sub_processors(settings),
-        "transfers_outside_eu": transfers or "None",
-        "security_measures": list(SECURITY_MEASURES),
+        "sub_processors": _sub_processors(settings, _),
+        "transfers_outside_eu": transfers or _("None"),
+        "security_measures": [_(m) for m in SECURITY_MEASURES],
     }
 
 
-def as_json(settings: Settings) -> str:
-    return json.dumps(record(settings), indent=2, ensure_ascii=False)
+def as_json(settings: Settings, _: Gettext = _same) -> str:
+    return json.dumps(record(settings, _), indent=2, ensure_ascii=False)
 
 
-def _md_value(value: Any, indent: str = "") -> list[str]:
+def label(key: str, _: Gettext = _same) -> str:
+    return _(KEY_LABELS[key]) if key in KEY_LABELS else key
+
+
+def _md_value(value: Any, _: Gettext, indent: str = "") -> list[str]:
     if isinstance(value, dict):
         lines = []
         for k, v in value.items():
             if isinstance(v, dict | list):
-                lines.append(f"{indent}- **{k}**:")
-                lines.extend(_md_value(v, indent + "  "))
+                lines.append(f"{indent}- **{label(k, _)}**:")
+                lines.extend(_md_value(v, _, indent + "  "))
             else:
-                lines.append(f"{indent}- **{k}**: {v}")
+                lines.append(f"{indent}- **{label(k, _)}**: {v}")
         return lines
     if isinstance(value, list):
         lines = []
         for v in value:
             if isinstance(v, dict):
-                lines.append(f"{indent}- " + "; ".join(f"{k}: {x}" for k, x in v.items()))
+                lines.append(
+                    f"{indent}- " + "; ".join(f"{label(k, _)}: {x}" for k, x in v.items() if x)
+                )
             else:
-                lines.append(f"{indent}- {v}")
+                lines.append(f"{indent}- {label(v, _) if isinstance(v, str) else v}")
         return lines
     return [f"{indent}{value}"]
 
 
-def as_markdown(settings: Settings) -> str:
-    rec = record(settings)
-    lines = [f"# Record of processing activities: {settings.company_name}", ""]
-    lines.append("Generated by Intake from its own configuration (GDPR Art. 30(1)).")
+def as_markdown(settings: Settings, _: Gettext = _same) -> str:
+    rec = record(settings, _)
+    title = _("Record of processing activities: %(company)s") % {"company": settings.company_name}
+    lines = [f"# {title}", ""]
+    lines.append(_("Generated by Intake from its own configuration (GDPR Art. 30(1))."))
     for section in ("controller", "supervisory_authority"):
-        lines += ["", f"## {section.replace('_', ' ').capitalize()}", ""]
-        lines += _md_value(rec[section])
+        lines += ["", f"## {label(section, _)}", ""]
+        lines += _md_value(rec[section], _)
     for activity in rec["activities"]:
-        lines += ["", f"## Activity: {activity['name']}", ""]
-        lines += _md_value({k: v for k, v in activity.items() if k != "name"})
+        lines += ["", "## " + _("Activity: %(name)s") % {"name": activity["name"]}, ""]
+        lines += _md_value({k: v for k, v in activity.items() if k != "name"}, _)
     for section in ("recipients", "sub_processors", "transfers_outside_eu", "security_measures"):
-        lines += ["", f"## {section.replace('_', ' ').capitalize()}", ""]
-        lines += _md_value(rec[section])
+        lines += ["", f"## {label(section, _)}", ""]
+        lines += _md_value(rec[section], _)
     return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ outside the EU, and the retention that applies with the actual dates)."""
 from typing import Any
 
 from app.config import current
+from app.i18n import gettext_for
 from app.privacy import art30
 from app.privacy.notices import current_notice, notice_by_id
 from app.recruiting.states import LABELS, candidate_state
@@ -51,7 +52,7 @@ async def agreed_notice_id(candidate: dict[str, Any]) -> int | None:
 
 async def information(candidate: dict[str, Any], language: str) -> dict[str, Any]:
     settings = current()
-    record = art30.record(settings)
+    record = art30.record(settings, gettext_for(language))
     agreed_id = await agreed_notice_id(candidate)
     transfers = record.get("transfers_outside_eu")
     return {

@@ -3,7 +3,7 @@
 from litestar import Request, get
 from litestar.response import Template
 
-from app.privacy import audit_log
+from app.privacy import audit_labels, audit_log
 from app.web.access import staff
 from app.web.console.chrome import console_page, query
 from app.web.console.review import _date
@@ -32,6 +32,8 @@ async def audit_page(request: Request) -> Template:
         values=values,
         actions=await audit_log.actions(),
         actors=await audit_log.actors(),
+        action_labels=audit_labels.ACTIONS,
+        kind_labels=audit_labels.KINDS,
     )
 
 
