@@ -23,7 +23,7 @@ SAME_IN_DANISH = {
     "english", "ok", "pdf", "docx", "mib", "kib", "gdpr", "art", "intake", "json", "rss",
     "feed", "m", "n", "l", "id", "url", "ip", "totp", "qr", "api", "csv", "md", "hr", "admin",
     "dpo", "eu", "sms", "smtp", "openid", "connect", "datatilsynet", "markdown", "de",
-    "screening", "en", "da",
+    "screening", "en", "da", "median",
 }
 # Dates are written in each language's own form through Babel, never ISO on a page.
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
