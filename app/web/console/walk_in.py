@@ -28,7 +28,7 @@ from app.web.console.home import navigation_for
 from app.web.console.kiosks import PRINT_LAYOUT_LABELS
 from app.web.forms import choice, first_values, parse_form, text
 from app.web.i18n import LANGUAGE_NAMES
-from app.web.render import page, translate
+from app.web.render import language, page, translate
 
 DESK = staff("admin", "reception")
 DEFAULT_LAYOUT = "a6"  # any office printer takes an A6 card
@@ -55,7 +55,7 @@ async def _notices() -> list[dict]:
 
 
 async def _form(request: Request, status_code: int = 200, **ctx: object) -> Template:
-    ctx.setdefault("values", {"language": "en", "print_layout": DEFAULT_LAYOUT})
+    ctx.setdefault("values", {"language": language(request), "print_layout": DEFAULT_LAYOUT})
     return page(
         request,
         "console/walk_in.html",
