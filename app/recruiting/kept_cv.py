@@ -2,8 +2,9 @@
 
 When the form comes back with an error (an e-mail typo), the CV already sent is kept so the
 candidate need not choose it again: encrypted with its own key by the CV store (destroying the
-row's wrapped key destroys the file), usable only with the random token put in that form (only
-its SHA-256 is stored) and only for the same position. A kept CV is used at most once; one
+row's wrapped key destroys the file), usable only with the random token put in that form and
+from the browser that sent it (the token is bound to a secret of that browser, its CSRF cookie;
+only the SHA-256 of both is stored), and only for the same position. A kept CV is used at most once; one
 never used is erased by the clean-up job (`erase_expired`), so nothing of it, its name
 included, outlives the hour (policy: "keeps your personal data as long as necessary")."""
 
@@ -33,8 +34,15 @@ class TakenCV(NamedTuple):
     content: bytes
 
 
-async def keep(position_id: int, filename: str, content: bytes, now: datetime) -> Kept:
-    """Encrypt and keep an accepted CV for this position's form; returns the form's token."""
+def _hash(token: str, binding: str) -> str:
+    return digest(f"{token}:{binding}")
+
+
+async def keep(
+    position_id: int, filename: str, content: bytes, now: datetime, binding: str = ""
+) -> Kept:
+    """Encrypt and keep an accepted CV for this position's form; returns the form's token.
+    `binding` is a secret of the sender's browser that must come back with the token."""
     media_type = sniff_cv(content)
     name = cv_display_name(filename, media_type)
     stored = await store_cv(content)
@@ -43,7 +51,7 @@ async def keep(position_id: int, filename: str, content: bytes, now: datetime) -
         async with transaction():
             await KeptCV.insert(
                 KeptCV(
-                    token_hash=digest(token),
+                    token_hash=_hash(token, binding),
                     position=position_id,
                     storage_name=stored.storage_name,
                     original_name=name,
@@ -59,13 +67,13 @@ async def keep(position_id: int, filename: str, content: bytes, now: datetime) -
     return Kept(token, name)
 
 
-async def _row(token: str, position_id: int, now: datetime) -> dict | None:
+async def _row(token: str, position_id: int, now: datetime, binding: str) -> dict | None:
     if not token or len(token) > 100:
         return None
     return (
         await KeptCV.select()
         .where(
-            (KeptCV.token_hash == digest(token))
+            (KeptCV.token_hash == _hash(token, binding))
             & (KeptCV.position == position_id)
             & (KeptCV.expires_at > now)
         )
@@ -73,27 +81,27 @@ async def _row(token: str, position_id: int, now: datetime) -> dict | None:
     )
 
 
-async def name_of(token: str, position_id: int, now: datetime) -> str | None:
+async def name_of(token: str, position_id: int, now: datetime, binding: str = "") -> str | None:
     """The kept CV's display name, or None if the token keeps nothing (any more)."""
-    row = await _row(token, position_id, now)
+    row = await _row(token, position_id, now, binding)
     return None if row is None else str(row["original_name"])
 
 
-async def take(token: str, position_id: int, now: datetime) -> TakenCV | None:
+async def take(token: str, position_id: int, now: datetime, binding: str = "") -> TakenCV | None:
     """The kept CV's content, to send with the form; it stays kept until `release`."""
-    row = await _row(token, position_id, now)
+    row = await _row(token, position_id, now, binding)
     if row is None:
         return None
     return TakenCV(str(row["original_name"]), await read_cv(row))
 
 
-async def release(token: str) -> None:
+async def release(token: str, binding: str = "") -> None:
     """The form was sent (or the CV replaced): the kept copy goes at once."""
     if not token or len(token) > 100:
         return
     rows = (
         await KeptCV.delete()
-        .where(KeptCV.token_hash == digest(token))
+        .where(KeptCV.token_hash == _hash(token, binding))
         .returning(KeptCV.storage_name)
     )
     for row in rows:

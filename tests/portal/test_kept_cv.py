@@ -102,6 +102,18 @@ async def test_the_kept_cv_belongs_to_its_form_and_position(client, notices):
     assert await Application.count() == 0
 
 
+async def test_the_kept_cv_belongs_to_the_browser_that_sent_it(client, notices):
+    slug = await position_slug()
+    first = await apply_via_portal(client, slug, email="ada@example")
+    token = kept_token(first.text)
+    client.cookies.clear()  # another browser that saw the page (or its token) only
+    page = await client.get(f"/apply/{slug}")
+    data = {**apply_fields(), "_csrf_token": csrf_from(page.text), "kept_cv": token}
+    other = await client.post(f"/apply/{slug}", data=data, files=NO_FILE)
+    assert other.status_code == 400 and "has expired. Choose it again." in other.text
+    assert await Application.count() == 0 and await KeptCV.count() == 1
+
+
 async def test_a_kept_cv_never_used_is_erased_within_the_hour_by_the_job(
         client, notices, settings):
     slug = await position_slug()

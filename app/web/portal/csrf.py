@@ -28,6 +28,14 @@ def token_ok(request: Request, submitted: object) -> bool:
     return cookie is not None and form is not None and compare_digest(cookie, form)
 
 
+def browser_secret(request: Request) -> str:
+    """The secret in this browser's CSRF cookie ("" if none): binds a CV kept after an apply
+    form's error to the browser that sent it (issue 21.1), so its token alone is not enough."""
+    config = request.app.csrf_config
+    assert config is not None
+    return _secret(request.cookies.get(config.cookie_name), config.secret) or ""
+
+
 def fresh_token(request: Request) -> list[Cookie]:
     """Put a valid token in the page being rendered; a new cookie if the old one is bad."""
     config = request.app.csrf_config

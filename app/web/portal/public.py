@@ -19,7 +19,7 @@ from app.web.access import public
 from app.web.forms import Email, first_values, parse_form, text
 from app.web.guards import load_candidate_id
 from app.web.portal import feeds
-from app.web.portal.csrf import EXCLUDE, fresh_token, token_ok
+from app.web.portal.csrf import EXCLUDE, browser_secret, fresh_token, token_ok
 from app.web.render import language, page
 
 Phone = Annotated[
@@ -137,13 +137,13 @@ def _typed(form: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _chosen_cv(
-    raw: Any, form: dict[str, Any], position_id: int, errors: dict[str, str]
+    raw: Any, form: dict[str, Any], position_id: int, errors: dict[str, str], binding: str
 ) -> tuple[str, bytes, bool]:
     """The CV to send: a newly chosen file wins (it replaces a kept one); else the CV kept
     from this form's earlier try (issue 21.1). The flag says whether the file is new."""
     name, content = await _cv(raw)
     if not content and form.get(KEPT):
-        taken = await kept_cv.take(str(form[KEPT]), position_id, utcnow())
+        taken = await kept_cv.take(str(form[KEPT]), position_id, utcnow(), binding)
         if taken is not None:
             return taken.name, taken.content, False
         errors["cv"] = KEPT_GONE
@@ -161,12 +161,12 @@ async def _retry_page(
     """The form again, with what was typed and the CV kept: an accepted new file is kept
     (replacing the one kept before); a kept one stays kept."""
     name, content, is_new = cv
-    token = str(form.get(KEPT) or "")
+    token, binding = str(form.get(KEPT) or ""), browser_secret(request)
     kept: kept_cv.Kept | None = None
     if is_new and content and "cv" not in errors:
-        await kept_cv.release(token)
-        kept = await kept_cv.keep(position["id"], name, content, utcnow())
-    elif token and (still := await kept_cv.name_of(token, position["id"], utcnow())):
+        await kept_cv.release(token, binding)
+        kept = await kept_cv.keep(position["id"], name, content, utcnow(), binding)
+    elif token and (still := await kept_cv.name_of(token, position["id"], utcnow(), binding)):
         kept = kept_cv.Kept(token, still)  # kept before; a bad new file does not replace it
     return await _form_page(request, position, 400, errors=errors, values=_typed(form), kept=kept)
 
@@ -196,7 +196,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     answers = screening.answers_from(await screening.questions_for(position["id"]), form, errors)
-    cv = await _chosen_cv(raw, form, position["id"], errors)
+    cv = await _chosen_cv(raw, form, position["id"], errors, browser_secret(request))
     if errors or data is None:
         return await _retry_page(request, position, form, errors, cv)
     given = tuple(p for f, p in CONSENT_FIELDS.items() if getattr(data, f))
@@ -216,7 +216,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         result = await apply(slug, entry, cv[0], cv[1], utcnow())
     except ValidationFailed as exc:
         return await _retry_page(request, position, form, dict(exc.errors), cv)
-    await kept_cv.release(str(form.get(KEPT) or ""))
+    await kept_cv.release(str(form.get(KEPT) or ""), browser_secret(request))
     return page(request, "portal/applied.html", result=result, email=data.email)
 
 
