@@ -13,7 +13,7 @@ from litestar.params import FromQuery, JSONBody
 
 from app.clock import utcnow
 from app.errors import Conflict, TooManyAttempts, ValidationFailed
-from app.visits.hosts import HostInfo, active_hosts
+from app.visits.hosts import HostInfo, matching_hosts
 from app.visits.kiosks import enrol
 from app.visits.phone_sign_out import sign_out_url
 from app.visits.visits import PURPOSES, SignIn, sign_in, sign_out_with_code
@@ -124,9 +124,12 @@ async def api_enrol(request: Request, data: JSONBody[EnrolRequest]) -> Response:
 
 
 @get("/api/kiosk/hosts", opt=kiosk(), tags=["kiosk"], responses={403: ResponseSpec(Problem)})
-async def api_hosts() -> list[HostInfo]:
-    """The active hosts a visitor can choose."""
-    return await active_hosts()
+async def api_hosts(
+    q: FromQuery[Annotated[str, msgspec.Meta(max_length=100)]] = "",
+) -> list[HostInfo]:
+    """The active hosts whose name contains `q`, at most 8; none until `q` has two letters
+    (a walk-in never receives the list of every employee)."""
+    return await matching_hosts(q)
 
 
 @get(

@@ -107,6 +107,14 @@ async def test_pair_sign_in_see_on_site_sign_out(browser, live_server, notices, 
         await tablet.click("#do-sign-out")
         await tablet.wait_for_selector("text=You are signed out")
         assert NAME not in await leftovers(tablet)
+        # The service worker's cache (issue 19, point 4) holds static files only.
+        cached = await tablet.evaluate("""async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                for (const r of await (await caches.open(name)).keys()) { urls.push(r.url); }
+            }
+            return urls; }""")
+        assert all("/static/" in url for url in cached), cached
 
         await staff.goto(f"{live_server.url}/console/reception")
         assert not await staff.is_visible(f"#on-site >> text={NAME}")

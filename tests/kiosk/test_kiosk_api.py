@@ -18,7 +18,9 @@ async def enrol(client) -> tuple[int, dict]:
 async def test_a_native_app_signs_a_visitor_in_and_out_with_the_bearer_credential(client, notices):
     host_id = await host()
     kiosk_id, auth = await enrol(client)
-    hosts = (await client.get("/api/kiosk/hosts", headers=auth)).json()
+    assert (await client.get("/api/kiosk/hosts", headers=auth)).json() == []  # nothing untyped
+    assert (await client.get("/api/kiosk/hosts?q=h", headers=auth)).json() == []
+    hosts = (await client.get("/api/kiosk/hosts?q=hann", headers=auth)).json()
     assert hosts == [{"id": host_id, "name": "Hanne Host", "department": ""}]
     notice = (await client.get("/api/kiosk/notice?language=da", headers=auth)).json()
     assert notice["language"] == "da" and notice["summary"]
