@@ -34,14 +34,16 @@ class TooManyAttempts(IntakeError):
 
 class MailCapped(TooManyAttempts):
     """Too many mails (or requests) for one recipient, client or kiosk in a window (issue 16).
-    `detail` is the sentence shown, with the minutes to wait."""
+    `detail` is the sentence shown, with the time to wait in minutes, or hours beyond 90
+    minutes (app.web.render translates both by their pattern)."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
-        self.minutes = max(1, (retry_after + 59) // 60)
-        self.detail = (
-            f"This was sent too often for now. Please try again in {self.minutes} minutes."
-        )
+        if retry_after > 90 * 60:
+            wait = f"{(retry_after + 3599) // 3600} hours"
+        else:
+            wait = f"{max(1, (retry_after + 59) // 60)} minutes"
+        self.detail = f"This was sent too often for now. Please try again in {wait}."
 
 
 class ValidationFailed(IntakeError):

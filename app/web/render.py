@@ -45,6 +45,10 @@ _NUMBERED = [
         re.compile(r"^This was sent too often for now\. Please try again in (\d+) minutes\.$"),
         "This was sent too often for now. Please try again in %(n)s minutes.",
     ),
+    (
+        re.compile(r"^This was sent too often for now\. Please try again in (\d+) hours\.$"),
+        "This was sent too often for now. Please try again in %(n)s hours.",
+    ),
 ]
 
 
