@@ -150,6 +150,9 @@ class Settings(msgspec.Struct, frozen=True):
     # How long backups are kept (issue 18.4): shorter than the shortest retention period, or a
     # restore brings back people whose records were due (shown on the Art. 30 page).
     backup_retention_days: int = 14
+    # Who may read /metrics (issue 18.6): the scraper's addresses or networks.
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1")
+    log_format: str = "text"  # text | json (one object a line, with the correlation id)
     smtp: Smtp = Smtp()
     caps: MailCaps = MailCaps()
 
@@ -261,6 +264,12 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             retention_batch_size=int(e.get("RETENTION_BATCH_SIZE", 500)),
             retention_visit_batch_size=int(e.get("RETENTION_VISIT_BATCH_SIZE", 0)),
             backup_retention_days=int(e.get("INTAKE_BACKUP_RETENTION_DAYS", 14)),
+            log_format=e.get("INTAKE_LOG_FORMAT", "text"),
+            metrics_allow=tuple(
+                a.strip()
+                for a in e.get("INTAKE_METRICS_ALLOW", "127.0.0.0/8,::1").split(",")
+                if a.strip()
+            ),
             smtp=smtp,
             caps=_caps(e),
         )
@@ -268,6 +277,10 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc
     if not 1 <= retention.unconfirmed_application_hours <= 720:
         raise ConfigError("INTAKE_UNCONFIRMED_APPLICATION_HOURS must be from 1 to 720 (30 days)")
+    if settings.log_format not in {"text", "json"}:
+        raise ConfigError(
+            f"INTAKE_LOG_FORMAT must be 'text' or 'json', not {settings.log_format!r}"
+        )
     if check and settings.is_production:
         problems = settings.unsafe_settings()
         if problems:

@@ -16,6 +16,7 @@ from app.clock import utcnow
 from app.config import Settings
 from app.leader import Leadership
 from app.mail import deliver_pending
+from app.metrics import job_ran
 from app.privacy.housekeeping import (
     purge_expired_tokens,
     purge_stale_throttles,
@@ -88,6 +89,7 @@ async def run_job(job: Job, now: datetime | None = None) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the scheduler goes on
         log.error("job %s failed: %s", job.name, type(exc).__name__)
         counts, error = {}, type(exc).__name__
+    job_ran(job.name, bool(error))
     if job.quiet:
         if error or any(counts.values()):
             await JobRun(

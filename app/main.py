@@ -23,14 +23,13 @@ from app.cli import IntakeCLIPlugin
 from app.config import ROOT, Settings, load_settings, use
 from app.jobs import Runner
 from app.web import console, health, portal
+from app.web import metrics as metrics_door
 from app.web.access import public
 from app.web.errors import handle_exception
 from app.web.guards import EXTRA_CHECKS, check_access
 from app.web.middleware import privacy_middleware
 from app.web.rate_limit import rate_limit_middleware
 from kiosk import routes as kiosk_routes
-
-# Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
 
 
 def door_routes(package: ModuleType) -> list[Any]:
@@ -46,6 +45,7 @@ def door_routes(package: ModuleType) -> list[Any]:
 def route_handlers() -> list[Any]:
     handlers: list[Any] = [
         *health.ROUTES,
+        *metrics_door.ROUTES,
         *door_routes(console),
         *door_routes(portal),
         *kiosk_routes.ROUTES,
@@ -83,7 +83,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     use(settings)
     EXTRA_CHECKS["kiosk"] = kiosk_routes.check_kiosk
-    logs.configure(settings.debug)
+    EXTRA_CHECKS["scraper"] = metrics_door.check_scraper
+    logs.configure(settings.debug, settings.log_format == "json")
     runner = Runner(settings) if settings.scheduler else None
 
     @asynccontextmanager

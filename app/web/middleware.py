@@ -13,6 +13,8 @@ import uuid
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.logs import REQUEST_ID
+from app.metrics import observe_request
 from app.privacy.ip import truncate_ip
 
 access_log = logging.getLogger("intake.access")
@@ -43,6 +45,7 @@ def privacy_middleware(app: ASGIApp) -> ASGIApp:
             scope["client"] = (truncate_ip(client[0]), 0)
         request_id = uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
+        REQUEST_ID.set(request_id)  # for JSON log lines (app/logs.py)
         started = time.perf_counter()
         status = 500
         cacheable = scope["path"].startswith("/static/")
@@ -66,13 +69,16 @@ def privacy_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
+            seconds = time.perf_counter() - started
+            route = scope.get("path_template") or "(unrouted)"
             access_log.info(
                 "%s %s %s %.1fms rid=%s",
                 scope.get("method", ""),
-                scope.get("path_template") or "(unrouted)",
+                route,
                 status,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
                 request_id,
             )
+            observe_request(str(scope.get("method", "")), str(route), status, seconds)
 
     return middleware

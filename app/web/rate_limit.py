@@ -7,6 +7,7 @@ from app.clock import utcnow
 from app.errors import TooManyAttempts
 from app.rate_limit import Counter, over_limit
 
+# Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
 RATE_LIMITED_PREFIXES = ("/console/login", "/console/reset", "/apply", "/kiosk/pair", "/me/signin")
 
 

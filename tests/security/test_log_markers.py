@@ -140,7 +140,17 @@ async def test_no_marker_reaches_the_server_log(server):
 
         prefixes = {r["ip_prefix"] for r in await ConsentEvent.select(ConsentEvent.ip_prefix)}
         assert prefixes == {"203.0.113.0"}, prefixes
+        # The scraper's view of the same journeys (issue 18.6): no marker in any label either.
+        metrics = await http.get("/metrics")
+        assert metrics.status_code == 200
+        assert 'route="/api/kiosk/sign-in"' in metrics.text and "intake_outbox_backlog" in metrics.text
+        hidden = await http.get("/metrics", headers=HEADERS)  # from a stranger's address
+        assert hidden.status_code == 404
     server.stop()  # flush everything, shutdown lines included
+    metric_leaks = {k: v for k, v in MARK.items() if v.lower() in metrics.text.lower()}
+    metric_leaks.update({f"token {t[:6]}...": t for t in tokens if t and len(t) >= 6
+                         and t in metrics.text})
+    assert not metric_leaks, f"personal data in /metrics: {sorted(metric_leaks)}"
     log = server.output()
     assert "intake.access" in log and "/api/kiosk/sign-in" in log  # the log was captured
     leaks = {k: v for k, v in MARK.items() if v.lower() in log.lower()}

@@ -53,12 +53,16 @@ HR_ADMIN = row(   "login",  "login",  "login",  "login",   "login",   "deny",   
 RECEPTION = row(  "login",  "login",  "login",  "login",   "login",   "ok",      "deny",   "ok")
 ADMIN = row(      "login",  "login",  "login",  "login",   "login",   "deny",    "deny",   "ok")
 DEAD_TOKEN = row( "missing", "missing", "missing", "missing", "missing", "missing", "missing", "missing")
+# /metrics answers only the scraper's addresses (INTAKE_METRICS_ALLOW); every caller here comes
+# from a 10.x address, so it does not exist for any of them, whatever their session
+SCRAPER = DEAD_TOKEN
 
 # (method, path as Litestar lists it) -> expected row. THE table.
 EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # plumbing
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): SCRAPER,
     ("GET", "/static/{file_path:path}"): PUBLIC,
     ("HEAD", "/static/{file_path:path}"): PUBLIC,
     ("GET", "/kiosk/static/{file_path:path}"): PUBLIC,
