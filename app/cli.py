@@ -122,6 +122,9 @@ async def migrate() -> None:
     from app.privacy.statistics_carry_over import carry_over
 
     await carry_over()  # once: statistics counted when things happen (issue 20)
+    from app.recruiting.sources import ensure_defaults
+
+    await ensure_defaults()  # a first list for "How did you hear about us?" (issue 20.5)
 
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap]

@@ -279,6 +279,9 @@ class UnconfirmedApplication(Table, tablename="unconfirmed_application"):
     cover_letter = Text(default="")
     # The answers to the position's screening questions, as JSON [[question id, answer], ...]
     screening_answers = Text(default="[]")
+    # The answer to "How did you hear about us?" (an ApplicationSource id, or ""): counted
+    # when the application is confirmed, erased with this row (issue 20.5).
+    source = Varchar(length=12, default="")
     consents = Varchar(length=64, default="")  # the purposes ticked, comma-separated
     language = Varchar(length=8, default="en")
     ip_prefix = Varchar(length=64, default="")
@@ -453,6 +456,18 @@ class AnonymousStat(Table, tablename="anonymous_stat"):
     total = Integer(default=0)
 
 
+class ApplicationSource(Table, tablename="application_source"):
+    """One answer of the apply form's optional "How did you hear about us?" (issue 20.5): a
+    fixed list admins edit, never free text. The answer is counted anonymously (metric
+    "source", by this id) and stored nowhere else: not on the candidate, not on the
+    application. A source is hidden from the form, never deleted (its counts keep a name)."""
+
+    id: Serial
+    label_en = Varchar(length=80)
+    label_da = Varchar(length=80)
+    active = Boolean(default=True)
+
+
 class DeletionReceipt(Table, tablename="deletion_receipt"):
     """Proof that something was erased, without personal data."""
 
@@ -517,6 +532,7 @@ ALL_TABLES: list[type[Table]] = [
     AuditEvent,
     Disclosure,
     AnonymousStat,
+    ApplicationSource,
     DeletionReceipt,
     OutboxMail,
     JobRun,

@@ -316,10 +316,12 @@ def build_report(
     return {"period": period, "tables": tables}
 
 
-async def report(period: Period, language: str) -> dict[str, Any]:
+async def report(
+    period: Period, language: str, configured_sources: Sequence[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """The period's counters, read in one indexed query (never a personal row)."""
     rows = await AnonymousStat.select(
         AnonymousStat.metric, AnonymousStat.period, AnonymousStat.dimension,
         AnonymousStat.detail, AnonymousStat.total,
     ).where((AnonymousStat.period >= period.first) & (AnonymousStat.period < period.end))  # fmt: skip
-    return build_report(rows, period, language)
+    return build_report(rows, period, language, configured_sources)

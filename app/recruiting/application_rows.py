@@ -32,6 +32,7 @@ class ApplyInput(msgspec.Struct, frozen=True):
     # The candidate whose session, opened from a link mailed to them, sent the form: when the
     # address is theirs, that session is the proof (issue 16); otherwise it proves nothing.
     signed_in_candidate: int | None = None
+    source: str = ""  # "How did you hear about us?": counted, never stored (issue 20.5)
 
 
 class CVUpload(NamedTuple):
@@ -102,6 +103,7 @@ async def add_application(
     cv: CVUpload,
     now: datetime,
     answers: tuple[tuple[int, str], ...] = (),
+    source: str = "",
 ) -> int | None:
     """The application and its CV key row; None when the candidate already applied for this
     position (a resubmission makes no second row: the caller removes the new file)."""
@@ -132,6 +134,6 @@ async def add_application(
     await screening.store_answers(int(application.id), position["id"], answers)
     # Counted where the application becomes visible to HR, in its transaction (issue 20): a
     # first application at once, one sent with a known address when its owner confirms it.
-    await statistics.application_received(position["title"], "", now)
+    await statistics.application_received(position["title"], source, now)
     await CVFile.insert(CVFile(application=application.id, created_at=now, **cv._asdict()))
     return int(application.id)

@@ -115,7 +115,7 @@ async def _application(
         now=now,
     )
     application_id = await add_application(
-        candidate, position, data.cover_letter, cv, now, data.screening
+        candidate, position, data.cover_letter, cv, now, data.screening, data.source
     )
     if application_id is not None:
         await audit.record(

@@ -56,6 +56,7 @@ async def hold(
         position=position["id"],
         cover_letter=data.cover_letter,
         screening_answers=json.dumps([list(a) for a in data.screening]),
+        source=data.source,
         consents=",".join(ticked(data.consents)),
         language=data.language,
         ip_prefix=data.ip_prefix,
@@ -146,7 +147,7 @@ async def confirm(token: str, language: str, ip_prefix: str, now: datetime) -> i
         await UnconfirmedApplication.delete().where(UnconfirmedApplication.id == row["id"])
         answers = tuple((int(q), str(a)) for q, a in json.loads(row["screening_answers"] or "[]"))
         application_id = await add_application(
-            candidate, position, row["cover_letter"], cv, now, answers
+            candidate, position, row["cover_letter"], cv, now, answers, row["source"] or ""
         )
         await audit.record(
             audit.Actor("candidate", candidate["id"]),

@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console/positions", "Positions", ("admin", "hr")),
     ("/console/requests", "Rights requests", ("admin", "hr")),
     ("/console/statistics", "Statistics", ("admin", "hr")),
+    ("/console/sources", "Sources of application", ("admin",)),
     ("/console/disclosures", "Disclosures", ("admin", "hr")),
     ("/console/audit", "Audit log", ("admin",)),
     ("/console/notices", "Notices", ("admin",)),

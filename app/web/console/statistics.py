@@ -15,6 +15,7 @@ from app.privacy import statistics_export, statistics_periods
 from app.privacy.statistics import local_day
 from app.privacy.statistics_periods import Period
 from app.privacy.statistics_report import report
+from app.recruiting import sources
 from app.web.access import staff
 from app.web.console.chrome import console_page, query
 from app.web.render import language
@@ -23,7 +24,8 @@ from app.web.render import language
 async def _report(request: Request) -> dict:
     today = local_day(utcnow())
     period = statistics_periods.parse(query(request, "period", 16), today)
-    return await report(period, language(request))
+    lang = language(request)
+    return await report(period, lang, await sources.listed(lang, active_only=False))
 
 
 def period_label(period: Period, lang: str) -> str:

@@ -12,7 +12,7 @@ from app.clock import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.privacy.notices import current_notice
 from app.privacy.purposes import PLAIN_WORDS
-from app.recruiting import kept_cv, positions, screening
+from app.recruiting import kept_cv, positions, screening, sources
 from app.recruiting.applications import ApplyInput, apply
 from app.recruiting.cv_check import sniff_cv
 from app.web.access import public
@@ -49,6 +49,7 @@ class ApplyForm(msgspec.Struct):
     consent_n: bool = False
     talent_pool: bool = False
     marketing: bool = False
+    source: text(12) = ""  # type: ignore[valid-type]
 
 
 async def _listing(request: Request, status: int = 200) -> Template:
@@ -110,6 +111,7 @@ async def _form_page(request: Request, position: dict, status: int = 200, **ctx:
         notice=notice,
         plain_words=PLAIN_WORDS,
         questions=questions,
+        sources=await sources.listed(language(request)),
         **ctx,
     )
     response.cookies.extend(cookies)
@@ -196,6 +198,12 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
     except ValidationFailed as exc:
         errors.update(exc.errors)
     answers = screening.answers_from(await screening.questions_for(position["id"]), form, errors)
+    source = ""
+    if data is not None:
+        try:
+            source = await sources.checked(data.source)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     cv = await _chosen_cv(raw, form, position["id"], errors, browser_secret(request))
     if errors or data is None:
         return await _retry_page(request, position, form, errors, cv)
@@ -211,6 +219,7 @@ async def submit(request: Request, slug: FromPath[str]) -> Template:
         screening=answers,
         # A candidate signed in through a mailed link applies as themself (issue 16).
         signed_in_candidate=await load_candidate_id(request),
+        source=source,
     )
     try:
         result = await apply(slug, entry, cv[0], cv[1], utcnow())
