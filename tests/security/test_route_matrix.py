@@ -274,10 +274,17 @@ async def build_world() -> dict[str, Any]:
         "token": "no-such-token-0123456789abcdef", "position_id": position_id,
         "application_id": a["application_id"], "cv_id": a["cv_id"], "request_id": request.id,
         "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
-        "kiosk_id": kiosk_id, "question_id": question_id,
+        "kiosk_id": kiosk_id, "question_id": question_id, "source_id": await _source_id(),
     }
     return {"params": params, "a": a, "b": b, "staff": ids, "kiosk": kiosk_credential,
             "revoked_kiosk": revoked_credential}
+
+
+async def _source_id() -> int:
+    from app.recruiting import sources
+
+    await sources.ensure_defaults()
+    return int((await sources.listed("en"))[0][0])
 
 
 async def caller_cookies(caller: str, world: dict[str, Any]) -> dict[str, str]:
