@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app import dates
 from app.config import current
 from app.db import transaction
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -153,7 +154,7 @@ async def extend(
             _ = gettext_for(row["language"] or "en")
             body = _(
                 "We need more time to answer your request. Our new answer date is %(due)s."
-            ) % {"due": due.date().isoformat()}
+            ) % {"due": dates.day(due, row["language"] or "en")}
             await queue_mail(
                 to,
                 _("Your request: we need more time"),
@@ -219,17 +220,8 @@ async def remind_assignees(now: datetime) -> dict[str, int]:
     async with transaction():
         for to, items in by_assignee.items():
             items.sort(key=effective_due)
-            lines = [
-                f"- #{r['id']} {r['kind']}: due {effective_due(r).date().isoformat()}"
-                f"{' (OVERDUE)' if effective_due(r) < now else ''} {base}/console/requests/{r['id']}"
-                for r in items
-            ]
-            await queue_mail(
-                to,
-                f"Rights requests due within {REMIND_DAYS} days: {len(items)}",
-                "These requests fall due soon:\n\n" + "\n".join(lines) + "\n",
-                now,
-            )
+            subject, body = _reminder(items, base, now)
+            await queue_mail(to, subject, body, now)
     return {"assignees": len(by_assignee), "requests": sum(len(v) for v in by_assignee.values())}
 
 
@@ -262,3 +254,26 @@ async def carry_out_access(actor: audit.Actor, request_id: int, now: datetime) -
     return await export.export_zip(
         row["candidate"], now, actor, object_id=request_id, reason="access request"
     )
+
+
+def _reminder(items: list[dict], base: str, now: datetime) -> tuple[str, str]:
+    """A staff member's language is not stored: the reminder is written in every language
+    Intake offers, each with its own dates (issue 21 point 8), Danish first when offered."""
+    subjects, bodies = [], []
+    languages = sorted(current().languages, key=lambda lang: lang != "da")
+    for lang in languages:
+        _ = gettext_for(lang)
+        subjects.append(
+            _("Rights requests due within %(days)s days: %(n)s")
+            % {"days": REMIND_DAYS, "n": len(items)}
+        )
+        lines = []
+        for r in items:
+            due = dates.day(effective_due(r), lang)
+            late = " (" + _("OVERDUE") + ")" if effective_due(r) < now else ""
+            lines.append(
+                f"- #{r['id']} {_(r['kind'])}: {_('due %(date)s') % {'date': due}}{late} "
+                f"{base}/console/requests/{r['id']}"
+            )
+        bodies.append(_("These requests fall due soon:") + "\n\n" + "\n".join(lines) + "\n")
+    return " / ".join(subjects), "\n---\n\n".join(bodies)

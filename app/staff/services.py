@@ -10,6 +10,7 @@ from app.addresses import INVALID_ADDRESS, checked_address, is_valid_address
 from app.config import current
 from app.db import transaction
 from app.errors import Forbidden, MailCapped, NotFound, ValidationFailed
+from app.i18n import gettext_for
 from app.mail import queue
 from app.privacy.audit import Actor, record
 from app.staff.passwords import Passwords, password_problem, passwords
@@ -150,8 +151,9 @@ async def set_password(staff_id: int, new: str | None, now: datetime) -> str | N
     return one_time
 
 
-async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
-    """A single-use, expiring invite link, stored hashed and mailed to the new colleague."""
+async def invite(actor: Actor, email: str, role: str, now: datetime, language: str = "en") -> str:
+    """A single-use, expiring invite link, stored hashed and mailed to the new colleague, in
+    the language the admin chose for them (issue 21 point 8)."""
     email = _normal_email(email)
     errors = {}
     if role not in ROLES:
@@ -175,7 +177,9 @@ async def invite(actor: Actor, email: str, role: str, now: datetime) -> str:
             )
         )
         link = f"{current().base_url}/console/invite/{token}"
-        await queue(email, "Your Intake staff account", f"Open this link to join:\n{link}\n", now)
+        _ = gettext_for(language)
+        body = _("Open this link to join:\n%(link)s\n") % {"link": link}
+        await queue(email, _("Your Intake staff account"), body, now)
         await record(actor, "staff.invited", now, subject_kind="staff", reason=role)
     return token
 
@@ -256,8 +260,11 @@ async def update_member(
         )
 
 
-async def request_password_reset(email: str, now: datetime, client: str = "") -> None:
+async def request_password_reset(
+    email: str, now: datetime, client: str = "", language: str = "en"
+) -> None:
     """Mail a single-use reset link if the account exists; the answer is the same either way.
+    The mail is in the language of the page that asked for it (issue 21 point 8).
     Capped (issue 16): per client, counted for known and unknown addresses alike (a 429
     tells nothing), and per account, silently (the same page, no mail)."""
     email = _normal_email(email)[:254]
@@ -284,10 +291,12 @@ async def request_password_reset(email: str, now: datetime, client: str = "") ->
             )
         )
         link = f"{current().base_url}/console/reset/{token}"
+        _ = gettext_for(language)
         await queue(
             email,
-            "Reset your Intake password",
-            f"Open this link within an hour to choose a new password:\n{link}\n",
+            _("Reset your Intake password"),
+            _("Open this link within an hour to choose a new password:\n%(link)s\n")
+            % {"link": link},
             now,
         )
 

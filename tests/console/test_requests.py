@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.clock import utcnow
+from app.dates import day
 from app.db import transaction
 from app.privacy.requests_queue import latest_due, remind_assignees
 from app.privacy.rights_requests import add_months, due_date, open_request
@@ -85,7 +86,8 @@ async def test_extension_is_limited_to_two_months_and_mailed_with_its_reason(cli
     assert row["extended_due_at"].date() == new_due
     mail = await OutboxMail.select().first()
     assert mail["to_address"] == "val@example.org"
-    assert "Many archived files to check" in mail["body"] and new_due.isoformat() in mail["body"]
+    # the date in the requester's language, never ISO (issue 21 point 8)
+    assert "Many archived files to check" in mail["body"] and day(new_due, "en") in mail["body"]
     assert "rights_request_extended" in await audit_actions()
 
 

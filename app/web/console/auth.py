@@ -16,7 +16,7 @@ from app.web.access import public, staff_pending_password
 from app.web.cookies import expired_cookie, session_cookie
 from app.web.forms import Email, first_values, parse_form, text
 from app.web.guards import STAFF_COOKIE
-from app.web.render import page
+from app.web.render import language, page
 
 Password = Annotated[str, msgspec.Meta(max_length=1024)]
 SECOND_FACTOR_COOKIE = "intake_login_ticket"
@@ -218,7 +218,7 @@ async def reset_request(request: Request) -> Template:
             values=_without_secrets(form),
         )
     client = request.client.host if request.client else ""  # truncated on arrival
-    await services.request_password_reset(data.email, utcnow(), client)
+    await services.request_password_reset(data.email, utcnow(), client, language(request))
     return page(request, "console/reset_request.html", sent=True)
 
 

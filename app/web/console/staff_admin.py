@@ -15,12 +15,13 @@ from app.tables import StaffMember
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import Email, choice, first_values, parse_form
-from app.web.render import page
+from app.web.render import language, page
 
 
 class InviteForm(msgspec.Struct):
     email: Email
     role: choice(*services.ROLES)  # type: ignore[valid-type]
+    language: str = ""  # of the invitation mail; checked against the languages offered
 
 
 class MemberForm(msgspec.Struct):
@@ -64,7 +65,8 @@ async def invite(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
     try:
         data = parse_form(form, InviteForm)
-        await services.invite(actor(request), data.email, data.role, utcnow())
+        mail_language = data.language if data.language in current().languages else language(request)
+        await services.invite(actor(request), data.email, data.role, utcnow(), mail_language)
     except ValidationFailed as exc:
         return await _staff_page(request, status_code=400, errors=exc.errors, values=form)
     return Redirect("/console/staff?invited=1", status_code=303)
