@@ -10,34 +10,48 @@ import zxingcpp
 
 from app.tables import Kiosk, Visit
 from app.visits.kiosks import set_print_layout
-from tests.browser.test_kiosk_journey import NAME, fill_details, paired_tablet, staff_page
+from tests.browser.test_kiosk_journey import NAME, SIZES, paired_tablet, staff_page
 from tests.factories import host
 
 pytestmark = pytest.mark.browser
 
 MM = 72 / 25.4  # PDF points per millimetre
 PAGE_MM = {"brother62": (62, 90), "dymo89x36": (89, 36), "a6": (105, 148)}
+LANDSCAPE, PORTRAIT = SIZES
+# Every layout, and every language at every tablet size (issue 19: "at 1024x768 and
+# 768x1024, in both languages").
+CASES = [("a6", "en", LANDSCAPE), ("brother62", "da", PORTRAIT),
+         ("dymo89x36", "en", PORTRAIT), ("dymo89x36", "da", LANDSCAPE)]
+SHOWN = {"en": ("Hanne Host", "Valid today"), "da": ("Hanne Host", "Gælder i dag")}
 COUNT_PRINTS = "window.__printed = 0; window.print = () => { window.__printed += 1; };"
 
 
-async def _printed_badge(browser, live_server, layout: str):
+async def _printed_badge(browser, live_server, layout: str, lang: str = "en", size=LANDSCAPE):
     await host(email="hanne.host@example.org")
     staff_context, staff = await staff_page(browser, live_server)
-    tablet_context, tablet = await paired_tablet(
-        browser, live_server, staff, {"width": 1024, "height": 768})
+    tablet_context, tablet = await paired_tablet(browser, live_server, staff, size)
     await set_print_layout((await Kiosk.select(Kiosk.id).first())["id"], layout)
     await tablet.add_init_script(COUNT_PRINTS)
-    await fill_details(tablet)
+    await tablet.click("#start-sign-in")
+    await tablet.click(f".choices a[hreflang={lang}]")
+    await tablet.click("#read-notice")
+    await tablet.fill("#visitor_name", NAME)
+    await tablet.fill("#company", "Acme")
+    await tablet.fill("#host-search", "hann")
+    await tablet.click("label.host-option:has-text('Hanne Host')")
+    await tablet.click("label.chip >> nth=0")
     await tablet.click("#to-confirm")
     await tablet.click("#sign-me-in")
     await tablet.wait_for_selector("#signout-code")
     return staff_context, tablet_context, tablet
 
 
-@pytest.mark.parametrize("layout", sorted(PAGE_MM))
+@pytest.mark.parametrize(("layout", "lang", "size"), CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]['width']}" for c in CASES])
 async def test_each_layout_prints_one_badge_of_its_size_with_the_minimum(
-        browser, live_server, notices, layout):
-    staff_context, tablet_context, tablet = await _printed_badge(browser, live_server, layout)
+        browser, live_server, notices, layout, lang, size):
+    staff_context, tablet_context, tablet = await _printed_badge(
+        browser, live_server, layout, lang, size)
     phone_context = await browser.new_context(viewport={"width": 390, "height": 844})
     try:
         for _ in range(50):  # the dialogue opens by itself (wait_for_function needs eval: CSP)
@@ -52,7 +66,7 @@ async def test_each_layout_prints_one_badge_of_its_size_with_the_minimum(
         assert abs(width - want_w * MM) < 2 and abs(height - want_h * MM) < 2, (width, height)
         text = pdf[0].get_textpage().get_text_bounded()
         first, surname = NAME.split()
-        for shown in (first, "Hanne Host", "Valid today"):
+        for shown in (first, *SHOWN[lang]):
             assert shown in text, shown
         code = (await tablet.inner_text("#signout-code")).strip()
         for hidden in (surname, "Acme", "hanne.host@", code):
