@@ -142,10 +142,9 @@ class Settings(msgspec.Struct, frozen=True):
     transfers: tuple[Processor, ...] = ()  # recipients outside the EU; none by default
     retention: Retention = Retention()
     retention_batch_size: int = 500
-    # Visits are counted and deleted set-wise in SQL (app/privacy/sweep_visits.py), without
-    # loading rows, so their batches can be larger: 2,000 batches of 500 for a million visits
-    # cost more in round trips than in deleting (bench B4). 0: chosen per database
-    # (app.privacy.sweep.visit_batch_size).
+    # Visits are deleted set-wise in SQL (app/privacy/sweep_visits.py), without loading rows.
+    # 0: on SQLite each batch sized by how long the last held the writer, on PostgreSQL
+    # 20,000 (app.privacy.sweep.visit_batch_size); a number fixes the size.
     retention_visit_batch_size: int = 0
     # How long backups are kept (issue 18.4): shorter than the shortest retention period, or a
     # restore brings back people whose records were due (shown on the Art. 30 page).

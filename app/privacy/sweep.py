@@ -248,20 +248,20 @@ async def _batch(
 
 
 def visit_batch_size() -> int:
-    """SQLite has one writer at a time and a batch holds it, so a kiosk sign-in may wait for
-    one batch: 2,000 visits take ~25 ms (bench B4: 5,000 made the kiosk's p99 127 ms).
-    PostgreSQL locks rows, and the kiosk's inserts never wait for the sweep's deletes."""
+    """A fixed number of visits per batch (RETENTION_VISIT_BATCH_SIZE), or 0: on SQLite sized
+    as the sweep goes by how long each batch holds the writer (app.privacy.sweep_visits);
+    PostgreSQL locks rows, the kiosk's inserts never wait for its deletes: 20,000."""
     settings = current()
     if settings.retention_visit_batch_size:
         return settings.retention_visit_batch_size
-    return 2_000 if settings.is_sqlite else 20_000
+    return 0 if settings.is_sqlite else 20_000
 
 
 async def sweep_kind(
     kind: Kind, now: datetime, tally: Tally, progress: Progress | None = None
 ) -> None:
     if kind.sweep is not None:
-        await kind.sweep(now, max(1, visit_batch_size()), tally, progress)
+        await kind.sweep(now, visit_batch_size(), tally, progress)
         return
     size = max(1, current().retention_batch_size)
     after_id = 0

@@ -9,8 +9,13 @@ each visit was counted when it was signed in (app.privacy.statistics, issue 20).
   connections, since a batch's time is the database server's and one connection keeps one
   of its cores busy;
 - SQLite: a batch is the next `size` due visits, `DELETE ... RETURNING id`. One writer: one
-  batch at a time, and between batches the WAL's copying keeps up (app.db.make_room)."""
+  batch at a time, and between batches the WAL's copying keeps up (app.db.make_room). A kiosk
+  sign-in may wait for a whole batch, so batches are sized by how long they hold the writer,
+  measured as the sweep goes (BatchSizer: about HOLD_MS each, on any machine), not by a count
+  that was right on one machine (issue 20: a fixed 2,000 held it three times longer on a
+  machine three times slower, and the kiosk's p99 during a sweep grew with it)."""
 
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -38,6 +43,29 @@ _POSTGRES = (
     "RETURNING 1) SELECT count(*) AS n FROM gone"
 )
 _SPAN = "SELECT min(id) AS first, max(id) AS last FROM visit"
+# How long a batch may hold SQLite's writer: a kiosk sign-in that arrives meanwhile waits
+# at most this (plus its own work). Smaller batches cost more round trips per visit.
+HOLD_MS = 4.0
+FIRST_BATCH = 200
+SMALLEST, LARGEST = 20, 20_000
+
+
+class BatchSizer:
+    """The next batch's size from the last one's time holding the writer: scaled towards
+    HOLD_MS, at most doubled or halved per step (one slow batch, a checkpoint or another
+    process, does not swing it), within SMALLEST..LARGEST."""
+
+    def __init__(self, fixed: int = 0) -> None:
+        self.fixed = fixed
+        self.size = fixed or FIRST_BATCH
+
+    def held(self, rows: int, seconds: float) -> None:
+        if self.fixed or rows < self.size or seconds <= 0:
+            return  # a fixed size, or the last (short) batch: nothing to learn
+        wanted = self.size * HOLD_MS / (seconds * 1000)
+        self.size = int(min(LARGEST, max(SMALLEST, self.size / 2, min(self.size * 2, wanted))))
+
+
 # Two: the bulk of 1,000,000 visits took 1.8 s on one connection, 0.9 s on two (bench B4, a
 # two-core machine). The kiosk's inserts never wait for them (row locks, MVCC).
 PG_WORKERS = 2
@@ -71,19 +99,24 @@ async def sweep_visits(
     """Erase every due visit, `size` per batch, one transaction each (with one receipt: a
     count and an id range, since internal ids mean nothing once the rows are gone)."""
     if current().is_sqlite:
+        sizer = BatchSizer(size)
         after_id = 0
         while True:
-            async with transaction():
-                erased, last = await _sqlite_batch(now, after_id, size)
+            batch = sizer.size
+            started = time.perf_counter()
+            async with transaction():  # holds the writer from BEGIN IMMEDIATE to COMMIT
+                erased, last = await _sqlite_batch(now, after_id, batch)
                 await _receipt(erased, after_id + 1, last, now)
+            sizer.held(erased, time.perf_counter() - started)
             _done(erased, tally, progress)
             await make_room()
-            if erased < size:
+            if erased < batch:
                 return
             after_id = last
     span = (await fetch(_SPAN))[0]
     if span["first"] is None:
         return
+    size = size or 20_000
     lows = iter(range(span["first"] - 1, span["last"], size))  # each range to one worker
     failed = False
 
