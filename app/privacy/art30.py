@@ -63,6 +63,7 @@ KEY_LABELS = {
     "safeguard": "Safeguard",
     "transfers_outside_eu": "Transfers outside the EU",
     "security_measures": "Security measures",
+    "backups": "Backups",
     "m": "Purpose m",
     "n": "Purpose n",
     "talent_pool": "Talent pool",
@@ -158,6 +159,14 @@ def record(settings: Settings, _: Gettext = _same) -> dict[str, Any]:
         "sub_processors": _sub_processors(settings, _),
         "transfers_outside_eu": transfers or _("None"),
         "security_measures": [_(m) for m in SECURITY_MEASURES],
+        # Art. 30(1)(f) asks for the time limits for erasure: a backup keeps what it held, so
+        # its retention is one of them (issue 18.4; docs/operators.md, "Backups").
+        "backups": {
+            _("kept at most (days)"): settings.backup_retention_days,
+            _("after a restore"): _(
+                "the deletion receipts written since the backup are replayed before anyone is served"
+            ),
+        },
     }
 
 

@@ -53,6 +53,8 @@ _NUMBERED = [
 
 
 def translate_message(lang: str, message: str) -> str:
+    if not message:
+        return ""  # gettext("") is the catalogue's header, never a message
     gettext = translations(lang).gettext
     for pattern, msgid in _NUMBERED:
         match = pattern.match(message)

@@ -178,3 +178,5 @@ async def test_the_record_of_processing_is_generated_from_settings(client, setti
     )
     assert set(recruitment["consent_choices"]) >= {"m", "n"}
     assert data["supervisory_authority"]["name"] == settings.authority_name
+    # Backup retention is a time limit for erasure too (Art. 30(1)(f); issue 18.4).
+    assert data["backups"]["kept at most (days)"] == settings.backup_retention_days

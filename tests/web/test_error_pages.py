@@ -44,3 +44,12 @@ async def test_forbidden_and_method_errors_are_pages_not_traces(client):
     wrong_method = await client.delete("/console/login")
     assert wrong_method.status_code in (403, 405)
     assert "Traceback" not in wrong_method.text
+
+
+async def test_a_404_without_details_shows_no_catalogue_header(client):
+    """gettext("") is the catalogue's header: a 404 with no detail showed it on the page."""
+    for language in ("en", "da"):
+        page = await client.get("/metrics", headers={"accept": "text/html",
+                                                     "accept-language": language})
+        assert page.status_code == 404
+        assert "Project-Id-Version" not in page.text and "Content-Type: text/plain" not in page.text
