@@ -74,7 +74,9 @@ def is_out_of_range(exc: BaseException) -> bool:
 def error_response(request: Request, status: int, detail: str = "") -> Response:
     rid = request.scope["state"].get("request_id", "")
     title = translate(request, TITLES.get(status, TITLES[500]))
-    detail = translate(request, detail or DETAILS.get(status, ""))
+    detail = detail or DETAILS.get(status, "")
+    # gettext("") is the catalogue's header, not an empty text: never ask for it
+    detail = translate(request, detail) if detail else ""
     headers = {}
     if status == 503:
         headers["retry-after"] = "30"

@@ -23,7 +23,7 @@ SAME_IN_DANISH = {
     "english", "ok", "pdf", "docx", "mib", "kib", "gdpr", "art", "intake", "json", "rss",
     "feed", "m", "n", "l", "id", "url", "ip", "totp", "qr", "api", "csv", "md", "hr", "admin",
     "dpo", "eu", "sms", "smtp", "openid", "connect", "datatilsynet", "markdown", "de",
-    "screening", "en", "da", "median",
+    "screening", "en", "da", "median", "linkedin", "facebook", "instagram", "jobindex",
 }
 # Dates are written in each language's own form through Babel, never ISO on a page.
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -198,3 +198,42 @@ async def test_the_art30_record_and_its_downloads_are_danish(client):
         assert "Denmark" not in text and "Security measures" not in text
     english = (await client.get("/console/art30.md?lang=en")).text
     assert "## Supervisory authority" in english and "Valby, Denmark" in english
+
+
+# Forms sent empty: the page comes back with a message beside each field, in Danish too.
+FORMS = ("/apply/{slug:str}", "/me/signin", "/visitor-rights", "/console/login", "/console/reset",
+         "/console/positions", "/console/positions/{position_id:int}/questions",
+         "/console/disclosures", "/console/staff/invite", "/me/complaint", "/me/details",
+         "/kiosk/confirm", "/console/reception/expected")
+
+
+async def test_form_errors_are_danish_too(client, notices):
+    from tests.helpers import csrf_from
+
+    world = await matrix.build_world()
+    data = await world_data()
+    csrf = csrf_from((await client.get("/console/login")).text)
+    problems = []
+    for path in FORMS:
+        row = matrix.EXPECTED[("POST", path)]
+        caller = caller_for(row)
+        assert caller, path
+        url = matrix.concrete(path, world) + "?lang={lang}&language={lang}"
+        shown = {}
+        for lang in ("da", "en"):
+            cookies = {**await matrix.caller_cookies(caller, world), "intake_lang": lang,
+                       "intake_csrf": csrf}
+            response = await client.post(
+                url.format(lang=lang), data={"_csrf_token": csrf, "language": lang},
+                headers={"accept-language": lang, "accept": "text/html", "x-csrftoken": csrf,
+                         "cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+            assert response.status_code in (200, 303, 400), (path, lang, response.status_code)
+            shown[lang] = texts_of(response.text)
+        assert shown["da"], path
+        if path in ("/console/positions", "/apply/{slug:str}"):
+            # the test reaches the messages (a required field, or the portal's expired form)
+            assert any(w in t for t in shown["da"] for w in ("udfyldes", "udløbet")), path
+        left = english_left(shown["da"], shown["en"], data)
+        if left:
+            problems.append(f"POST {path} as {caller}: {left}")
+    assert not problems, "English on Danish pages:\n" + "\n".join(problems)
