@@ -122,3 +122,21 @@ async def test_one_click_from_the_mail_through_the_door_and_the_job(client, noti
     assert await ConsentEvent.count() == events + 1
     cand = await Candidate.select().where(Candidate.id == made["candidate_id"]).first()
     assert cand["erase_after"] > now + timedelta(days=700)
+
+
+async def test_a_link_whose_question_was_answered_on_the_page_asks_nothing(client, notices):
+    from app.privacy.candidate_rights import change_consent
+
+    made = await consenting_application(await open_position(), language="en")
+    old = await current_notice("candidate", "en")
+    texts = {**old.purpose_texts, "m": "HR may read my CV and my portfolio."}
+    await publish("candidate", "en", old.title, old.summary, old.body, texts, utcnow())
+    await mail_renewals(utcnow())
+    token = LINK.search((await mails())[0]["body"]).group(1)
+    await change_consent(made["candidate_id"], "m", True, language="en", ip_prefix="",
+                         now=utcnow())  # confirmed again on their own page meanwhile
+    events = await ConsentEvent.count()
+    page = await client.get(f"/me/renew/{token}?lang=en")
+    assert page.status_code == 200 and "Thank you, your choice is saved" in page.text
+    assert "<button" not in page.text.split("<main")[-1]
+    assert await ConsentEvent.count() == events

@@ -23,6 +23,8 @@ async def renew_page(request: Request, token: FromPath[str]) -> Template:
         offer = await consent_renewal.offer(token, utcnow())
     except NotFound:
         return page(request, "portal/renew.html", status_code=404, dead=True)
+    if not offer["purposes"]:  # already confirmed on their page: nothing left to ask
+        return page(request, "portal/renew.html", done=True, until=None)
     notice = await current_notice("candidate", language(request))
     texts = notice.purpose_texts if notice else {}
     return page(
