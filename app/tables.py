@@ -450,7 +450,7 @@ class AnonymousStat(Table, tablename="anonymous_stat"):
     id: Serial
     key = Varchar(length=300, unique=True)  # metric|period|dimension, for an upsert
     metric = Varchar(length=32)  # app.privacy.statistics lists them
-    period = Date()  # first day of the month, or the day
+    period = Date(index=True)  # first day of the month, or the day; a page reads one period
     dimension = Varchar(length=200, default="")  # position title, stage, visit purpose
     detail = Varchar(length=200, default="")  # a second category: a bucket, a kiosk location
     total = Integer(default=0)

@@ -78,6 +78,11 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
+def _within(value: float | None, floor: float | None, times: float) -> bool:
+    """A target as a ratio: `value` at most `times` its floor, both from the same run."""
+    return value is not None and floor is not None and floor > 0 and value <= times * floor
+
+
 def _ms(sample: Sample, q: float) -> float | None:
     return sample.percentile_ms(q)
 
@@ -133,6 +138,11 @@ async def kiosk_load(
 # Issue 19: the badge's QR code (a sign-out link) is segno's, and the ratio target moved from
 # 0.5 to 0.35 for it: a sign-in is not made faster by writing by hand what a library does.
 B1_RATIO = 0.35
+# Every target is a ratio to a floor measured in the same run (issue 20): absolute
+# milliseconds held on one machine only (a machine three times slower missed B3's 30 ms with
+# its ratio unchanged). The absolute figures stay in the table, as information.
+P99_RATIO = 5.0  # the kiosk's p99 against its floor's: B1, during logins (B5), during a sweep (B4)
+B3_RATIO = 12.0  # a review-queue page's p95 against the raw SELECT's (6-10x on two machines)
 
 
 async def b1_kiosk_signin(ctx: Context) -> None:
@@ -154,8 +164,9 @@ async def b1_kiosk_signin(ctx: Context) -> None:
         Result(
             "B1", ctx.db.kind, "kiosk sign-in, 32 connections" + ("" if real else " (STAND-IN)"),
             "req/s", sample.rate, floor.rate, ratio, _ms(sample, 50), p99,
-            f"ratio >= {B1_RATIO} and p99 <= 50 ms",
-            bool(real and ok and ratio is not None and ratio >= B1_RATIO and p99 is not None and p99 <= 50),
+            f"ratio >= {B1_RATIO} and p99 <= {P99_RATIO:g}x floor p99",
+            bool(real and ok and ratio is not None and ratio >= B1_RATIO
+                 and _within(p99, _ms(floor, 99), P99_RATIO)),
             {"target": _summary(sample), "floor": _summary(floor), "floor_p99_ms": _ms(floor, 99)},
         )
     )  # fmt: skip
@@ -204,7 +215,8 @@ async def b5_login_storm(ctx: Context) -> None:
             f"kiosk p99 during {LOGIN_ROUNDS}x{LOGINS} staff logins (argon2 {argon2_profile()})"
             + ("" if targets.kiosk_exists() else " (STAND-IN kiosk)"),
             "ms", p99, _ms(quiet, 99), _ratio(p99, _ms(quiet, 99)), _ms(storm, 50), p99,
-            "kiosk p99 <= 100 ms", bool(p99 is not None and p99 <= 100 and statuses.get(303)),
+            f"kiosk p99 <= {P99_RATIO:g}x quiet p99",
+            bool(_within(p99, _ms(quiet, 99), P99_RATIO) and statuses.get(303)),
             {"kiosk": _summary(storm), "quiet_kiosk": _summary(quiet),
              "login_p50_ms": login_times.percentile_ms(50),
              "login_p99_ms": login_times.percentile_ms(99),
@@ -347,7 +359,8 @@ async def b3_review_queue(ctx: Context) -> None:
             Result(
                 "B3", ctx.db.kind, f"review queue {label}, {n:,} applications, p95",
                 "ms", p95, _ms(low, 95), _ratio(p95, _ms(low, 95)), _ms(sample, 50),
-                _ms(sample, 99), "p95 <= 30 ms", bool(ok and p95 is not None and p95 <= 30),
+                _ms(sample, 99), f"p95 <= {B3_RATIO:g}x floor p95",
+                bool(ok and _within(p95, _ms(low, 95), B3_RATIO)),
                 {"target": _summary(sample), "floor": _summary(low)},
             )
         )  # fmt: skip
@@ -410,7 +423,8 @@ async def b4_retention_sweep(ctx: Context) -> None:
             f"kiosk p99 during a sweep of {max(100, visits // 10):,} visits"
             + ("" if targets.kiosk_exists() else " (STAND-IN)"),
             "ms", p99, _ms(quiet, 99), _ratio(p99, _ms(quiet, 99)), _ms(during, 50), p99,
-            "kiosk p99 <= 100 ms", bool(p99 is not None and p99 <= 100 and targets.kiosk_exists()),
+            f"kiosk p99 <= {P99_RATIO:g}x quiet p99",
+            bool(_within(p99, _ms(quiet, 99), P99_RATIO) and targets.kiosk_exists()),
             {"kiosk": _summary(during), "quiet_kiosk": _summary(quiet),
              "sweep_seconds_under_load": under_load["seconds"]},
         )

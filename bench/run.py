@@ -20,6 +20,7 @@ from typing import Any
 from bench import cases
 from bench.cases import Context, Result
 from bench.harness import Database, Server, Sizes, cleanup, databases, machine, workdir
+from bench.statistics_case import b7_statistics_page
 
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", Path(__file__).parent / "results" / "latest.json"))
 
@@ -30,6 +31,7 @@ PLAN = [
     ("B2", cases.b2_apply),
     ("B3", cases.b3_review_queue),
     ("B4", cases.b4_retention_sweep),
+    ("B7", b7_statistics_page),
 ]
 
 

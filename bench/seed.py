@@ -5,7 +5,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -79,7 +79,9 @@ def scalar(db: Database, sql_lite: str, sql_pg: str | None = None) -> Any:
     if db.kind == "sqlite":
         con = db.lite()
         try:
-            return con.execute(sql_lite).fetchone()[0]
+            row = con.execute(sql_lite).fetchone()
+            con.commit()
+            return row[0] if row else None
         finally:
             con.close()
 
@@ -262,3 +264,52 @@ def visitor_notice(db: Database, language: str = "en") -> int:
             f"AND language = '{language}'",
         )
     )
+
+
+def statistics(db: Database, positions: int, months: int, today: date) -> int:
+    """`months` of anonymous counters up to this month, as the events would have left them:
+    applications per month for `positions` positions, the funnel, durations, consent, rights
+    requests, sources, and visits per day, purpose and three kiosk locations (B7)."""
+    import random
+
+    from app.privacy.statistics import BUCKET_LABELS, key
+
+    rnd = random.Random(20)
+    rows: list[tuple] = []
+
+    def add(metric: str, period: date, dimension: str, detail: str, total: int) -> None:
+        if total:
+            rows.append((key(metric, period, dimension, detail), metric, period, dimension,
+                         detail, total))  # fmt: skip
+
+    first = date(today.year, today.month, 1)
+    for back in range(months):
+        total = first.year * 12 + first.month - 1 - back
+        month = date(total // 12, total % 12 + 1, 1)
+        for p in range(positions):
+            add("applications", month, f"Bench position {p:03d}", "", rnd.choice((0, 1, 3, 6, 14)))
+        for stage in ("screening", "interview", "offer", "hired", "rejected"):
+            add("stage_reached", month, stage, "", rnd.randint(0, 300))
+            for bucket in BUCKET_LABELS:
+                add("time_in_stage", month, stage, bucket, rnd.randint(0, 40))
+        for bucket in BUCKET_LABELS:
+            add("time_to_hire", month, "", bucket, rnd.randint(0, 8))
+        for purpose in ("m", "n", "talent_pool", "marketing"):
+            for action in ("given", "withdrawn"):
+                add("consent", month, purpose, action, rnd.randint(0, 400))
+        for kind in ("access", "correction", "erasure", "restriction", "objection", "complaint"):
+            add("rights_received", month, kind, "", rnd.randint(0, 9))
+            for timing in ("on_time", "late"):
+                add("rights_answered", month, kind, timing, rnd.randint(0, 6))
+        for source in range(1, 7):
+            add("source", month, str(source), "", rnd.randint(0, 90))
+    day = today - timedelta(days=months * 30)
+    while day <= today:
+        for purpose in ("meeting", "interview", "delivery", "maintenance", "event", "other"):
+            for place in ("Lobby", "Aarhus", "Odense"):
+                add("visits", day, purpose, place, rnd.randint(0, 12))
+        day += timedelta(days=1)
+    # The counters the other benchmarks' sign-ins and applications left would share keys.
+    scalar(db, "DELETE FROM anonymous_stat")
+    return bulk(db, "anonymous_stat", ["key", "metric", "period", "dimension", "detail", "total"],
+                rows)  # fmt: skip

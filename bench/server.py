@@ -11,7 +11,7 @@ Run by bench/harness.py as `uvicorn bench.server:app`. Nothing in app/ knows abo
 import os
 import sqlite3
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Request, get, post
@@ -126,6 +126,17 @@ async def floor_select(
     return {"rows": len(await _pool.fetch(sql, *args))}
 
 
+@get("/bench/floor/statistics", opt=public(), include_in_schema=False)
+async def floor_statistics(first: FromQuery[str], end: FromQuery[str]) -> dict[str, int]:
+    """The raw SELECT of one period's anonymous counters, the page's only read: the floor of
+    B7 (`first`, `end`: ISO dates)."""
+    sql = "SELECT metric, period, dimension, detail, total FROM anonymous_stat WHERE period >= {} AND period < {}"
+    if _is_sqlite():
+        return {"rows": len(_lite().execute(sql.format("?", "?"), (first, end)).fetchall())}
+    args = (date.fromisoformat(first), date.fromisoformat(end))
+    return {"rows": len(await _pool.fetch(sql.format("$1", "$2"), *args))}
+
+
 @post("/bench/floor/delete-visits", opt=public(), include_in_schema=False)
 async def floor_delete_visits(before: FromQuery[str]) -> dict[str, float]:
     """One raw DELETE of every expired visit: the floor of B4 (`before`: ISO, UTC)."""
@@ -151,7 +162,14 @@ async def run_sweep(before: FromQuery[str]) -> dict[str, Any]:
 
 
 app = create_app()
-for handler in (floor_insert, floor_upload, floor_select, floor_delete_visits, run_sweep):
+for handler in (
+    floor_insert,
+    floor_upload,
+    floor_select,
+    floor_statistics,
+    floor_delete_visits,
+    run_sweep,
+):
     app.register(handler)
 app.on_startup.append(_start_pool)
 app.on_shutdown.append(_stop_pool)

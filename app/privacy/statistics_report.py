@@ -79,9 +79,10 @@ class Report:
         self.by_month: dict[tuple[str, str, date], int] = defaultdict(int)
         self.days: dict[date, int] = defaultdict(int)
         self.totals: Counts = defaultdict(int)
+        first, end = period.first, period.end
         for r in rows:
             day = r["period"] if isinstance(r["period"], date) else date.fromisoformat(r["period"])
-            if not period.first <= day < period.end:
+            if not first <= day < end:
                 continue
             metric, dimension, detail = r["metric"], r["dimension"] or "", r.get("detail") or ""
             self.totals[(metric, dimension, detail)] += r["total"]

@@ -46,6 +46,12 @@ class Grid:
 
     cells: list[list[int]]
     hidden: set[tuple[int, int]] = field(default_factory=set)
+    row_totals: list[int] = field(default_factory=list)
+    column_totals: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.row_totals = [sum(r) for r in self.cells]
+        self.column_totals = [sum(c) for c in zip(*self.cells, strict=True)] if self.cells else []
 
     @property
     def rows(self) -> int:
@@ -59,10 +65,10 @@ class Grid:
         if row < self.rows and column < self.columns:
             return self.cells[row][column]
         if row < self.rows:
-            return sum(self.cells[row])
+            return self.row_totals[row]
         if column < self.columns:
-            return sum(r[column] for r in self.cells)
-        return sum(map(sum, self.cells))
+            return self.column_totals[column]
+        return sum(self.row_totals)
 
     def shown(self, row: int, column: int) -> str:
         return published(self.value(row, column), (row, column) in self.hidden)
