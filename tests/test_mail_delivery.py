@@ -7,6 +7,7 @@ import logging
 import os
 from datetime import timedelta
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from app.clock import utcnow
@@ -32,48 +33,55 @@ async def _planted(now) -> tuple[int, list[int]]:
     return bad, good
 
 
+@pytest.fixture
+def inbox():
+    """A real SMTP server on loopback, and the settings that deliver to it; the suite's own
+    settings again afterwards."""
+    received = Inbox()
+    port = free_port()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    use(_smtp(port))
+    yield received
+    controller.stop()
+    use(load_settings())
+
+
+DELIVER = next(j for j in JOBS if j.name == "deliver_mail")
+
+
 def _smtp(port: int):
     return load_settings({**os.environ, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
                           "SMTP_FROM": "intake@example.com"})
 
 
-async def test_a_poisoned_mail_backs_off_alone_and_then_fails(caplog):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    use(_smtp(port))
-    job = next(j for j in JOBS if j.name == "deliver_mail")
+async def test_a_poisoned_mail_backs_off_alone_and_then_fails(caplog, inbox):
     now = utcnow()
     bad, good = await _planted(now)
-    try:
-        with caplog.at_level(logging.DEBUG):
-            assert await run_job(job, now) == {"sent": 3, "failed": 1}
-            assert sorted(r for rcpts, _ in inbox.messages for r in rcpts) == [
-                "good0@example.org", "good1@example.org", "good2@example.org"]
+    with caplog.at_level(logging.DEBUG):
+        assert await run_job(DELIVER, now) == {"sent": 3, "failed": 1}
+        assert sorted(r for rcpts, _ in inbox.messages for r in rcpts) == [
+            "good0@example.org", "good1@example.org", "good2@example.org"]
+        row = await OutboxMail.select().where(OutboxMail.id == bad).first()
+        assert row["sent_at"] is None and row["failed_at"] is None
+        assert row["attempts"] == 1 and row["next_attempt_at"] == now + BACKOFF[0]
+        assert row["last_error"] and POISON not in row["last_error"]
+        # Within its backoff the poisoned mail is not tried, while new mail still leaves.
+        later = await queue("later@example.org", "Later", "hello", now)
+        assert (await deliver_pending(now + BACKOFF[0] - timedelta(seconds=1))).sent == 1
+        row = await OutboxMail.select().where(OutboxMail.id == bad).first()
+        assert row["attempts"] == 1
+        # Each attempt waits longer; after the last the mail is failed, and stays so.
+        at = now
+        for attempt in range(1, MAX_ATTEMPTS):
+            at = at + BACKOFF[attempt - 1]
+            assert await run_job(DELIVER, at) == {"sent": 0, "failed": 1}
             row = await OutboxMail.select().where(OutboxMail.id == bad).first()
-            assert row["sent_at"] is None and row["failed_at"] is None
-            assert row["attempts"] == 1 and row["next_attempt_at"] == now + BACKOFF[0]
-            assert row["last_error"] and POISON not in row["last_error"]
-            # Within its backoff the poisoned mail is not tried, while new mail still leaves.
-            later = await queue("later@example.org", "Later", "hello", now)
-            assert (await deliver_pending(now + BACKOFF[0] - timedelta(seconds=1))).sent == 1
-            row = await OutboxMail.select().where(OutboxMail.id == bad).first()
-            assert row["attempts"] == 1
-            # Each attempt waits longer; after the last the mail is failed, and stays so.
-            at = now
-            for attempt in range(1, MAX_ATTEMPTS):
-                at = at + BACKOFF[attempt - 1]
-                assert await run_job(job, at) == {"sent": 0, "failed": 1}
-                row = await OutboxMail.select().where(OutboxMail.id == bad).first()
-                assert row["attempts"] == attempt + 1
-            assert row["failed_at"] == at and row["next_attempt_at"] is None
-            assert (await deliver_pending(at + timedelta(days=1))).sent == 0
-            assert (await OutboxMail.select().where(OutboxMail.id == bad).first())[
-                "attempts"] == MAX_ATTEMPTS
-    finally:
-        controller.stop()
-        use(load_settings())
+            assert row["attempts"] == attempt + 1
+        assert row["failed_at"] == at and row["next_attempt_at"] is None
+        assert (await deliver_pending(at + timedelta(days=1))).sent == 0
+        assert (await OutboxMail.select().where(OutboxMail.id == bad).first())[
+            "attempts"] == MAX_ATTEMPTS
     delivered = await OutboxMail.select().where(OutboxMail.id.is_in([*good, later]))
     assert all(m["sent_at"] is not None for m in delivered)
     assert len(inbox.messages) == 4
@@ -110,26 +118,16 @@ async def test_admins_see_failed_mail_on_the_outbox_page(client):
     assert "Post, der ikke kunne leveres" in page.text
 
 
-async def test_a_delivery_run_is_kept_only_when_it_sent_or_failed_something():
+async def test_a_delivery_run_is_kept_only_when_it_sent_or_failed_something(inbox):
     """Issue 18.7: a row every 30 s (2,880 a day) pushed every other job off the retention
     page. A run that found nothing to do leaves no row; one that sent or failed does."""
     from app.tables import JobRun
 
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    use(_smtp(port))
-    job = next(j for j in JOBS if j.name == "deliver_mail")
     now = utcnow()
-    try:
-        for _ in range(3):
-            assert await run_job(job, now) == {"sent": 0, "failed": 0}
-        assert await JobRun.count() == 0
-        await queue("ada@example.org", "Hello", "hello", now)
-        assert await run_job(job, now) == {"sent": 1, "failed": 0}
-    finally:
-        controller.stop()
-        use(load_settings())
+    for _ in range(3):
+        assert await run_job(DELIVER, now) == {"sent": 0, "failed": 0}
+    assert await JobRun.count() == 0
+    await queue("ada@example.org", "Hello", "hello", now)
+    assert await run_job(DELIVER, now) == {"sent": 1, "failed": 0}
     rows = await JobRun.select()
     assert len(rows) == 1 and rows[0]["job"] == "deliver_mail" and rows[0]["finished_at"]
