@@ -61,3 +61,24 @@ async def test_the_reminder_is_danish_and_english_with_dates_in_their_own_form()
     assert "indsigt: frist " in danish and "(OVERSKREDET)" in danish
     assert "access: due " in english and "(OVERDUE)" in english
     assert not ISO_DATE.search(mail["body"])
+
+
+async def test_a_pre_registered_visitor_is_invited_in_the_language_reception_chose(client):
+    from app.visits.local_time import local_date
+    from tests.factories import host
+
+    await signed_in(client, "reception")
+    host_id = await host("Hanne Host")
+    day = local_date(utcnow()) + timedelta(days=3)
+    for lang, email in (("da", "gaest@example.org"), ("en", "guest@example.org")):
+        response = await post_on(client, "/console/reception", "/console/reception/expected", {
+            "visitor_name": "Gitte Gæst", "visitor_email": email, "host_id": str(host_id),
+            "expected_on": day.isoformat(), "purpose": "meeting", "language": lang})
+        assert response.status_code == 303, response.text[:500]
+    danish = await latest_mail("gaest@example.org")
+    assert danish["subject"] == "Dit besøg" and danish["body"].startswith("Hej Gitte Gæst,")
+    assert "Hanne Host venter dig" in danish["body"] and "Jeg har læst dette" in danish["body"]
+    english = await latest_mail("guest@example.org")
+    assert english["subject"] == "Your visit" and "You are expected on" in english["body"]
+    for mail in (danish, english):
+        assert day.isoformat() not in mail["body"] and not ISO_DATE.search(mail["body"])

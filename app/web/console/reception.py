@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.clock import utcnow
+from app.config import current
 from app.errors import ValidationFailed
 from app.privacy.audit import Actor
 from app.visits import on_site, preregistration
@@ -19,7 +20,7 @@ from app.visits.visits import PURPOSES, sign_out_by_reception
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import Email, choice, first_values, parse_form, text
-from app.web.render import page, translate
+from app.web.render import language, page, translate
 
 DESK = staff("admin", "reception")
 
@@ -31,6 +32,7 @@ class ExpectedForm(msgspec.Struct):
     expected_on: str
     company: text(200) = ""  # type: ignore[valid-type]
     purpose: choice(*PURPOSES) = "meeting"  # type: ignore[valid-type]
+    language: str = ""  # of the invitation mail; one of the languages offered
 
 
 def _me(request: Request) -> Actor:
@@ -84,6 +86,9 @@ async def expect(request: Request) -> Template | Redirect:
                 expected_on=day,
                 company=data.company,
                 purpose=data.purpose,
+                language=data.language
+                if data.language in current().languages
+                else language(request),
             ),
             request.scope["state"]["staff"].id,
             utcnow(),
