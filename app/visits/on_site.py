@@ -26,6 +26,7 @@ def _columns() -> list:
         Visit.signed_out_at,
         Visit.signed_out_by,
         Visit.language,
+        Visit.channel,
     ]
 
 

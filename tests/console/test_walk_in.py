@@ -43,6 +43,7 @@ async def test_reception_signs_a_walk_in_in_after_the_notice(client, notices):
     assert len(audit) == 1 and "Walter" not in str(audit[0])
     evacuation = await client.get("/console/reception/evacuation")
     assert "Walter Walkin" in evacuation.text
+    assert "(at the desk)" in (await client.get("/console/reception/log")).text
     replay = await client.post("/console/reception/walk-in", data=_form(page, host_id))
     assert replay.status_code == 409 and await Visit.count() == 1
 
