@@ -133,7 +133,7 @@ async def _apply(page: Any, base: str, seeded: Seeded, language: str) -> None:
         # The choices a candidate makes, one by one and unticked: what sets Intake apart.
         await page.check("#consent_m")
         await page.eval_on_selector(
-            "fieldset.consents", "e => { e.scrollIntoView(); window.scrollBy(0, -24); }")
+            "fieldset.consents", "e => { e.scrollIntoView(); window.scrollBy(0, -14); }")
 
 
 async def _kiosk(page: Any, base: str, seeded: Seeded, language: str) -> None:
