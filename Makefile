@@ -24,9 +24,9 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	@mkdir -p var
-	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/litestar --app app.asgi:app bootstrap
+	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/litestar bootstrap
 	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/uvicorn app.asgi:app \
-	  --host 127.0.0.1 --port 8000 --no-access-log --proxy-headers --forwarded-allow-ips 127.0.0.1
+	  --host 127.0.0.1 --port 8000 --no-access-log --no-proxy-headers
 
 # Debian's chromium for the browser tests (Playwright's own browser download fails here).
 browser:

@@ -1,4 +1,5 @@
-"""The ASGI entry point for uvicorn and the `litestar` CLI (`--app app.asgi:app`)."""
+"""The ASGI entry point for uvicorn (`app.asgi:app`) and the `litestar` CLI (found without
+`--app` through `app.create_app`, which returns this app)."""
 
 import asyncio
 import sys

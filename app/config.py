@@ -10,6 +10,9 @@ from pathlib import Path
 
 import msgspec
 
+from app.data_dir import make_folder
+from app.proxies import parse_networks
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -154,6 +157,8 @@ class Settings(msgspec.Struct, frozen=True):
     log_format: str = "text"  # text | json (one object a line, with the correlation id)
     smtp: Smtp = Smtp()
     caps: MailCaps = MailCaps()
+    # Proxies whose X-Forwarded-For / -Proto are believed (app.proxies); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -187,6 +192,13 @@ class Settings(msgspec.Struct, frozen=True):
         return problems
 
 
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    try:
+        return parse_networks(value)
+    except ValueError as exc:
+        raise ConfigError(f"INTAKE_TRUSTED_PROXIES: {exc}") from None
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -196,10 +208,10 @@ def _dev_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(data_dir)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
+        fh.write(key)  # 0600 from the start (app.data_dir)
     return key
 
 
@@ -271,6 +283,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             ),
             smtp=smtp,
             caps=_caps(e),
+            trusted_proxies=_trusted_proxies(e.get("INTAKE_TRUSTED_PROXIES", "")),
         )
     except ValueError as exc:
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc

@@ -23,6 +23,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from app.data_dir import secure_sqlite_file
 from app.group_commit import GroupCommit, is_busy
 from app.wal_checkpoint import WalCheckpointer
 
@@ -354,7 +355,9 @@ def make_engine(url: str) -> Engine:
             "database": parts.path.lstrip("/") or "intake",
         }
         return PostgresEngine(config=config)
-    return IntakeSQLiteEngine(path=sqlite_path(url), timeout=10)
+    path = sqlite_path(url)
+    secure_sqlite_file(path)  # 0600 before SQLite first opens it (app.data_dir)
+    return IntakeSQLiteEngine(path=path, timeout=10)
 
 
 def engine() -> Engine:

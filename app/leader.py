@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from app.data_dir import make_folder
+
 LOCK_KEY = 0x1A7A4E  # "intake" scheduler
 
 
@@ -31,7 +33,7 @@ class Leadership:
         return self._try_file()
 
     def _try_file(self) -> bool:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.lock_path.parent)  # the data folder: 0700 (app.data_dir)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -21,14 +21,18 @@ from litestar.template.config import TemplateConfig
 from app import db, logs, rate_limit
 from app.cli import IntakeCLIPlugin
 from app.config import ROOT, Settings, load_settings, use
+from app.data_dir import secure_data_dir
 from app.jobs import Runner
+from app.proxies import TrustedProxies
 from app.web import console, health, portal
 from app.web import metrics as metrics_door
 from app.web.access import public
 from app.web.errors import handle_exception
 from app.web.guards import EXTRA_CHECKS, check_access
+from app.web.hostile_input import refuse_hostile_input
 from app.web.middleware import privacy_middleware
 from app.web.rate_limit import rate_limit_middleware
+from kiosk import api as kiosk_api
 from kiosk import routes as kiosk_routes
 
 
@@ -82,6 +86,7 @@ _FROZEN = False
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     use(settings)
+    secure_data_dir(settings.data_dir)  # 0700 / 0600, also what an earlier version left
     EXTRA_CHECKS["kiosk"] = kiosk_routes.check_kiosk
     EXTRA_CHECKS["scraper"] = metrics_door.check_scraper
     logs.configure(settings.debug, settings.log_format == "json")
@@ -103,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=route_handlers(),
         guards=[check_access],
+        before_request=refuse_hostile_input,
         lifespan=[lifespan],
         debug=settings.debug,
         logging_config=None,  # app/logs.py configures logging; Litestar's would replace it
@@ -130,11 +136,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # script from a CDN and run inline script, which our CSP (script-src 'self') blocks:
             # they rendered blank. /schema itself answers the JSON.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+            components=[kiosk_api.SECURITY_SCHEMES],
         ),
         request_max_body_size=11 * 1024 * 1024,
         plugins=[IntakeCLIPlugin()],
     )
-    app.asgi_handler = privacy_middleware(app.asgi_handler)
+    proxies = TrustedProxies(settings.trusted_proxies)
+    app.asgi_handler = privacy_middleware(app.asgi_handler, proxies)
     return app
 
 

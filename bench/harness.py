@@ -196,8 +196,9 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """`uvicorn bench.server:app`, as `make run` starts Intake (proxy headers from loopback, so
-    each simulated client can come from its own address and the rate limits key on it)."""
+    """`uvicorn bench.server:app`, as `make run` starts Intake, with loopback as the trusted
+    proxy (INTAKE_TRUSTED_PROXIES), so each simulated client can come from its own address
+    and the rate limits key on it."""
 
     db: Database
     port: int = field(default_factory=free_port)
@@ -210,13 +211,13 @@ class Server:
     def start(self) -> "Server":
         cmd = [
             sys.executable, "-m", "uvicorn", "bench.server:app", "--host", "127.0.0.1",
-            "--port", str(self.port), "--no-access-log", "--proxy-headers",
-            "--forwarded-allow-ips", "127.0.0.1",
+            "--port", str(self.port), "--no-access-log", "--no-proxy-headers",
         ]  # fmt: skip
         env = {
             **clean_environ(),
             **self.db.env(),
             "INTAKE_BASE_URL": f"http://127.0.0.1:{self.port}",
+            "INTAKE_TRUSTED_PROXIES": "127.0.0.1",
         }
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(

@@ -1,14 +1,18 @@
 """The kiosk's JSON API, for a native tablet app: enrol with the pairing code, then call with
-`Authorization: Bearer <device credential>`. A bearer header is not an ambient credential
-(a browser never adds it by itself), so these handlers are excluded from CSRF; the HTML
-kiosk keeps CSRF on its cookie-based forms. Errors are JSON with a message per field."""
+`Authorization: Bearer <device credential>`, and nothing else: the tablet's cookie is refused
+here (issue 16 item 5). A bearer header is not an ambient credential (a browser never adds
+it by itself), so these handlers are excluded from CSRF; the HTML kiosk keeps CSRF on its
+cookie-based forms. The OpenAPI document declares the scheme (SECURITY_SCHEMES) on every
+operation that needs it, for a native app's client generator. Errors are JSON with a message
+per field."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromQuery, JSONBody
 
 from app.clock import utcnow
@@ -22,7 +26,25 @@ from app.web.badge import qr_svg
 from app.web.render import translate
 from kiosk.flow import chosen_language, visitor_notice
 
-Short = Annotated[str, msgspec.Meta(max_length=32)]
+# Codes, keys and choices: no control characters (NUL cannot even be bound on PostgreSQL).
+# Names are checked by the service, which answers with a message for the field.
+PLAIN = r"^[^\x00-\x1f\x7f]*$"
+Short = Annotated[str, msgspec.Meta(max_length=32, pattern=PLAIN)]
+
+BEARER = "kioskCredential"
+SECURITY_SCHEMES = Components(
+    security_schemes={
+        BEARER: SecurityScheme(
+            type="http",
+            scheme="bearer",
+            description="The device credential from POST /api/kiosk/enrol, as "
+            "`Authorization: Bearer <credential>`. The tablet's cookie is not accepted here.",
+        )
+    }
+)
+# Every operation but enrolment: a kiosk route that takes the bearer header only.
+API = {**kiosk(), "bearer_only": True}
+BEARER_ONLY: dict[str, Any] = {"opt": API, "security": [{BEARER: []}], "tags": ["kiosk"]}
 
 
 class EnrolRequest(msgspec.Struct):
@@ -47,11 +69,11 @@ class NoticeResponse(msgspec.Struct):
 class SignInRequest(msgspec.Struct):
     visitor_name: Annotated[str, msgspec.Meta(max_length=1000)]
     host_id: int
-    purpose: Annotated[str, msgspec.Meta(max_length=32)]
+    purpose: Short
     notice_id: int  # the notice version shown to the visitor (GET /api/kiosk/notice)
-    language: Annotated[str, msgspec.Meta(max_length=8)] = "en"
+    language: Annotated[str, msgspec.Meta(max_length=8, pattern=PLAIN)] = "en"
     company: Annotated[str, msgspec.Meta(max_length=1000)] = ""
-    submission_id: Annotated[str, msgspec.Meta(max_length=64)] = ""  # idempotency key
+    submission_id: Annotated[str, msgspec.Meta(max_length=64, pattern=PLAIN)] = ""  # idempotency
     invitation_code: Short = ""
 
 
@@ -123,7 +145,7 @@ async def api_enrol(request: Request, data: JSONBody[EnrolRequest]) -> Response:
     return Response(body, status_code=201)
 
 
-@get("/api/kiosk/hosts", opt=kiosk(), tags=["kiosk"], responses={403: ResponseSpec(Problem)})
+@get("/api/kiosk/hosts", **BEARER_ONLY, responses={403: ResponseSpec(Problem)})
 async def api_hosts(
     q: FromQuery[Annotated[str, msgspec.Meta(max_length=100)]] = "",
 ) -> list[HostInfo]:
@@ -134,8 +156,7 @@ async def api_hosts(
 
 @get(
     "/api/kiosk/notice",
-    opt=kiosk(),
-    tags=["kiosk"],
+    **BEARER_ONLY,
     responses=_specs(NoticeResponse, 200, 403, 503),
 )
 async def api_notice(request: Request, language: FromQuery[str] = "en") -> Response:
@@ -153,9 +174,8 @@ async def api_notice(request: Request, language: FromQuery[str] = "en") -> Respo
 
 @post(
     "/api/kiosk/sign-in",
-    opt=kiosk(),
+    **BEARER_ONLY,
     exclude_from_csrf=True,
-    tags=["kiosk"],
     responses=_specs(BadgeResponse, 201, 400, 403, 409, 429),
 )
 async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Response:
@@ -194,9 +214,8 @@ async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Respon
 
 @post(
     "/api/kiosk/sign-out",
-    opt=kiosk(),
+    **BEARER_ONLY,
     exclude_from_csrf=True,
-    tags=["kiosk"],
     responses=_specs(SignedOut, 200, 400, 403, 429),
 )
 async def api_sign_out(request: Request, data: JSONBody[SignOutRequest]) -> Response:

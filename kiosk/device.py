@@ -1,5 +1,9 @@
 """The tablet's device credential: an HttpOnly, Secure, SameSite=Strict cookie for the HTML
-kiosk, or `Authorization: Bearer` for a native app. Only its SHA-256 is stored."""
+kiosk, or `Authorization: Bearer` for a native app. Only its SHA-256 is stored.
+
+The JSON API takes the bearer header only (issue 16 item 5): a cookie is an ambient
+credential that a browser sends by itself, and the API is exempt from CSRF because no
+browser ever adds a bearer header on its own."""
 
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
@@ -10,11 +14,16 @@ KIOSK_COOKIE = "intake_kiosk"
 YEAR = 365 * 24 * 3600
 
 
-def credential_from(connection: ASGIConnection) -> str | None:
+def bearer_credential(connection: ASGIConnection) -> str | None:
     auth = connection.headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
         return auth[7:].strip() or None
-    return connection.cookies.get(KIOSK_COOKIE)
+    return None
+
+
+def credential_from(connection: ASGIConnection) -> str | None:
+    """The HTML kiosk's pages: the bearer header when there is one, else the cookie."""
+    return bearer_credential(connection) or connection.cookies.get(KIOSK_COOKIE)
 
 
 def device_cookie(credential: str) -> Cookie:

@@ -13,13 +13,18 @@ from app.clock import utcnow
 from app.visits.kiosks import device
 from app.web.access import public
 from kiosk import api, pages
-from kiosk.device import credential_from
+from kiosk.device import bearer_credential, credential_from
 
 
 async def check_kiosk(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Only an enrolled, unrevoked tablet may call a kiosk route. A revoked tablet is
-    refused at its very next request: the credential is looked up every time."""
-    found = await device(credential_from(connection), utcnow())
+    refused at its very next request: the credential is looked up every time. The JSON API
+    (`bearer_only`) ignores the cookie: it is exempt from CSRF (kiosk.device)."""
+    if handler.opt.get("bearer_only"):
+        credential = bearer_credential(connection)
+    else:
+        credential = credential_from(connection)
+    found = await device(credential, utcnow())
     if found is None:
         raise PermissionDeniedException("This device is not an enrolled kiosk.")
     connection.scope["state"]["kiosk"] = found

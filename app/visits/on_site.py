@@ -1,12 +1,17 @@
 """What reception reads: who is on site now, who is expected today, the visit log.
 
 Visits hold no candidate data; the log shows only what the retention sweep has not yet
-erased, so it spans the retention period by construction."""
+erased, so it spans the retention period by construction.
+
+Each read is audited like a staff read of candidate data (policy: "only accessible to our
+employees ... as needed"; issue 16 item 13): who, which list, when, and how many visits it
+showed; never a name, and never the search text (it is usually a name)."""
 
 from datetime import datetime
 
 from piccolo.query import WhereRaw
 
+from app.privacy import audit
 from app.search import contains
 from app.tables import ExpectedVisit, Visit
 from app.visits.local_time import local_date
@@ -30,7 +35,24 @@ def _columns() -> list:
     ]
 
 
-async def on_site_now() -> list[dict]:
+async def desk(actor: audit.Actor, now: datetime) -> tuple[list[dict], list[dict]]:
+    """Reception's desk: who is on site now and who is expected today (one audit record)."""
+    on_site, expected = await _on_site_now(), await _expected_today(now)
+    await _audited(actor, "reception_desk_viewed", now, len(on_site) + len(expected))
+    return on_site, expected
+
+
+async def evacuation_list(actor: audit.Actor, now: datetime) -> list[dict]:
+    on_site = await _on_site_now()
+    await _audited(actor, "evacuation_list_viewed", now, len(on_site))
+    return on_site
+
+
+async def _audited(actor: audit.Actor, action: str, now: datetime, shown: int) -> None:
+    await audit.record(actor, action, now, subject_kind="visits", reason=f"{shown} shown")
+
+
+async def _on_site_now() -> list[dict]:
     return list(
         await Visit.select(*_columns())
         .where(Visit.signed_out_at.is_null())
@@ -38,7 +60,7 @@ async def on_site_now() -> list[dict]:
     )
 
 
-async def expected_today(now: datetime) -> list[dict]:
+async def _expected_today(now: datetime) -> list[dict]:
     return list(
         await ExpectedVisit.select(
             ExpectedVisit.id,
@@ -53,9 +75,10 @@ async def expected_today(now: datetime) -> list[dict]:
     )
 
 
-async def visit_log(search: str = "") -> list[dict]:
+async def visit_log(actor: audit.Actor, now: datetime, search: str = "") -> list[dict]:
     """The latest visits; with a search, those whose visitor, company or host name contains
-    it (app.search: any case, any alphabet)."""
+    it (app.search: any case, any alphabet). The audit says whether it was a search, not
+    what was searched for."""
     query = Visit.select(*_columns()).order_by(Visit.signed_in_at, ascending=False)
     if search.strip():
         found = [
@@ -63,4 +86,7 @@ async def visit_log(search: str = "") -> list[dict]:
             for column in (Visit.visitor_name, Visit.company, Visit.host.name)
         ]
         query = query.where(found[0] | found[1] | found[2])
-    return list(await query.limit(LOG_LIMIT))
+    rows = list(await query.limit(LOG_LIMIT))
+    action = "visit_log_searched" if search.strip() else "visit_log_viewed"
+    await _audited(actor, action, now, len(rows))
+    return rows

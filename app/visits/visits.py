@@ -7,6 +7,7 @@ our electronic visit system": every visit names the notice version that was show
 field was filled (Visit.notice_version)."""
 
 import functools
+import re
 import sqlite3
 import uuid
 from datetime import date, datetime
@@ -33,6 +34,10 @@ from app.visits.local_time import last_end_of_day, local_date
 PURPOSES = ("meeting", "interview", "delivery", "maintenance", "event", "other")
 NAME_MAX = 200
 COMPANY_MAX = 200
+# Control characters (NUL included) in a name: refused, as the HTML forms refuse them
+# (app.web.forms), for every door that signs a visitor in (the kiosk's JSON API included).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_ALLOWED = "This contains characters that are not allowed."
 SUBMISSION_PURPOSE = "kiosk_submission"
 CHANNELS = ("kiosk", "desk")
 
@@ -125,8 +130,12 @@ def _check_fields(data: SignIn) -> None:
         errors["visitor_name"] = "Please write your full name."
     elif len(name) > NAME_MAX:
         errors["visitor_name"] = f"Use at most {NAME_MAX} characters."
+    elif CONTROL.search(name):
+        errors["visitor_name"] = NOT_ALLOWED
     if len(data.company.strip()) > COMPANY_MAX:
         errors["company"] = f"Use at most {COMPANY_MAX} characters."
+    elif CONTROL.search(data.company):
+        errors["company"] = NOT_ALLOWED
     if data.purpose not in PURPOSES:
         errors["purpose"] = "Choose the purpose of your visit."
     if data.language not in current().languages:

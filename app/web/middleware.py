@@ -1,7 +1,8 @@
 """The outermost layer, pure ASGI so it also wraps error responses:
 
-- the client IP is truncated in the scope before anything else sees it (policy: IPs
-  anonymised; SECURITY.md "Privacy in the plumbing");
+- the client is resolved (the peer, or the client a trusted proxy names: app.proxies)
+  and its IP truncated in the scope before anything else sees it (policy: IPs anonymised;
+  SECURITY.md "Privacy in the plumbing");
 - each request gets a correlation id (shown on error pages, written in the log);
 - security headers go on every response, errors included;
 - one access-log line per request, with the route *template* (a path can hold a token) and
@@ -16,6 +17,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app.logs import REQUEST_ID
 from app.metrics import observe_request
 from app.privacy.ip import truncate_ip
+from app.proxies import TrustedProxies
 
 access_log = logging.getLogger("intake.access")
 
@@ -35,14 +37,17 @@ STATIC_HEADERS = [
 ]
 
 
-def privacy_middleware(app: ASGIApp) -> ASGIApp:
+def privacy_middleware(app: ASGIApp, proxies: TrustedProxies | None = None) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         client = scope.get("client")
         if client:
-            scope["client"] = (truncate_ip(client[0]), 0)
+            peer = client[0]
+            if proxies and proxies.trusts(peer):
+                peer = _through_proxy(scope, proxies, peer)
+            scope["client"] = (truncate_ip(peer), 0)
         request_id = uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
         REQUEST_ID.set(request_id)  # for JSON log lines (app/logs.py)
@@ -82,3 +87,14 @@ def privacy_middleware(app: ASGIApp) -> ASGIApp:
             observe_request(str(scope.get("method", "")), str(route), status, seconds)
 
     return middleware
+
+
+def _through_proxy(scope: Scope, proxies: TrustedProxies, peer: str) -> str:
+    """The peer is a trusted proxy: take the client and the scheme it forwards."""
+    forwarded_for = []
+    for name, value in scope["headers"]:
+        if name == b"x-forwarded-for":
+            forwarded_for.append(value)
+        elif name == b"x-forwarded-proto" and value.strip() in (b"http", b"https"):
+            scope["scheme"] = value.strip().decode()
+    return proxies.client(peer, forwarded_for)

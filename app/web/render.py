@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request
 from litestar.datastructures import Cookie
@@ -139,9 +140,17 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,
-        path=request.url.path,
+        path=local_path(request.url.path),
     )
     return context
+
+
+def local_path(path: str) -> str:
+    """The request's path as a link that stays on this site (the language switch appends
+    `?lang=`): `//evil.example/x` or `/\\evil.example` would be read by a browser as another
+    host, and browsers drop tabs and newlines inside a URL before reading it. Characters that
+    are not plain URL characters are percent-encoded, then the leading slashes become one."""
+    return "/" + quote(path, safe="/-._~!$&'()*+,;=:@%").lstrip("/")
 
 
 def language_cookies(request: Request, lang: str) -> list[Cookie]:

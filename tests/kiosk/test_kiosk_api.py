@@ -87,6 +87,81 @@ def test_the_api_is_described_in_the_openapi_document(settings):
     assert "bearer" not in str(sign_in.get("parameters", "")).lower()  # a header, not a param
 
 
+def test_the_openapi_document_declares_the_bearer_scheme_on_each_kiosk_operation(settings):
+    """Issue 16 item 5: a native app's client generator learns the credential from the
+    schema: one HTTP bearer scheme, required by every kiosk operation but enrolment."""
+    from app.main import create_app
+
+    schema = create_app(settings).openapi_schema.to_schema()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes == {"kioskCredential": {
+        "type": "http", "scheme": "bearer", "description": schemes["kioskCredential"]["description"]}}
+    operations = {(method, path): op for path, item in schema["paths"].items()
+                  if path.startswith("/api/kiosk/") for method, op in item.items()}
+    assert len(operations) == 5
+    for (method, path), op in operations.items():
+        wanted = None if path == "/api/kiosk/enrol" else [{"kioskCredential": []}]
+        assert op.get("security") == wanted, (method, path)
+
+
+async def test_the_api_refuses_the_tablets_cookie_without_the_bearer_header(client, notices):
+    """The cookie is what a browser sends by itself; the API is exempt from CSRF, so it must
+    take the bearer header only. The same credential as a header works."""
+    host_id = await host()
+    _, auth = await enrol(client)
+    credential = auth["authorization"].removeprefix("Bearer ")
+    notice = (await client.get("/api/kiosk/notice", headers=auth)).json()
+    cookie = {"cookie": f"intake_kiosk={credential}"}
+    form = {"visitor_name": "Ann Visitor", "host_id": host_id, "purpose": "meeting",
+            "notice_id": notice["notice_id"]}
+    for method, path, body in (("GET", "/api/kiosk/hosts", None),
+                               ("GET", "/api/kiosk/notice", None),
+                               ("POST", "/api/kiosk/sign-in", form),
+                               ("POST", "/api/kiosk/sign-out", {"code": "ABCDEF"})):
+        refused = await client.request(method, path, headers=cookie, json=body)
+        assert refused.status_code == 403, (path, refused.text)
+        assert (await client.request(method, path, headers=auth, json=body)).status_code != 403
+    assert await Visit.count() == 1  # the bearer's sign-in only
+    # The HTML kiosk still works with its cookie.
+    assert (await client.get("/kiosk/language", headers=cookie)).status_code == 200
+
+
+async def test_control_characters_and_deep_nesting_are_refused_never_500(client, notices):
+    """Issue 16 item 8: names with control characters get the HTML forms' message; a NUL in
+    any other string (unbindable on PostgreSQL) and a body nested deeper than any kiosk call
+    (msgspec's decoder raised RecursionError) are 400s."""
+    host_id = await host()
+    _, auth = await enrol(client)
+    notice = (await client.get("/api/kiosk/notice", headers=auth)).json()
+    form = {"visitor_name": "Ann Visitor", "host_id": host_id, "purpose": "meeting",
+            "notice_id": notice["notice_id"]}
+    for field, value in (("visitor_name", "Ann\x00Visitor"), ("visitor_name", "Ann\x1bVisitor"),
+                         ("company", "ACME\x07")):
+        response = await client.post("/api/kiosk/sign-in", headers=auth,
+                                     json={**form, field: value})
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][field] == (
+            "This contains characters that are not allowed.")
+    for field in ("invitation_code", "submission_id", "language", "purpose"):
+        response = await client.post("/api/kiosk/sign-in", headers=auth,
+                                     json={**form, field: "a\x00b"})
+        assert response.status_code == 400, (field, response.text)
+    out = await client.post("/api/kiosk/sign-out", headers=auth, json={"code": "A\x00B"})
+    assert out.status_code == 400
+    deep = b'{"pairing_code": "x", "more": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    for kind in ("application/json", "text/plain"):  # Litestar decodes whatever the type says
+        response = await client.post("/api/kiosk/enrol", content=deep,
+                                     headers={"content-type": kind})
+        assert response.status_code == 400, response.text
+        response = await client.post("/api/kiosk/sign-in", content=deep,
+                                     headers={**auth, "content-type": kind})
+        assert response.status_code == 400, response.text
+    plain = {**form, "submission_id": "n-1"}
+    assert (await client.post("/api/kiosk/sign-in", headers=auth,
+                              json=plain)).status_code == 201
+    assert await Visit.count() == 1
+
+
 def test_the_end_of_day_job_is_scheduled_at_the_configured_local_time(settings):
     import msgspec
 

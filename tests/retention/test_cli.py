@@ -1,6 +1,8 @@
 """`litestar retention run --dry-run` prints counts and dates and erases nothing;
 `litestar retention run` erases what is due, with a progress bar per kind, and is recorded as a
-job run for the console."""
+job run for the console. Typed as the docs (and Litestar's own) teach: the installed
+`litestar` command, from the project folder, without `--app` or LITESTAR_APP (issue 16
+item 12: Litestar's discovery finds `app.create_app`)."""
 
 import os
 import subprocess
@@ -15,10 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PAST = datetime(2026, 1, 5, 10, tzinfo=UTC)
 
 
+LITESTAR = Path(sys.executable).parent / "litestar"
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "LITESTAR_APP"}
     return subprocess.run(
-        [sys.executable, "-m", "litestar", "--app", "app.asgi:app", "retention", "run", *args],
-        cwd=ROOT, env={**os.environ, "COLUMNS": "120"}, capture_output=True, text=True,
+        [str(LITESTAR), "retention", "run", *args],
+        cwd=ROOT, env={**env, "COLUMNS": "120"}, capture_output=True, text=True,
         timeout=120, check=False,
     )
 

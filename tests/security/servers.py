@@ -1,6 +1,6 @@
-"""A real uvicorn process for the security tests: like tests.conftest.LiveServer, plus
-`--proxy-headers` (as `make run` starts it), so a test can play clients from many addresses
-through X-Forwarded-For from 127.0.0.1, and a database pool as in production."""
+"""A real uvicorn process for the security tests: like tests.conftest.LiveServer, with
+loopback as its trusted proxy (INTAKE_TRUSTED_PROXIES=127.0.0.1), so a test can play clients
+from many addresses through X-Forwarded-For, and a database pool as in production."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class ProxiedLiveServer(LiveServer):
     def __init__(self, env: dict[str, str], workers: int = 1) -> None:
-        super().__init__(env, workers, ("--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"))
+        super().__init__({"INTAKE_TRUSTED_PROXIES": "127.0.0.1", **env}, workers)
 
     def kill(self) -> None:
         """kill -9: no shutdown, no flush, no cleanup."""

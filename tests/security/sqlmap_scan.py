@@ -2,7 +2,7 @@
 locally started server (issue 7 item 8). Loopback only and bounded (--batch, level 2, risk 1,
 a time budget per target). Exits 1 if sqlmap reports an injection, or cannot run a target.
 
-The server runs on a throw-away SQLite database (or SQLMAP_DATABASE_URL, a scratch database) with --proxy-headers,
+The server runs on a throw-away SQLite database (or SQLMAP_DATABASE_URL, a scratch database) with loopback as its trusted proxy,
 so sqlmap's `xforwardedfor` tamper gives every request its own client address and the
 per-client rate limit does not turn the scan into a wall of 429s."""
 
@@ -51,8 +51,9 @@ def start_server(tmp: Path) -> tuple[subprocess.Popen, str, dict[str, str]]:
     port = 8700 + os.getpid() % 200
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port",
-         str(port), "--no-access-log", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         str(port), "--no-access-log", "--no-proxy-headers"],
+        env={**env, "INTAKE_TRUSTED_PROXIES": "127.0.0.1"}, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:

@@ -21,6 +21,7 @@ from tests.security.test_route_matrix import (
     CALLERS,
     EXPECTED,
     ROUTES,
+    as_its_door_sends_it,
     build_world,
     caller_cookies,
     concrete,
@@ -170,8 +171,7 @@ def fuzz_page(server: ProxiedLiveServer, loop: asyncio.AbstractEventLoop, path: 
     def attack(query: list[tuple[str, str]]) -> None:
         on_loop(keep_world(world))
         cookies = on_loop(caller_cookies(caller, world))
-        headers = {"accept": "text/html",
-                   "cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        headers = {"accept": "text/html", **as_its_door_sends_it(path, cookies)}
         url = server.url + concrete(path, world)
         response = httpx.get(url, params=query, headers=headers, timeout=30)
         if response.status_code >= 500:
@@ -214,3 +214,58 @@ async def test_every_form_refuses_a_post_without_its_csrf_token(server):
             if response.status_code not in expected or changed - MAY_CHANGE_ON_REFUSAL:
                 problems.append(f"{path} as {caller}: {response.status_code}, wrote {changed}")
     assert not problems, "\n".join(problems)
+
+
+NUL = "a%00b"
+STRING_PARAM = re.compile(r"\{(slug|token):str\}")
+
+
+async def test_a_nul_byte_in_a_path_or_query_answers_400_or_404_never_500(server):
+    """Issue 16 item 8: PostgreSQL cannot bind a NUL, so `/positions/a%00b`, `/apply/a%00b`
+    and `?q=%00` on the visit log and the review queue answered 500. Every page, as a caller
+    its access rule lets in, with a NUL in its query and in each text part of its path."""
+    problems = []
+    async with TestProcessPool(), httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        world = await build_world()
+        for _, path in PAGES:
+            cookies = await caller_cookies(caller_for("GET", path), world)
+            headers = {"accept": "text/html", **as_its_door_sends_it(path, cookies)}
+            urls = [concrete(path, world) + "?q=%00", concrete(path, world) + "?q=a%00b&page=1"]
+            if STRING_PARAM.search(path):
+                urls.append(concrete(STRING_PARAM.sub(NUL, path), world))
+            for url in urls:
+                response = await http.get(url, headers=headers)
+                if response.status_code not in (400, 404):
+                    problems.append(f"GET {url}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+    assert "unexpected" not in server.output()
+
+
+def raw_get(server: ProxiedLiveServer, target: str) -> str:
+    """A request line exactly as given (an HTTP client would normalise `//host/x` first)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
+                     "Connection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_the_404_pages_language_switch_links_only_within_intake(server):
+    """Issue 16 item 9: the switch links to the page's own path plus `?lang=`; a path that a
+    browser reads as another host (`//evil.example/x`, a backslash, a tab) must not become
+    a link off the site."""
+    for target in ("//evil.example/x", "///evil.example/x", "/%2F/evil.example/x",
+                   "/%5Cevil.example/x", "/%09/evil.example/x", "/\\evil.example/x"):
+        answer = raw_get(server, target)
+        status = int(answer.split(" ", 2)[1])
+        assert status in (400, 404), (target, answer[:200])
+        links = re.findall(r'<a href="([^"]*)"[^>]*hreflang=', answer)
+        if status == 404:
+            assert links, (target, answer[-500:])
+        for link in links:
+            assert link.startswith("/") and link[1:2] not in ("/", "\\"), (target, link)
+            assert not re.search(r"[\s\\]", link), (target, link)  # nothing a browser drops

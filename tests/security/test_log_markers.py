@@ -1,7 +1,7 @@
 """Logs hold no personal data (issue 7 item 5; SECURITY.md "Privacy in the plumbing"): a full
 candidate, visitor and HR journey through a real server, with planted markers (name, e-mail,
 phone, password, tokens, CV text, the full IP sent through X-Forwarded-For from 127.0.0.1 with
-uvicorn --proxy-headers); none may appear in the captured server output."""
+INTAKE_TRUSTED_PROXIES=127.0.0.1); none may appear in the captured server output."""
 
 import re
 import uuid

@@ -3,7 +3,9 @@ message, through the real apply form, and nothing stored: no candidate, no appli
 The checks are the portal's (app/recruiting/cv_check.py); these are the attacker's tries."""
 
 import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,50 @@ def docx_bomb() -> bytes:
             for _ in range(200):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+def pdf_with_a_zip_inside(after: int = 70 * 1024) -> bytes:
+    """A PDF with a whole zip inside and more PDF after it than the 64 KiB in which zip
+    readers (and zipfile.is_zipfile) look for the zip's end record."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("payload.exe", PE)
+    return (b"%PDF-1.4\n1 0 obj <<>> stream\n" + inner.getvalue() + b"\nendstream endobj\n"
+            + b"% padding\n" * (after // 10) + b"%%EOF\n")
+
+
+def zip_by_hand(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A deflate zip whose entries declare the given (name, deflated data, size, crc)."""
+    body, directory = b"", b""
+    for name, data, size, crc in entries:
+        offset, raw = len(body), name.encode()
+        body += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data),
+                            size, len(raw), 0) + raw + data
+        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc,
+                                 len(data), size, len(raw), 0, 0, 0, 0, 0, offset) + raw
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
+                      len(directory), len(body), 0)
+    return body + directory + end
+
+
+def deflated(*chunks: bytes) -> bytes:
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return b"".join(deflater.compress(c) for c in chunks) + deflater.flush()
+
+
+CONTENT_TYPES = (b'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+                 b'ContentType="application/vnd.openxmlformats-officedocument.'
+                 b'wordprocessingml.document.main+xml"/></Types>')
+
+
+def docx_that_lies_about_its_sizes() -> bytes:
+    """Every entry declares a small size; the document inflates to 200 MiB all the same."""
+    document = deflated(*[b"\x00" * (1024 * 1024)] * 200)
+    return zip_by_hand([
+        ("[Content_Types].xml", deflated(CONTENT_TYPES), len(CONTENT_TYPES),
+         zlib.crc32(CONTENT_TYPES)),
+        ("word/document.xml", document, 1024, zlib.crc32(b"\x00" * 1024)),
+    ])
 
 
 def cv_files(settings) -> set[Path]:
@@ -104,3 +150,45 @@ async def test_a_file_just_over_10_mib_gets_the_field_message(client, notices, s
     assert response.status_code == 400
     assert "Your CV may be at most 10 MiB." in response.text
     await nothing_stored(settings, before)
+
+
+async def test_a_pdf_with_a_zip_anywhere_inside_is_refused(client, notices, settings):
+    """Issue 16 item 6: zipfile.is_zipfile looks at the last 64 KiB only."""
+    content = pdf_with_a_zip_inside()
+    assert not zipfile.is_zipfile(io.BytesIO(content))  # what the old check relied on
+    before = cv_files(settings)
+    response = await apply_via_portal(client, await position_slug(), cv=content)
+    assert response.status_code == 400 and WRONG_TYPE in response.text
+    await nothing_stored(settings, before)
+
+
+async def test_a_docx_that_lies_about_its_sizes_is_refused_by_what_it_inflates_to(
+        client, notices, settings):
+    """Issue 16 item 6: the sizes a zip declares are the attacker's; the bytes inflated
+    are counted, with a hard cap, instead."""
+    content = docx_that_lies_about_its_sizes()
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        assert sum(m.file_size for m in z.infolist()) < 2048
+        assert b"wordprocessingml" in z.read("[Content_Types].xml")
+    before = cv_files(settings)
+    response = await apply_via_portal(client, await position_slug(), cv=content,
+                                      filename="cv.docx")
+    assert response.status_code == 400 and WRONG_TYPE in response.text
+    await nothing_stored(settings, before)
+
+
+def test_real_pdfs_and_docx_files_still_pass_the_content_checks():
+    """No false alarm: zip-like bytes inside a compressed PDF stream that no zip tool would
+    take for a header, and an honest DOCX (entries that inflate to what they declare)."""
+    from app.recruiting.cv_check import DOCX, PDF, sniff_cv
+
+    noisy = b"%PDF-1.7\n" + b"stream\nPK\x03\x04\xff\xff\x13\x37PK\x01\x02\xee\xeePK\x05\x06\x01"
+    assert sniff_cv(noisy * 50 + b"%%EOF") == PDF
+    text = b"".join(f"<w:p>{i}: Ada Lovelace, analyst at {i * 7919 % 1000}</w:p>".encode()
+                    for i in range(2000))
+    honest = zip_by_hand([
+        ("[Content_Types].xml", deflated(CONTENT_TYPES), len(CONTENT_TYPES),
+         zlib.crc32(CONTENT_TYPES)),
+        ("word/document.xml", deflated(text), len(text), zlib.crc32(text)),
+    ])
+    assert sniff_cv(honest) == DOCX

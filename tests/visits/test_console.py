@@ -115,3 +115,25 @@ async def test_a_visitor_asks_for_erasure_and_it_lands_in_the_queue(client):
         "_csrf_token": csrf_from(page.text), "kind": "everything", "name": "", "email": "x",
         "visit_date": ""})
     assert bad.status_code == 400 and await RightsRequest.count() == 1
+
+
+async def test_reception_reads_of_visitors_are_audited_without_the_data(client, notices):
+    """Issue 16 item 13: the desk, the evacuation list and the visit log each write an audit
+    record naming who read which list and how many visits it showed; no name, company or
+    search text is copied into the audit."""
+    await signed_in("Zelda Quuxvisitor")
+    member_id, email, password = await staff_member("reception")
+    await login_staff(client, email, password)
+    await AuditEvent.delete(force=True)
+    for path in ("/console/reception", "/console/reception/evacuation",
+                 "/console/reception/log", "/console/reception/log?q=quuxv"):
+        assert (await client.get(path)).status_code == 200, path
+    rows = await AuditEvent.select().order_by(AuditEvent.id)
+    assert [r["action"] for r in rows] == ["reception_desk_viewed", "evacuation_list_viewed",
+                                           "visit_log_viewed", "visit_log_searched"]
+    for r in rows:
+        assert (r["actor_kind"], r["actor_id"], r["actor_role"]) == ("staff", member_id,
+                                                                     "reception")
+        assert r["subject_kind"] == "visits" and r["reason"] == "1 shown"
+        stored = " ".join(str(v) for v in r.values()).lower()
+        assert "zelda" not in stored and "quux" not in stored

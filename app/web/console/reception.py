@@ -42,6 +42,7 @@ def _me(request: Request) -> Actor:
 
 async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Template:
     now = utcnow()
+    here, expected = await on_site.desk(_me(request), now)
     return page(
         request,
         "console/reception_desk.html",
@@ -49,8 +50,8 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         nav=navigation_for(request.scope["state"]["staff"].role),
         hm=local_time,
         day=local_date,
-        on_site=await on_site.on_site_now(),
-        expected=await on_site.expected_today(now),
+        on_site=here,
+        expected=expected,
         host_options=[(h.id, h.name) for h in await active_hosts()],
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
         today=local_date(now).isoformat(),
@@ -100,14 +101,15 @@ async def expect(request: Request) -> Template | Redirect:
 
 @get("/console/reception/evacuation", opt=DESK)
 async def evacuation(request: Request) -> Template:
+    now = utcnow()
     return page(
         request,
         "console/reception_evacuation.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
         hm=local_time,
         day=local_date,
-        on_site=await on_site.on_site_now(),
-        printed_at=utcnow(),
+        on_site=await on_site.evacuation_list(_me(request), now),
+        printed_at=now,
     )
 
 
@@ -120,7 +122,7 @@ async def log(request: Request) -> Template:
         nav=navigation_for(request.scope["state"]["staff"].role),
         hm=local_time,
         day=local_date,
-        visits=await on_site.visit_log(search),
+        visits=await on_site.visit_log(_me(request), utcnow(), search),
         q=search,
         limit=on_site.LOG_LIMIT,
     )
