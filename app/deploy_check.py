@@ -5,10 +5,11 @@ In production every finding is an error and the command exits 1; in development 
 findings are printed as warnings and it exits 0, so `make run` stays quiet but honest."""
 
 import sys
+from pathlib import Path
 
 import click
 
-from app.config import ConfigError, Settings, Smtp, load_settings
+from app.config import ROOT, ConfigError, Settings, Smtp, load_settings
 
 # The values `Settings` ships with, which name nobody's company (the Art. 13 notice and the
 # Art. 30 record would name the wrong controller and send people to a dead address).
@@ -39,7 +40,19 @@ def findings(settings: Settings) -> list[str]:
         problems.append(f"INTAKE_COMPANY_NAME is still the example {EXAMPLE_COMPANY!r}")
     if settings.dpo_email == EXAMPLE_DPO:
         problems.append(f"INTAKE_DPO_EMAIL is still the example {EXAMPLE_DPO}")
+    if inside_checkout(settings.data_dir):
+        problems.append(
+            f"INTAKE_DATA_DIR ({settings.data_dir}) is inside the code checkout: an upgrade "
+            "by a fresh checkout or `git clean` would leave the database and CVs behind "
+            "(use a folder of its own, such as /var/lib/intake)"
+        )
     return problems
+
+
+def inside_checkout(data_dir: str) -> bool:
+    """Is the data folder the checkout's own `var/` or any folder under the code (issue 18.7)?
+    Symbolic links are followed: a link in the checkout to /var/lib/intake is outside."""
+    return Path(data_dir).resolve().is_relative_to(ROOT.resolve())
 
 
 def report(settings: Settings) -> tuple[list[str], int]:

@@ -87,6 +87,9 @@ DEPLOYMENT_ONLY = [
     ({"INTAKE_COMPANY_NAME": "IP Dots"}, "INTAKE_COMPANY_NAME is still the example"),
     ({"INTAKE_DPO_EMAIL": "privacy@example.com"}, "INTAKE_DPO_EMAIL is still the example"),
     ({"INTAKE_BACKUP_RETENTION_DAYS": "30"}, "INTAKE_BACKUP_RETENTION_DAYS (30) is not shorter"),
+    # Issue 18.7: the default data folder, <checkout>/var, would go with the code.
+    ({"INTAKE_DATA_DIR": str(ROOT / "var")}, f"INTAKE_DATA_DIR ({ROOT / 'var'}) is inside the code"),
+    ({"INTAKE_DATA_DIR": str(ROOT / "app" / ".." / "data")}, "INTAKE_DATA_DIR"),
 ]
 
 
@@ -100,6 +103,19 @@ def test_example_values_and_missing_mail_are_findings(tmp_path, overrides, messa
     assert any(line.startswith(f"ERROR: {message}") for line in lines), lines
     assert sum(line.startswith("ERROR") for line in lines) == 1
     load_settings({**SAFE, "INTAKE_DATA_DIR": str(tmp_path), **overrides})
+
+
+def test_a_data_folder_outside_the_checkout_is_not_a_finding(tmp_path):
+    """Issue 18.7: /var/lib/intake (here a temporary folder), also when reached through a
+    symbolic link that lies inside the checkout."""
+    link = ROOT / f".data-link-{os.getpid()}"
+    link.symlink_to(tmp_path)
+    try:
+        for folder in (tmp_path, link):
+            lines, status = in_process(tmp_path, INTAKE_DATA_DIR=str(folder))
+            assert status == 0, lines
+    finally:
+        link.unlink()
 
 
 def test_smtp_with_tls_is_not_a_finding(tmp_path):
