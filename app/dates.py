@@ -1,8 +1,11 @@
 """Dates and times as people read them in their own language, through Babel (issue 21
-point 8: never ISO on a page or in a mail). Times are the company's local time
-(INTAKE_TIMEZONE), as on the office's own clocks."""
+point 8: never ISO on a page or in a mail). One format per language for every door (issue 17
+point 8): the portal, the console, the kiosk and the mails all call these functions, so a
+date reads "4 December 2026" / "4. december 2026" wherever it is shown. Times are the
+company's local time (INTAKE_TIMEZONE), as on the office's own clocks, and say their zone
+("14:05 CET") so nobody takes them for UTC."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -17,21 +20,38 @@ def _locale(language: str) -> str:
     return _LOCALES.get(language, language)
 
 
+def zone() -> ZoneInfo:
+    return ZoneInfo(current().timezone)
+
+
 def day(value: date | datetime | None, language: str) -> str:
     """ "31 December 2026" / "31. december 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(ZoneInfo(current().timezone)).date()
+        value = value.astimezone(zone()).date()
     return format_date(value, format="long", locale=_locale(language))
 
 
-def moment(value: datetime | None, language: str) -> str:
-    """ "Dec 4, 2026 2:15 PM" / "4. dec. 2026 14.15", in the company's time zone."""
+def clock(value: datetime | None, language: str) -> str:
+    """ "14:05 CET" / "14.05 CET": the zone's own abbreviation (Python's, the same in every
+    language; Babel's differs by locale and zone, "Eastern Standard Time" / "-0500")."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(current().timezone))
-    return (
-        f"{format_date(local.date(), format='medium', locale=_locale(language))} "
-        f"{format_time(local.time(), format='short', locale=_locale(language))}"
-    )
+    local = value.astimezone(zone())
+    return f"{format_time(local.time(), format='short', locale=_locale(language))} {local.tzname()}"
+
+
+def moment(value: datetime | None, language: str) -> str:
+    """ "4 December 2026 14:05 CET" / "4. december 2026 14.05 CET"."""
+    if value is None:
+        return ""
+    return f"{day(value, language)} {clock(value, language)}"
+
+
+def local_days(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The instants where local day `since` starts and the day after `until` starts: a filter
+    "from 3 to 4 December" means the company's days, not UTC's."""
+    start = datetime.combine(since, time(), tzinfo=zone()) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=zone()) if until else None
+    return start, end

@@ -19,6 +19,7 @@ from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_co
 from app.web.access import kiosk, public
 from app.web.badge import badge_values
 from app.web.forms import first_values, form_fields, parse_form
+from app.web.render import language as page_language
 from app.web.render import page
 from app.web.slotted import slotted_page
 from kiosk.device import credential_from, device_cookie
@@ -168,7 +169,9 @@ def badge_page(request: Request, badge: Badge) -> Response[str]:
     A kiosk set to print opens the print dialogue by itself (kiosk.js, data-print)."""
     layout = request.scope["state"]["kiosk"].print_layout
     return slotted_page(
-        request, "kiosk/badge.html", {**badge_values(badge), "print_layout": layout}
+        request,
+        "kiosk/badge.html",
+        {**badge_values(badge, page_language(request)), "print_layout": layout},
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import segno
 from markupsafe import Markup
 
+from app import dates
 from app.visits.phone_sign_out import sign_out_url
 from app.visits.visits import Badge
 
@@ -29,13 +30,13 @@ def qr_svg(content: str) -> Markup:
     return Markup(svg)  # noqa: S704 - segno's drawing of our own link, no input text
 
 
-def badge_values(badge: Badge) -> Mapping[str, str | Markup]:
+def badge_values(badge: Badge, language: str) -> Mapping[str, str | Markup]:
     """What a badge shows and prints. Nothing else about the visitor: no surname, no
     company, no e-mail (issue 19, point 1)."""
     return {
         "first_name": badge.first_name,
         "host_name": badge.host_name,
-        "visit_date": badge.date.strftime("%d.%m.%Y"),
+        "visit_date": dates.day(badge.date, language),  # as every door writes a date
         "signout_code": badge.signout_code,
         "qr": qr_svg(sign_out_url(badge.signout_code, badge.visit_ref)),
     }

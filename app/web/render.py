@@ -137,6 +137,7 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         err=lambda message: translate_message(lang, message),
         day_text=lambda value: dates.day(value, lang),  # never ISO on a page (issue 21 point 8)
         moment_text=lambda value: dates.moment(value, lang),
+        time_text=lambda value: dates.clock(value, lang),  # with its zone (issue 17 point 8)
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,

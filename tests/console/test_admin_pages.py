@@ -98,12 +98,13 @@ async def test_the_audit_log_filters_by_actor_action_and_date(client):
     a = await consenting_application(pid, "Frida Filter", cv=None)
     await client.get(f"/console/positions/{pid}/applications/{a['application_id']}")
     page = await client.get("/console/audit?action=application_viewed")
-    assert page.status_code == 200 and a["candidate_uid"] in page.text
+    short = a["candidate_uid"][:8]  # a short reference, linked to the application
+    assert page.status_code == 200 and short in page.text
     assert "Frida Filter" not in page.text.split('<table class="list audit">')[1]
     assert "queue_viewed" not in page.text.split("<tbody>")[1]
-    assert a["candidate_uid"] in (await client.get(f"/console/audit?actor={admin}")).text
+    assert short in (await client.get(f"/console/audit?actor={admin}")).text
     future = await client.get("/console/audit?from=2999-01-01")
-    assert a["candidate_uid"] not in future.text
+    assert short not in future.text
     assert (await client.get("/console/audit?actor=abc&from=bad&before=-1")).status_code == 200
 
 

@@ -215,6 +215,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/notices"): ADMIN,
     ("GET", "/console/notices/new"): ADMIN,
     ("GET", "/console/audit"): ADMIN,
+    ("GET", "/console/audit.csv"): ADMIN,
     ("GET", "/console/retention"): ADMIN,
     ("GET", "/console/art30"): ADMIN,
     ("GET", "/console/art30.md"): ADMIN,

@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 from app.clock import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.visits import kiosks, pairing_display
-from app.visits.local_time import local_time
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import first_values, parse_form, text
@@ -39,7 +38,6 @@ async def _kiosks_page(request: Request, status_code: int = 200, **ctx: object) 
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
         kiosks=await kiosks.all_kiosks(),
-        hm=local_time,
         submission=secrets.token_urlsafe(18),  # one per rendered form: a resend is refused
         layouts=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
         **ctx,

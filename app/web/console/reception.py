@@ -15,7 +15,7 @@ from app.privacy.audit import Actor
 from app.visits import on_site, preregistration
 from app.visits.host_mail import PURPOSE_LABELS
 from app.visits.hosts import active_hosts
-from app.visits.local_time import local_date, local_time
+from app.visits.local_time import local_date
 from app.visits.visits import PURPOSES, sign_out_by_reception
 from app.web.access import staff
 from app.web.console.home import navigation_for
@@ -48,7 +48,6 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         "console/reception_desk.html",
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
-        hm=local_time,
         day=local_date,
         on_site=here,
         expected=expected,
@@ -106,7 +105,6 @@ async def evacuation(request: Request) -> Template:
         request,
         "console/reception_evacuation.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
-        hm=local_time,
         day=local_date,
         on_site=await on_site.evacuation_list(_me(request), now),
         printed_at=now,
@@ -120,7 +118,6 @@ async def log(request: Request) -> Template:
         request,
         "console/reception_log.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
-        hm=local_time,
         day=local_date,
         visits=await on_site.visit_log(_me(request), utcnow(), search),
         q=search,

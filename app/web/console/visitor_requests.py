@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from app.clock import utcnow
 from app.errors import IntakeError, ValidationFailed
 from app.visits import rights
-from app.visits.local_time import local_date, local_time
+from app.visits.local_time import local_date
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page, query
 from app.web.render import translate
@@ -30,7 +30,6 @@ async def _page(request: Request, request_id: int, status_code: int = 200, **ctx
         given_date=rights.visit_date(row["details"]),
         match_days=rights.MATCH_DAYS,
         day=local_date,
-        hm=local_time,
         **ctx,
     )
 

@@ -105,7 +105,7 @@ async def walk_in(request: Request) -> Template:
         return await _form(request, 400, errors=errors, values=form)
     except Conflict:
         return await _form(request, 409, errors={"form": "This form was already sent."})
-    shown = {**badge_values(badge), "print_layout": data.print_layout}
+    shown = {**badge_values(badge, language(request)), "print_layout": data.print_layout}
     return page(request, "console/walk_in_badge.html", nav=navigation_for(me.role), **shown)
 
 

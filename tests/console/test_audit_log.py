@@ -1,0 +1,113 @@
+"""The audit log an admin can read (issue 17 point 8): staff by name and role, actions in
+words in English and Danish, subjects as short references that link while the record exists,
+filters by staff member, action and the company's days, pages of 100, and a CSV of the
+filtered rows whose download is itself audited."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from app.clock import utcnow
+from app.privacy import audit
+from app.privacy.erasure import erase_candidate
+from app.tables import AuditEvent, StaffMember
+from tests.console.support import signed_in
+from tests.factories import consenting_application, open_position
+
+
+def _table(html: str) -> str:
+    return html.split('<table class="list audit">')[1].split("</table>")[0]
+
+
+async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(client):
+    admin = await signed_in(client, "admin")
+    await StaffMember.update({StaffMember.display_name: "Astrid Admin"}).where(
+        StaffMember.id == admin
+    )
+    pid = await open_position()
+    a = await consenting_application(pid, "Frida Filter", cv=None)
+    app_page = f"/console/positions/{pid}/applications/{a['application_id']}"
+    assert (await client.get(app_page)).status_code == 200
+    table = _table((await client.get("/console/audit?action=application_viewed")).text)
+    assert "Astrid Admin" in table and "(admin)" in table and "Application read" in table
+    assert f'href="{app_page}"' in table and a["candidate_uid"][:8] in table
+    assert "Frida Filter" not in table and "application_viewed<" not in table
+    assert f"staff {admin}" not in table
+    danish = _table((await client.get("/console/audit?action=application_viewed&lang=da")).text)
+    assert "Ansøgning læst" in danish and "Application read" not in danish
+    assert "(administrator)" in danish or "(admin)" in danish
+
+    await erase_candidate(a["candidate_id"], "test", utcnow(), audit.SYSTEM)
+    after = _table((await client.get("/console/audit?action=application_viewed&lang=en")).text)
+    assert app_page not in after and a["candidate_uid"][:8] in after and "(erased)" in after
+
+
+async def test_filters_by_staff_action_and_the_company_day_with_the_zone_shown(client):
+    admin = await signed_in(client, "admin")
+    other = audit.Actor("staff", admin + 1000, "hr")
+    # 23:30 UTC on 3 December is 00:30 on 4 December in Copenhagen (INTAKE_TIMEZONE).
+    late = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+    await audit.record(audit.Actor("staff", admin, "admin"), "queue_viewed", late)
+    await audit.record(other, "queue_viewed", datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    await audit.record(other, "position_created", datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    page = await client.get("/console/audit?from=2026-12-04&to=2026-12-04")
+    rows = _table(page.text).count("<tr>") - 1
+    assert rows == 2 and "4 December 2026 00:30 CET" in page.text
+    assert "Europe/Copenhagen" in page.text  # the zone is said above the table
+    only_admin = _table((await client.get(f"/console/audit?actor={admin}")).text)
+    assert only_admin.count('data-action="queue_viewed"') == 1
+    assert 'data-action="position_created"' not in only_admin
+    action = _table((await client.get("/console/audit?action=position_created")).text)
+    assert action.count("<tr>") == 2  # header and the one event
+    danish = await client.get("/console/audit?from=2026-12-04&to=2026-12-04&lang=da")
+    assert "4. december 2026 00.30 CET" in danish.text
+
+
+async def test_pages_of_a_hundred_newest_first(client):
+    await signed_in(client, "admin")
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    await AuditEvent.insert(
+        *[
+            AuditEvent(at=start, actor_kind="system", action="queue_viewed", erase_after=start,
+                       reason=f"n{i:03d}")
+            for i in range(230)
+        ]
+    )  # fmt: skip
+    first = await client.get("/console/audit?action=queue_viewed")
+    assert _table(first.text).count("<tr>") == 101 and "n229" in first.text
+    older = first.text.split('href="?')[-1].split('"')[0].replace("&amp;", "&")
+    second = await client.get("/console/audit?" + older)
+    assert "n129" in second.text and "n229" not in second.text and "n029" not in second.text
+    third = await client.get(
+        "/console/audit?" + second.text.split('href="?')[-1].split('"')[0].replace("&amp;", "&")
+    )
+    assert _table(third.text).count("<tr>") == 31 and "Older events" not in third.text
+
+
+async def test_the_csv_holds_the_filtered_rows_and_its_download_is_audited(client):
+    admin = await signed_in(client, "admin")
+    await StaffMember.update({StaffMember.display_name: "=HYPERLINK(1)"}).where(
+        StaffMember.id == admin
+    )
+    me = audit.Actor("staff", admin, "admin")
+    now = datetime(2026, 12, 4, 13, 5, tzinfo=UTC)
+    for _ in range(3):
+        await audit.record(me, "queue_viewed", now, reason="x")
+    await audit.record(me, "position_created", now)
+    answer = await client.get("/console/audit.csv?action=queue_viewed")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["time", "staff member", "role", "action"]
+    assert len(rows) == 4 and {r[3] for r in rows[1:]} == {"queue_viewed"}
+    assert rows[1][0] == "2026-12-04T14:05:00+01:00" and rows[1][4] == "Queue read"
+    assert rows[1][1] == "'=HYPERLINK(1)"  # a spreadsheet shows it, never runs it
+    exported = await AuditEvent.select().where(AuditEvent.action == "audit_log_exported")
+    assert len(exported) == 1 and exported[0]["actor_id"] == admin
+    assert exported[0]["reason"] == "action=queue_viewed"
+
+
+async def test_only_admins_read_or_export_the_log(client):
+    await signed_in(client, "hr")
+    assert (await client.get("/console/audit")).status_code in (403, 404)
+    assert (await client.get("/console/audit.csv")).status_code in (403, 404)
+    assert await AuditEvent.count().where(AuditEvent.action == "audit_log_exported") == 0

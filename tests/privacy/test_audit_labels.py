@@ -1,0 +1,115 @@
+"""Every action the code writes to the audit log has a label in English and Danish (issue 17
+point 8): the admin reads "Application read" / "Ansøgning læst", never `application_viewed`.
+
+The actions are found in the source itself: every call of `app.privacy.audit.record` (and
+of the small module helpers that pass their `action` parameter on to it), with the action
+given as a literal, a name bound to literals, or an f-string over a fixed list of values."""
+
+import ast
+from pathlib import Path
+
+from app.i18n import translations
+from app.privacy.audit_labels import ACTIONS, KINDS
+from app.privacy.requests_queue import CLOSED_STATUSES
+from app.recruiting.positions_admin import STATUSES
+
+ROOT = Path(__file__).resolve().parents[2]
+# The values an f-string action is made from: a new f-string needs its values taught here.
+F_STRING_VALUES = {"position_": STATUSES[1:], "rights_request_": CLOSED_STATUSES}
+
+
+def _is_audit_record(call: ast.Call, module: ast.Module) -> bool:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return (
+            func.attr == "record" and isinstance(func.value, ast.Name) and func.value.id == "audit"
+        )
+    if isinstance(func, ast.Name) and func.id == "record":
+        return any(
+            isinstance(n, ast.ImportFrom) and n.module == "app.privacy.audit"
+            for n in ast.walk(module)
+        )
+    return False
+
+
+def _literals(node: ast.AST, scope: ast.AST) -> set[str]:
+    """The action strings `node` can be."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body, scope) | _literals(node.orelse, scope)
+    if isinstance(node, ast.JoinedStr):
+        prefix = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        assert prefix in F_STRING_VALUES, f"teach F_STRING_VALUES the values of f'{prefix}...'"
+        return {prefix + value for value in F_STRING_VALUES[prefix]}
+    if isinstance(node, ast.Name):
+        bound: set[str] = set()
+        for n in ast.walk(scope):
+            if isinstance(n, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == node.id for t in n.targets
+            ):
+                bound |= _literals(n.value, scope)
+        return bound
+    return set()
+
+
+def _actions_in(path: Path) -> set[str]:
+    module = ast.parse(path.read_text())
+    found: set[str] = set()
+    # Helpers like `_audit(actor, action, ...)` pass a parameter on: their callers name it.
+    helpers: dict[str, int] = {}
+    for fn in ast.walk(module):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        params = [a.arg for a in fn.args.args]
+        for call in ast.walk(fn):
+            if isinstance(call, ast.Call) and _is_audit_record(call, module) and len(call.args) > 1:
+                action = call.args[1]
+                if isinstance(action, ast.Name) and action.id in params:
+                    helpers[fn.name] = params.index(action.id)
+                else:
+                    read = _literals(action, fn) or _literals(action, module)
+                    assert read, f"{path}:{call.lineno}: an action this test cannot read"
+                    found |= read
+    for call in ast.walk(module):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id in helpers
+            and len(call.args) > helpers[call.func.id]
+        ):
+            found |= _literals(call.args[helpers[call.func.id]], module)
+    return found
+
+
+def written_actions() -> set[str]:
+    found: set[str] = set()
+    for folder in ("app", "kiosk"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= _actions_in(path)
+    return found
+
+
+def test_the_scan_finds_the_actions_it_should():
+    """Guards the scan itself: literals, helpers, names bound to literals and f-strings."""
+    found = written_actions()
+    for action in (
+        "application_viewed",  # a literal
+        "details_corrected",  # through candidate_rights._audit
+        "visit_log_searched",  # a name bound to two literals, through on_site._audited
+        "staff.totp_enabled",  # a name in second_factor
+        "position_closed",  # an f-string
+        "rights_request_refused",
+        "erasure",  # a module constant
+    ):
+        assert action in found, action
+
+
+def test_every_action_written_has_a_label_in_english_and_danish():
+    danish = translations("da").gettext
+    missing = sorted(written_actions() - ACTIONS.keys())
+    assert not missing, f"add these to app/privacy/audit_labels.py ACTIONS: {missing}"
+    untranslated = sorted(
+        label for label in [*ACTIONS.values(), *KINDS.values()] if danish(label) == label
+    )
+    assert not untranslated, f"no Danish for: {untranslated}"
