@@ -182,6 +182,12 @@ async def _attempt_failed(row: dict, error: str, now: datetime) -> None:
     ).where(OutboxMail.id == row["id"])
 
 
+async def failed_count() -> int:
+    """Mails that gave up after their last retry (SECURITY.md: "marked failed and shown to
+    admins"), for the console home."""
+    return await OutboxMail.count().where(OutboxMail.failed_at.is_not_null())
+
+
 async def outbox_status(limit: int = 100) -> tuple[list[dict], list[dict]]:
     """For the admins' outbox page: the failed mails (newest first), and the latest ones."""
     failed = await (

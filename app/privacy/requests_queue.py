@@ -36,6 +36,19 @@ def is_overdue(row: dict, now: datetime) -> bool:
     return row["status"] in OPEN_STATUSES and effective_due(row) < now
 
 
+async def due_soon(now: datetime, days: int = REMIND_DAYS) -> dict[str, int]:
+    """For the console home: open requests past their deadline, and those due within `days`
+    (Art. 12(3): one month, extended at most by two)."""
+    rows = await RightsRequest.select(
+        RightsRequest.status, RightsRequest.due_at, RightsRequest.extended_due_at
+    ).where(RightsRequest.status.is_in(list(OPEN_STATUSES)))
+    dues = [effective_due(r) for r in rows]
+    return {
+        "overdue": sum(1 for due in dues if due < now),
+        "soon": sum(1 for due in dues if now <= due < now + timedelta(days=days)),
+    }
+
+
 async def list_requests(status: str, now: datetime) -> list[dict]:
     query = RightsRequest.select(
         RightsRequest.id,

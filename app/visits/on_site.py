@@ -48,6 +48,16 @@ async def evacuation_list(actor: audit.Actor, now: datetime) -> list[dict]:
     return on_site
 
 
+async def counts(now: datetime) -> dict[str, int]:
+    """For the console home: how many are in the building and how many are still expected
+    today. Numbers only, so no read of anyone's visit to audit."""
+    on_site = await Visit.count().where(Visit.signed_out_at.is_null())
+    expected = await ExpectedVisit.count().where(
+        (ExpectedVisit.expected_on == local_date(now)) & ExpectedVisit.used_at.is_null()
+    )
+    return {"on_site": on_site, "expected": expected}
+
+
 async def _audited(actor: audit.Actor, action: str, now: datetime, shown: int) -> None:
     await audit.record(actor, action, now, subject_kind="visits", reason=f"{shown} shown")
 

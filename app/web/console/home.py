@@ -1,8 +1,22 @@
-"""The console home: the navigation every other console page hangs from."""
+"""The console home: the day's work for the signed-in role (issue 17 point 9), and the
+navigation every other console page hangs from.
+
+Each box is counts and links, never a name: what waits for review (decided per application
+by app.privacy.access), rights requests near or past their deadline, today's interviews,
+who is in the building, and mail that failed. A box shows only to the roles whose pages it
+links to."""
+
+from typing import Any
 
 from litestar import Request, get
 from litestar.response import Template
 
+from app.clock import utcnow
+from app.mail import failed_count
+from app.privacy.access import REVIEW_ROLES
+from app.privacy.requests_queue import due_soon
+from app.recruiting import waiting
+from app.visits import on_site
 from app.web.access import staff
 from app.web.render import page
 
@@ -33,6 +47,22 @@ def navigation_for(role: str) -> list[tuple[str, str]]:
     return [(path, label) for path, label, roles in NAVIGATION if role in roles]
 
 
+async def work_for(role: str) -> dict[str, Any]:
+    """The boxes `role` sees; a box that is not theirs is absent, not zero."""
+    now = utcnow()
+    work: dict[str, Any] = {}
+    if role in REVIEW_ROLES:
+        work["positions"] = await waiting.waiting_per_position(role)
+        work["interviews"] = await waiting.interviews_today(now)
+    if role in ("admin", "hr"):  # who answer rights requests (/console/requests)
+        work["requests"] = await due_soon(now)
+    if role in ("admin", "reception"):  # the reception desk's roles
+        work["visits"] = await on_site.counts(now)
+    if role == "admin":
+        work["failed_mail"] = await failed_count()
+    return work
+
+
 @get("/console", opt=staff())
 async def home(request: Request) -> Template:
     me = request.scope["state"]["staff"]
@@ -41,6 +71,7 @@ async def home(request: Request) -> Template:
         "console/home.html",
         nav=navigation_for(me.role),
         changed=request.query_params.get("changed") == "1",
+        work=await work_for(me.role),
     )
 
 
