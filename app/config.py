@@ -93,6 +93,60 @@ def _caps(e: Mapping[str, str]) -> MailCaps:
     return MailCaps(**values)
 
 
+# The roles of app/staff/services.ROLES (the ground floor cannot import a service).
+STAFF_ROLES = ("admin", "hr", "reception")
+
+
+class IdentityProvider(msgspec.Struct, frozen=True):
+    """Staff sign-in through the company's OpenID Connect provider (issue 18.5); off while
+    the issuer or the client id is empty."""
+
+    issuer: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    scopes: str = "openid email profile"
+    groups_claim: str = "groups"
+    # The provider's group -> Intake's role, in the order given: the first group of the
+    # member's that maps decides (list the most privileged first).
+    role_map: tuple[tuple[str, str], ...] = ()
+    label: str = "single sign-on"
+    # Password login off for every account once it has signed in through the provider.
+    only: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer and self.client_id)
+
+
+def _role_map(value: str) -> tuple[tuple[str, str], ...]:
+    """`hr-group=hr,reception-group=reception,it-admins=admin`."""
+    pairs = []
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        group, sep, role = item.rpartition("=")
+        if not sep or not group.strip() or role.strip() not in STAFF_ROLES:
+            raise ConfigError(
+                f"INTAKE_OIDC_ROLE_MAP: {item.strip()!r} must be group=role, the role one of "
+                + ", ".join(STAFF_ROLES)
+            )
+        pairs.append((group.strip(), role.strip()))
+    return tuple(pairs)
+
+
+def _identity_provider(e: Mapping[str, str]) -> IdentityProvider:
+    return IdentityProvider(
+        issuer=e.get("INTAKE_OIDC_ISSUER", "").strip().rstrip("/"),
+        client_id=e.get("INTAKE_OIDC_CLIENT_ID", "").strip(),
+        client_secret=e.get("INTAKE_OIDC_CLIENT_SECRET", ""),
+        scopes=e.get("INTAKE_OIDC_SCOPES", "openid email profile").strip(),
+        groups_claim=e.get("INTAKE_OIDC_GROUPS_CLAIM", "groups").strip(),
+        role_map=_role_map(e.get("INTAKE_OIDC_ROLE_MAP", "")),
+        label=e.get("INTAKE_OIDC_LABEL", "single sign-on").strip()[:60] or "single sign-on",
+        only=_bool(e.get("INTAKE_OIDC_ONLY", "0")),
+    )
+
+
 class Processor(msgspec.Struct, frozen=True):
     """A sub-processor or a recipient outside the EU (Art. 13(1)(e)-(f), Art. 30(1)(d)-(e))."""
 
@@ -159,6 +213,7 @@ class Settings(msgspec.Struct, frozen=True):
     caps: MailCaps = MailCaps()
     # Proxies whose X-Forwarded-For / -Proto are believed (app.proxies); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    identity_provider: IdentityProvider = IdentityProvider()
 
     @property
     def is_production(self) -> bool:
@@ -189,6 +244,11 @@ class Settings(msgspec.Struct, frozen=True):
             problems.append("retention is turned off: personal data would be kept forever")
         if self.argon2_profile != "production":
             problems.append("INTAKE_ARGON2_PROFILE is not 'production'")
+        idp = self.identity_provider
+        if idp.enabled and not idp.issuer.startswith("https://"):
+            problems.append("INTAKE_OIDC_ISSUER is not an https:// address")
+        if idp.enabled and not idp.role_map:
+            problems.append("INTAKE_OIDC_ROLE_MAP is empty: nobody could sign in with it")
         return problems
 
 
@@ -284,6 +344,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             smtp=smtp,
             caps=_caps(e),
             trusted_proxies=_trusted_proxies(e.get("INTAKE_TRUSTED_PROXIES", "")),
+            identity_provider=_identity_provider(e),
         )
     except ValueError as exc:
         raise ConfigError(f"a numeric setting is not a number: {exc}") from exc

@@ -44,6 +44,9 @@ class StaffMember(Table, tablename="staff_member"):
     totp_secret = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    # Signs in only through the company's identity provider (issue 18.5): password login,
+    # reset and change refuse the account.
+    sso_only = Boolean(default=False)
 
 
 class Session(Table, tablename="web_session"):
@@ -61,6 +64,9 @@ class Session(Table, tablename="web_session"):
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)  # absolute end (10 h for staff)
+    # The provider's ID token of a session opened through it, sent back as id_token_hint at
+    # sign-out (OpenID Connect RP-Initiated Logout); it dies with the session.
+    id_token = Text(null=True, default=None)
 
 
 class Token(Table, tablename="single_use_token"):

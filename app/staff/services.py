@@ -7,9 +7,9 @@ from typing import Any
 
 from app import throttle
 from app.addresses import INVALID_ADDRESS, checked_address, is_valid_address
-from app.config import current
+from app.config import STAFF_ROLES, current
 from app.db import transaction
-from app.errors import Forbidden, MailCapped, NotFound, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.i18n import gettext_for
 from app.mail import queue
 from app.privacy.audit import Actor, record
@@ -18,21 +18,28 @@ from app.staff.sessions import close_staff_sessions, rotate_staff_sessions
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
 
-ROLES = ("admin", "hr", "reception")
+ROLES = STAFF_ROLES
 INVITE_TTL = timedelta(days=3)
 RESET_TTL = timedelta(hours=1)
 FIRST_ADMIN_EMAIL = "admin@example.com"
+SSO_ONLY = "This account signs in only through the company's sign-in, without a password here."
 
 
 class LoginFailed(Exception):
     """One answer for an unknown e-mail, a wrong password and a disabled account."""
 
 
+class ProviderOnly(Exception):
+    """The right password of an account that signs in only through the company's identity
+    provider (sso_only): the page points to its button. Only told to whoever knows the
+    password, so it names no account to a stranger (ASVS 6.3.8)."""
+
+
 def password_hasher() -> Passwords:
     return passwords(current().argon2_profile)
 
 
-def _normal_email(email: str) -> str:
+def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
@@ -48,7 +55,7 @@ async def create_staff(
         one_time = password = secrets.token_urlsafe(15)
     elif problem := password_problem(password, email):
         raise ValidationFailed({"password": problem})
-    email = _normal_email(checked_address(email))
+    email = normal_email(checked_address(email))
     if await StaffMember.exists().where(StaffMember.email == email):
         raise ValidationFailed({"email": "A staff member with this e-mail already exists."})
     member = StaffMember(
@@ -76,7 +83,7 @@ async def ensure_first_admin(now: datetime) -> tuple[str, str] | None:
 async def authenticate(email: str, password: str, ip_prefix: str, now: datetime) -> dict:
     """The staff row for a correct e-mail and password. Unknown e-mails cost one argon2 verify,
     like wrong passwords (ASVS 6.3.8); failures grow a delay per account and per client."""
-    email = _normal_email(email)[:254]
+    email = normal_email(email)[:254]
     keys = [throttle.key("login-account", email), throttle.key("login-client", ip_prefix)]
     await throttle.ensure_allowed(keys, now)
     row = await StaffMember.select().where(StaffMember.email == email).first()
@@ -86,10 +93,22 @@ async def authenticate(email: str, password: str, ip_prefix: str, now: datetime)
         await throttle.record_failure(keys[1], throttle.LOGIN_CLIENT, now)
         raise LoginFailed()
     await throttle.clear(keys[:1])
+    if row["sso_only"]:
+        raise ProviderOnly()
     changes: dict = {StaffMember.last_login_at: now}
     if password_hasher().needs_rehash(row["password_hash"]):
         changes[StaffMember.password_hash] = await password_hasher().hash(password)
-    await StaffMember.update(changes).where(StaffMember.id == row["id"])
+    async with transaction():
+        await StaffMember.update(changes).where(StaffMember.id == row["id"])
+        # Every sign-in is audited, with the way in (a password here, or the provider).
+        await record(
+            Actor("staff", row["id"], row["role"]),
+            "staff.signed_in",
+            now,
+            subject_kind="staff",
+            subject_ref=str(row["id"]),
+            reason="password",
+        )
     return row
 
 
@@ -99,6 +118,8 @@ async def change_password(staff_id: int, current_password: str, new: str, now: d
     row = await StaffMember.select().where(StaffMember.id == staff_id).first()
     if row is None:
         raise NotFound()
+    if row["sso_only"]:
+        raise ValidationFailed({"current_password": SSO_ONLY})
     if not await password_hasher().verify(row["password_hash"], current_password[:1024]):
         raise ValidationFailed({"current_password": "This is not your current password."})
     if problem := password_problem(new, row["email"]):
@@ -154,7 +175,7 @@ async def set_password(staff_id: int, new: str | None, now: datetime) -> str | N
 async def invite(actor: Actor, email: str, role: str, now: datetime, language: str = "en") -> str:
     """A single-use, expiring invite link, stored hashed and mailed to the new colleague, in
     the language the admin chose for them (issue 21 point 8)."""
-    email = _normal_email(email)
+    email = normal_email(email)
     errors = {}
     if role not in ROLES:
         errors["role"] = "Choose admin, hr or reception."
@@ -258,63 +279,3 @@ async def update_member(
             subject_ref=str(staff_id),
             reason=f"role={role} disabled={disabled}",
         )
-
-
-async def request_password_reset(
-    email: str, now: datetime, client: str = "", language: str = "en"
-) -> None:
-    """Mail a single-use reset link if the account exists; the answer is the same either way.
-    The mail is in the language of the page that asked for it (issue 21 point 8).
-    Capped (issue 16): per client, counted for known and unknown addresses alike (a 429
-    tells nothing), and per account, silently (the same page, no mail)."""
-    email = _normal_email(email)[:254]
-    caps = current().caps
-    await throttle.spend([(throttle.key("reset-client", client), caps.password_reset_client)], now)
-    row = await StaffMember.select().where(StaffMember.email == email).first()
-    if row is None or row["disabled"]:
-        return
-    token = new_token()
-    async with transaction():
-        try:
-            account = throttle.key("reset-account", str(row["id"]))
-            await throttle.spend([(account, caps.password_reset_account)], now)
-        except MailCapped:
-            return
-        await void_links(row["id"], "password_reset")  # only the newest link works
-        await Token.insert(
-            Token(
-                purpose="password_reset",
-                token_hash=digest(token),
-                staff=row["id"],
-                created_at=now,
-                expires_at=now + RESET_TTL,
-            )
-        )
-        link = f"{current().base_url}/console/reset/{token}"
-        _ = gettext_for(language)
-        await queue(
-            email,
-            _("Reset your Intake password"),
-            _("Open this link within an hour to choose a new password:\n%(link)s\n")
-            % {"link": link},
-            now,
-        )
-
-
-async def reset_password(token: str, new: str, now: datetime) -> None:
-    async with transaction():
-        row = await live_token(token, "password_reset", now)
-        member = await StaffMember.select().where(StaffMember.id == row.staff).first()
-        if member is None:
-            raise NotFound("This link is invalid or has expired.")
-        if problem := password_problem(new, member["email"]):
-            raise ValidationFailed({"password": problem})
-        await StaffMember.update(
-            {
-                StaffMember.password_hash: await password_hasher().hash(new),
-                StaffMember.must_change_password: False,
-            }
-        ).where(StaffMember.id == member["id"])
-        await Token.update({Token.used_at: now}).where(Token.id == row.id)
-        await void_links(member["id"], "password_reset")
-        await close_staff_sessions(member["id"])

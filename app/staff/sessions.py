@@ -26,7 +26,11 @@ class SessionInfo(msgspec.Struct, frozen=True):
 
 
 async def open_session(
-    now: datetime, *, staff_id: int | None = None, candidate_id: int | None = None
+    now: datetime,
+    *,
+    staff_id: int | None = None,
+    candidate_id: int | None = None,
+    id_token: str | None = None,
 ) -> str:
     lifetime = STAFF_ABSOLUTE if staff_id is not None else CANDIDATE_ABSOLUTE
     token = new_token()
@@ -38,6 +42,7 @@ async def open_session(
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime,
+            id_token=id_token,
         )
     )
     return token
@@ -66,9 +71,15 @@ async def load_session(token: str | None, now: datetime) -> SessionInfo | None:
     return SessionInfo(id=row["id"], staff_id=row["staff"], candidate_id=row["candidate"])
 
 
-async def close_session(token: str | None) -> None:
-    if token:
-        await Session.delete().where(Session.token_hash == digest(token))
+async def close_session(token: str | None) -> str | None:
+    """End the session; the provider's ID token it was opened with, if any, is returned for
+    the provider's own sign-out (app.staff.identity_provider.sign_out_url)."""
+    if not token:
+        return None
+    rows = await (
+        Session.delete().where(Session.token_hash == digest(token)).returning(Session.id_token)
+    )
+    return rows[0]["id_token"] if rows else None
 
 
 async def close_staff_sessions(staff_id: int) -> None:

@@ -146,6 +146,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/login"): PUBLIC,
     ("GET", "/console/login/code"): PUBLIC,
     ("POST", "/console/login/code"): PUBLIC,
+    # public, and absent (404) while no identity provider is configured, as here; with one
+    # they are covered by tests/staff/test_identity_provider.py
+    ("GET", "/console/login/sso"): DEAD_TOKEN,
+    ("GET", "/console/login/sso/callback"): DEAD_TOKEN,
     ("GET", "/console/reset"): PUBLIC,
     ("POST", "/console/reset"): PUBLIC,
     ("GET", "/console/reset/{token:str}"): DEAD_TOKEN,  # a voided or used link says so at once

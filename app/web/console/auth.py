@@ -10,7 +10,8 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.errors import IntakeError, ValidationFailed
-from app.staff import second_factor, services
+from app.staff import password_reset, second_factor, services
+from app.staff.identity_provider import sign_out_url
 from app.staff.sessions import STAFF_ABSOLUTE, close_session, open_session
 from app.web.access import public, staff_pending_password
 from app.web.cookies import expired_cookie, session_cookie
@@ -46,7 +47,7 @@ class ResetForm(msgspec.Struct):
     password: Password
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only local paths: an open redirect after login is a phishing tool."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -59,13 +60,13 @@ def _without_secrets(form: dict[str, Any]) -> dict[str, Any]:
 
 @get("/console/login", opt=public())
 async def login_page(request: Request) -> Template:
-    return page(request, "console/login.html", next=_safe_next(request.query_params.get("next")))
+    return page(request, "console/login.html", next=safe_next(request.query_params.get("next")))
 
 
 @post("/console/login", opt=public())
 async def login(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
-    next_url = _safe_next(form.get("next"))
+    next_url = safe_next(form.get("next"))
     try:
         data = parse_form(form, LoginForm)
         staff = await services.authenticate(
@@ -80,12 +81,17 @@ async def login(request: Request) -> Template | Redirect:
             values=_without_secrets(form),
             next=next_url,
         )
-    except services.LoginFailed:
+    except (services.LoginFailed, services.ProviderOnly) as exc:
+        message = (
+            "Wrong e-mail or password."
+            if isinstance(exc, services.LoginFailed)
+            else "This account signs in with the button above, not with a password."
+        )
         return page(
             request,
             "console/login.html",
             status_code=400,
-            errors={"form": "Wrong e-mail or password."},
+            errors={"form": message},
             values=_without_secrets(form),
             next=next_url,
         )
@@ -96,13 +102,15 @@ async def login(request: Request) -> Template | Redirect:
             status_code=303,
             cookies=[session_cookie(SECOND_FACTOR_COOKIE, ticket, 300)],
         )
-    return await _signed_in(request, staff, next_url)
+    return await signed_in(request, staff, next_url)
 
 
-async def _signed_in(request: Request, staff: dict[str, Any], next_url: str) -> Redirect:
+async def signed_in(
+    request: Request, staff: dict[str, Any], next_url: str, id_token: str | None = None
+) -> Redirect:
     # A brand-new session id at login; whatever id the browser had is dropped (ASVS 7.2.4).
     await close_session(request.cookies.get(STAFF_COOKIE))
-    token = await open_session(utcnow(), staff_id=staff["id"])
+    token = await open_session(utcnow(), staff_id=staff["id"], id_token=id_token)
     target = "/console/password" if staff["must_change_password"] else next_url
     return Redirect(
         target,
@@ -121,14 +129,14 @@ class CodeForm(msgspec.Struct):
 @get("/console/login/code", opt=public())
 async def code_page(request: Request) -> Template:
     return page(
-        request, "console/login_code.html", next=_safe_next(request.query_params.get("next"))
+        request, "console/login_code.html", next=safe_next(request.query_params.get("next"))
     )
 
 
 @post("/console/login/code", opt=public())
 async def code(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
-    next_url = _safe_next(form.get("next"))
+    next_url = safe_next(form.get("next"))
     try:
         data = parse_form(form, CodeForm)
         staff = await second_factor.finish_second_factor(
@@ -138,12 +146,21 @@ async def code(request: Request) -> Template | Redirect:
         return page(
             request, "console/login_code.html", status_code=400, errors=exc.errors, next=next_url
         )
-    return await _signed_in(request, staff, next_url)
+    return await signed_in(request, staff, next_url)
 
 
 @post("/console/logout", opt=staff_pending_password())
-async def logout(request: Request) -> Redirect:
-    await close_session(request.cookies.get(STAFF_COOKIE))
+async def logout(request: Request) -> Redirect | Template:
+    id_token = await close_session(request.cookies.get(STAFF_COOKIE))
+    # A session opened through the identity provider also ends there (RP-Initiated Logout).
+    # A page that moves on by itself, not a redirect: the CSP's form-action 'self' would stop
+    # a form's redirect to another origin.
+    provider_url = await sign_out_url(id_token)
+    request.scope["state"].pop("staff", None)  # the page no longer shows the signed-in bar
+    if provider_url:
+        response = page(request, "console/signed_out.html", provider_url=provider_url)
+        response.cookies.append(expired_cookie(STAFF_COOKIE))
+        return response
     return Redirect("/console/login", status_code=303, cookies=[expired_cookie(STAFF_COOKIE)])
 
 
@@ -218,7 +235,7 @@ async def reset_request(request: Request) -> Template:
             values=_without_secrets(form),
         )
     client = request.client.host if request.client else ""  # truncated on arrival
-    await services.request_password_reset(data.email, utcnow(), client, language(request))
+    await password_reset.request_password_reset(data.email, utcnow(), client, language(request))
     return page(request, "console/reset_request.html", sent=True)
 
 
@@ -233,7 +250,7 @@ async def reset(request: Request, token: FromPath[str]) -> Template | Redirect:
     form = first_values(await request.form())
     try:
         data = parse_form(form, ResetForm)
-        await services.reset_password(token, data.password, utcnow())
+        await password_reset.reset_password(token, data.password, utcnow())
     except ValidationFailed as exc:
         return page(request, "console/reset.html", status_code=400, errors=exc.errors, token=token)
     except IntakeError:
