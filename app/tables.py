@@ -225,6 +225,10 @@ class Application(Table, tablename="application"):
     decided_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
     lock_version = Integer(default=0)  # optimistic lock for concurrent reviewers
     erase_after = Timestamptz(null=True, default=None, index=True)
+    # The mean of every submitted scorecard's scores, in hundredths (1.00-4.00 as 100-400;
+    # an integer, so the queue's keyset cursor compares it exactly), written with each
+    # scorecard in its transaction (app.recruiting.scorecards). NULL while unscored.
+    score_average = Integer(null=True, default=None)
 
 
 class CVFile(Table, tablename="cv_file"):
@@ -301,11 +305,43 @@ class UnconfirmedApplication(Table, tablename="unconfirmed_application"):
 
 
 class Rating(Table, tablename="rating"):
+    """A bare 1-5 rating from before scorecards (issue 17): kept readable, never written
+    again, never mixed into a scorecard's 1-4 average (rescaling would invent scores)."""
+
     id: Serial
     application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
     author = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
     score = SmallInt()
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ScorecardCriterion(Table, tablename="scorecard_criterion"):
+    """What reviewers score an application of a position on (2-8 per position, issue 17).
+    Kept while any score uses it: removing it would change what a score meant."""
+
+    id: Serial
+    position = ForeignKey(Position, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=80)
+    description = Varchar(length=300, default="")
+    place = SmallInt(default=0)  # order on the form
+
+
+class Scorecard(Table, tablename="scorecard"):
+    """One reviewer's submitted scores for one application (purpose n): personal data of the
+    candidate, exported (Art. 15) and erased with the application (cascade)."""
+
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True, index=True)
+    submitted_at = Timestamptz(default=TimestamptzNow())
+
+
+class CriterionScore(Table, tablename="criterion_score"):
+    id: Serial
+    scorecard = ForeignKey(Scorecard, on_delete=OnDelete.cascade, index=True)
+    criterion = ForeignKey(ScorecardCriterion, on_delete=OnDelete.restrict, index=True)
+    score = SmallInt()  # 1-4: no middle to hide in
+    note = Text(default="")
 
 
 class Comment(Table, tablename="comment"):
@@ -528,6 +564,9 @@ ALL_TABLES: list[type[Table]] = [
     ScreeningAnswer,
     UnconfirmedApplication,
     Rating,
+    ScorecardCriterion,
+    Scorecard,
+    CriterionScore,
     Comment,
     StageChange,
     Host,
@@ -549,8 +588,13 @@ ALL_TABLES: list[type[Table]] = [
 # creates them (IF NOT EXISTS) after the migrations. The review queue pages one position by
 # (created_at, id): without this index both databases sort every application of the position
 # for each page (bench B3: 82 ms for the first page of 100,000 on SQLite; 0.13 ms with it).
+# The stage tabs and the stage sort (issue 17) page one stage of a position the same way.
 COMPOSITE_INDEXES: list[tuple[type[Table], list]] = [
     (Application, [Application.position, Application.created_at, Application.id]),
+    (
+        Application,
+        [Application.position, Application.stage, Application.created_at, Application.id],
+    ),
 ]
 
 # Partial indexes, which Piccolo cannot declare either (`app.cli.migrate` creates them, the

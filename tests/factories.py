@@ -173,3 +173,14 @@ async def set_consent(candidate_id: int, candidate_uid: str, purpose: str, given
     await record(candidate_id, candidate_uid, purpose, given, notice, language="en",
                  channel="portal", ip_prefix="192.0.2.0", now=utcnow(),
                  identified_by="mailed_link_session")
+
+
+async def criteria(position_id: int, *names: str) -> list[int]:
+    """Scorecard criteria for a position through the service (two by default)."""
+    from app.privacy.audit import Actor
+    from app.recruiting.scorecards import criteria_for, save_criteria
+
+    names = names or ("Communication", "Problem solving")
+    slots = [(None, name, f"What {name.lower()} looks like") for name in names]
+    await save_criteria(Actor(kind="system", id=None, role="admin"), position_id, slots, utcnow())
+    return [c["id"] for c in await criteria_for(position_id)]

@@ -59,6 +59,23 @@ def decide(
     return ALLOWED
 
 
+def allowed_rows_sql(staff_role: str, action: str) -> tuple[str, tuple[Any, ...]]:
+    """decide() as a WHERE fragment over `application a JOIN candidate c`, for a query that
+    must order or count only the rows decide() allows: the queue's sort by average score
+    (issue 17) may not place a row whose evaluation the reviewer may not see, or its position
+    in the order would tell its score. tests/privacy/test_allowed_rows_sql.py checks that it
+    agrees with decide() on every combination of the flags, on both databases."""
+    if action not in ACTIONS or staff_role not in REVIEW_ROLES:
+        return "1 = 0", ()
+    if action == "view_summary":
+        return "1 = 1", ()
+    sql = "a.restricted = ? AND a.objected = ? AND a.stage <> ?"
+    args: tuple[Any, ...] = (False, False, "withdrawn")
+    if action in PURPOSE_M_ACTIONS:
+        return sql + " AND c.consent_m = ?", (*args, True)
+    return sql + " AND c.consent_n = ?", (*args, True)
+
+
 def frozen(application: Mapping[str, Any]) -> bool:
     return bool(application.get("restricted") or application.get("objected"))
 

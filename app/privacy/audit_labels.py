@@ -42,6 +42,8 @@ ACTIONS = {
     "rights_request_in_progress": "Rights request started",
     "rights_request_refused": "Rights request refused",
     "rights_request_viewed": "Rights request read",
+    "scorecard_criteria_changed": "Scorecard criteria changed",
+    "scorecard_submitted": "Scorecard submitted",
     "screening_question_added": "Screening question added",
     "screening_question_removed": "Screening question removed",
     "source_added": "Source of application added",

@@ -3,7 +3,8 @@ candidate's own page, an answered erasure request, the retention sweep). GDPR Ar
 policy: "we destroy or erase it in a secure manner".
 
 Inside ONE transaction: delete the rows (foreign keys cascade to applications, CV key rows,
-ratings, comments, stage changes, sessions, tokens and rights-request rows), write a deletion
+ratings, scorecards and their scores, comments, stage changes, sessions, tokens and
+rights-request rows), write a deletion
 receipt without personal data. Erasure changes no statistic: the anonymous counters were
 written when each event happened (app.privacy.statistics, issue 20).
 

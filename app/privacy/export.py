@@ -19,10 +19,12 @@ from app.tables import (
     AuditEvent,
     Candidate,
     Comment,
+    CriterionScore,
     CVFile,
     Position,
     Rating,
     RightsRequest,
+    Scorecard,
     ScreeningAnswer,
     StageChange,
     UnconfirmedApplication,
@@ -50,6 +52,7 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
     out["ratings"] = await Rating.select(Rating.score, Rating.created_at).where(
         Rating.application == app_id
     )
+    out["scorecards"] = await _scorecards(app_id)
     out["comments"] = await Comment.select(Comment.body, Comment.created_at).where(
         Comment.application == app_id
     )
@@ -62,6 +65,31 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
         StageChange.from_stage, StageChange.to_stage, StageChange.at
     ).where(StageChange.application == app_id)
     return out
+
+
+async def _scorecards(app_id: int) -> list[dict[str, Any]]:
+    """Each reviewer's scorecard (issue 17): the criterion as named, the score 1-4 and the
+    note; the reviewer by role, as the other evaluations."""
+    cards = await Scorecard.select(Scorecard.id, Scorecard.submitted_at).where(
+        Scorecard.application == app_id
+    )
+    scores = await CriterionScore.select(
+        CriterionScore.scorecard,
+        CriterionScore.criterion.name.as_alias("criterion"),
+        CriterionScore.score,
+        CriterionScore.note,
+    ).where(CriterionScore.scorecard.is_in([c["id"] for c in cards] or [-1]))
+    return [
+        {
+            "submitted_at": c["submitted_at"],
+            "scores": [
+                {k: s[k] for k in ("criterion", "score", "note")}
+                for s in scores
+                if s["scorecard"] == c["id"]
+            ],
+        }
+        for c in cards
+    ]
 
 
 async def collect(candidate_id: int) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from typing import Any
 from app.db import transaction
 from app.errors import NotFound
 from app.privacy import audit, consent
-from app.privacy.access import allowed_actions, frozen, waiting_for_consent
+from app.privacy.access import allowed_actions, decide, frozen, waiting_for_consent
 from app.privacy.notices import stale_consents
+from app.recruiting import scorecards
 from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import TRANSITIONS, load, require
 from app.recruiting.screening import answers_of
@@ -62,6 +63,11 @@ async def open_application(
             view["screening"] = await answers_of(application_id)
         if may["view_evaluation"]:
             view["evaluation"] = await _evaluation(application_id)
+            view["scorecard"] = await scorecards.view_for(actor, application_id, position_id)
+        else:  # said where the scorecard would be, not left as an empty space (issue 17.7)
+            view["scorecard_refused"] = decide(
+                actor.role, application, candidate, "view_evaluation"
+            ).reason
             shown.append("evaluation")
         await audit.record(
             actor,
@@ -105,6 +111,7 @@ async def _evaluation(application_id: int) -> dict[str, Any]:
     )
     scores = [r["score"] for r in ratings]
     return {
+        # Bare 1-5 ratings from before scorecards: read-only (app.recruiting.scorecards).
         "ratings": ratings,
         "average": round(sum(scores) / len(scores), 1) if scores else None,
         "comments": comments,

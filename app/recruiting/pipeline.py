@@ -1,4 +1,4 @@
-"""Evaluating an application (purpose n): ratings 1-5, comments and stage moves.
+"""Evaluating an application (purpose n): comments and stage moves (scores: scorecards.py).
 
 Decisions are human (policy: "avoid profiling"; GDPR Art. 22): every stage move, and so every
 rejection or hire, is one staff member's explicit action, recorded with who and when in
@@ -12,7 +12,7 @@ from app.db import transaction
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.privacy import audit, retention, statistics
 from app.privacy.access import decide
-from app.tables import Application, Candidate, Comment, Rating, StageChange
+from app.tables import Application, Candidate, Comment, StageChange
 
 # The interview pipeline. A stage can only move forward one step, or to "rejected".
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -45,31 +45,6 @@ def require(actor: audit.Actor, application: dict, candidate: dict, action: str)
     decision = decide(actor.role, application, candidate, action)
     if not decision.allowed:
         raise Forbidden(decision.reason)
-
-
-async def rate(
-    actor: audit.Actor, application_id: int, position_id: int, score: int, now: datetime
-) -> None:
-    """One rating per reviewer per application; rating again replaces the reviewer's own."""
-    if not 1 <= score <= 5:
-        raise ValidationFailed({"score": "Choose a rating from 1 to 5."})
-    async with transaction():
-        application, candidate = await load(application_id, position_id)
-        require(actor, application, candidate, "rate")
-        await Rating.delete().where(
-            (Rating.application == application_id) & (Rating.author == actor.id)
-        )
-        await Rating.insert(
-            Rating(application=application_id, author=actor.id, score=score, created_at=now)
-        )
-        await audit.record(
-            actor,
-            "rating_given",
-            now,
-            subject_kind="candidate",
-            subject_ref=candidate["uid"],
-            object_id=application_id,
-        )
 
 
 async def comment(

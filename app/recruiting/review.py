@@ -1,8 +1,10 @@
-"""The review queue of one position: applications with state, dates and consent badges.
+"""The review queue of one position: applications with state, dates, days in stage, the
+reviewer's view of the average score and consent badges; counts per stage for the tabs; the
+previous and next applicant within the same filters and order.
 
-Keyset pagination on (created_at, id), oldest first: each page continues strictly after the
-last row seen, so a page costs the same at row 100,000 as at row 1 (no OFFSET scan) and
-applications arriving meanwhile are neither skipped nor shown twice."""
+Keyset pagination in every order (app.recruiting.queue_order): each page continues strictly
+after the last row seen, so a page costs the same at row 100,000 as at row 1 (no OFFSET scan)
+and applications arriving meanwhile are neither skipped nor shown twice."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -14,11 +16,18 @@ from app.errors import Forbidden, NotFound
 from app.privacy import audit
 from app.privacy.access import REVIEW_ROLES, decide
 from app.privacy.notices import stale_consents_many
+from app.recruiting import queue_order
+from app.recruiting.pipeline import STAGES
+from app.recruiting.queue_order import Key
 from app.recruiting.screening import flagged_among
 from app.search import contains
+from app.tables import Scorecard, StageChange
 
 PAGE_SIZE = 50
 CONSENT_FILTERS = ("", "m", "n", "both", "none")
+# The stage tabs count at most this many a stage (shown as "1000+"): counting is then a short
+# index range per stage whatever the size of the position (bench B3 at 100,000).
+COUNT_CAP = 1000
 
 
 class QueueRow(msgspec.Struct):
@@ -32,6 +41,7 @@ class QueueRow(msgspec.Struct):
     stage: str
     restricted: bool
     objected: bool
+    score_average: int | None
     candidate_id: int
     name: str
     language: str
@@ -43,6 +53,10 @@ class QueueRow(msgspec.Struct):
     # A screening answer asks a person to look (issue 21 point 7): shown only where the
     # consents let the reviewer see the answers (app.privacy.access); never an order or a verdict.
     flagged: bool = False
+    # The average is shown only where purpose n allows it (decide()) and the reviewer has
+    # submitted their own scorecard (no anchoring on colleagues' scores, see scorecards.py).
+    score_shown: bool = False
+    days_in_stage: int = 0
 
 
 class QueueFilter(msgspec.Struct, frozen=True):
@@ -51,34 +65,22 @@ class QueueFilter(msgspec.Struct, frozen=True):
     received_from: date | None = None
     received_to: date | None = None
     name: str = ""
+    sort: str = queue_order.DEFAULT_SORT  # one of queue_order.SORTS
+
+    @property
+    def order(self) -> str:
+        # One stage sorted by stage is that stage oldest first: one index range, same rows.
+        return "oldest" if self.sort == "stage" and self.stage else self.sort
 
 
 def encode_cursor(created_at: datetime, application_id: int) -> str:
-    return f"{created_at.isoformat()}_{application_id}"
+    return queue_order.encode_cursor("oldest", Key(created_at, application_id))
 
 
-def decode_cursor(raw: str | None) -> tuple[datetime, int] | None:
-    """A tampered cursor is simply the first page, never an error."""
-    if not raw or "_" not in raw:
-        return None
-    stamp, _, ident = raw.rpartition("_")
-    try:
-        at = datetime.fromisoformat(stamp)
-        return (at if at.tzinfo else at.replace(tzinfo=UTC)), int(ident)
-    except ValueError:
-        return None
+def decode_cursor(raw: str | None, sort: str = queue_order.DEFAULT_SORT) -> Key | None:
+    return queue_order.decode_cursor(sort, raw)
 
 
-# The page as constant SQL fragments joined with AND; every value is a bound parameter.
-# (HR's most frequent page: building it as a Piccolo query cost more CPU than the database
-# took to answer it, bench B3.)
-_PAGE = (
-    "SELECT a.id, a.created_at, a.updated_at, a.stage, a.restricted, a.objected, "
-    "c.id AS candidate_id, c.full_name AS name, c.language, c.consent_m, c.consent_n, "
-    "c.consent_version_m, c.consent_version_n "
-    "FROM application a JOIN candidate c ON c.id = a.candidate "
-    "WHERE {where} ORDER BY a.created_at, a.id LIMIT ?"
-)
 _CONSENT = {
     "m": "c.consent_m = ?",
     "n": "c.consent_n = ?",
@@ -86,14 +88,9 @@ _CONSENT = {
     "none": "c.consent_m = ? AND c.consent_n = ?",
 }
 _CONSENT_VALUES = {"m": (True,), "n": (True,), "both": (True, True), "none": (False, False)}
-# The plain `>=` bound lets both databases start an index range scan at the cursor
-# (PostgreSQL does not derive it from the OR); the OR then breaks ties by id.
-_AFTER = "a.created_at >= ? AND (a.created_at > ? OR (a.created_at = ? AND a.id > ?))"
 
 
-def _where(
-    position_id: int, f: QueueFilter, after: tuple[datetime, int] | None
-) -> tuple[str, list[Any]]:
+def _where(position_id: int, f: QueueFilter) -> tuple[str, list[Any]]:
     parts: list[str] = ["a.position = ?"]
     args: list[Any] = [position_id]
     if f.stage:
@@ -113,36 +110,44 @@ def _where(
         condition, term = contains("c.full_name", f.name)  # any case, any alphabet
         parts.append(condition)
         args.append(term)
-    if after is not None:
-        at, last_id = after
-        parts.append(_AFTER)
-        args.extend((at, at, at, last_id))
     return " AND ".join(parts), args
+
+
+async def _check(actor: audit.Actor, position_id: int) -> None:
+    if actor.role not in REVIEW_ROLES:
+        raise Forbidden("Your role does not handle applications.")
+    if not await fetch("SELECT id FROM position WHERE id = ?", position_id):
+        raise NotFound("We could not find that position.")
 
 
 async def queue(
     actor: audit.Actor,
     position_id: int,
     f: QueueFilter,
-    after: tuple[datetime, int] | None,
+    after: Key | None,
     now: datetime,
     limit: int = PAGE_SIZE,
 ) -> tuple[list[QueueRow], str | None]:
     """One page of the queue and the cursor of the next page (None on the last page)."""
-    if actor.role not in REVIEW_ROLES:
-        raise Forbidden("Your role does not handle applications.")
-    if not await fetch("SELECT id FROM position WHERE id = ?", position_id):
-        raise NotFound("We could not find that position.")
-    where, args = _where(position_id, f, after)
-    rows = await fetch(_PAGE.format(where=where), *args, limit + 1)
+    await _check(actor, position_id)
+    where, args = _where(position_id, f)
+    rows = await queue_order.ordered(
+        f.order, where, args, after, limit + 1, reviewer=(actor.id, actor.role)
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     stale = await stale_consents_many([{**r, "id": r["candidate_id"]} for r in rows])
     page = [QueueRow(**r, stale=stale[r["candidate_id"]]) for r in rows]
     await _mark_flags(actor, page)
+    await _mark_scores_and_days(actor, page, now)
     await audit.record(actor, "queue_viewed", now, subject_kind="position", object_id=position_id)
-    cursor = encode_cursor(page[-1].created_at, page[-1].id) if more and page else None
+    last = queue_order.key_of(f.order, rows[-1]) if rows else None
+    cursor = queue_order.encode_cursor(f.order, last) if more and last else None
     return page, cursor
+
+
+def _facts(row: QueueRow) -> dict[str, Any]:
+    return {"restricted": row.restricted, "objected": row.objected, "stage": row.stage}
 
 
 async def _mark_flags(actor: audit.Actor, page: list[QueueRow]) -> None:
@@ -151,7 +156,74 @@ async def _mark_flags(actor: audit.Actor, page: list[QueueRow]) -> None:
     flagged = await flagged_among([r.id for r in page])
     for row in page:
         if row.id in flagged:
-            facts = {"restricted": row.restricted, "objected": row.objected, "stage": row.stage}
             row.flagged = decide(
-                actor.role, facts, {"consent_m": row.consent_m}, "view_screening"
+                actor.role, _facts(row), {"consent_m": row.consent_m}, "view_screening"
             ).allowed
+
+
+async def _mark_scores_and_days(actor: audit.Actor, page: list[QueueRow], now: datetime) -> None:
+    ids = [r.id for r in page]
+    if not ids:
+        return
+    mine = {
+        r["application"]
+        for r in await Scorecard.select(Scorecard.application).where(
+            Scorecard.application.is_in(ids) & (Scorecard.author == actor.id)
+        )
+    }
+    moved = {
+        r["application"]: r["at"]
+        for r in await StageChange.select(StageChange.application, StageChange.at)
+        .where(StageChange.application.is_in(ids))
+        .order_by(StageChange.id)
+    }  # each move in order: the last one per application stays in the dict
+    for row in page:
+        may = decide(actor.role, _facts(row), {"consent_n": row.consent_n}, "view_evaluation")
+        row.score_shown = may.allowed and row.id in mine and row.score_average is not None
+        if not row.score_shown:
+            row.score_average = None  # never in the page, not even unrendered
+        entered = moved.get(row.id, row.created_at)
+        row.days_in_stage = max(0, (now - entered).days)
+
+
+async def stage_counts(actor: audit.Actor, position_id: int) -> dict[str, int]:
+    """Applications per stage (each at most COUNT_CAP), for the tabs: summaries only, which
+    every reviewer may see (decide(): view_summary needs no purpose)."""
+    await _check(actor, position_id)
+    args = [v for stage in STAGES for v in (position_id, stage)]
+    rows = await fetch(_COUNTS, *args)
+    return {STAGES[r["rank"]]: int(r["n"]) for r in rows}
+
+
+# One short index range per stage, in one statement; our constants only, values bound.
+_COUNTS = " UNION ALL ".join(
+    f"SELECT {rank} AS rank, COUNT(*) AS n FROM (SELECT 1 AS one FROM application "  # noqa: S608
+    f"WHERE position = ? AND stage = ? LIMIT {COUNT_CAP}) s{rank}"
+    for rank in range(len(STAGES))
+)
+
+
+async def neighbours(
+    actor: audit.Actor, position_id: int, f: QueueFilter, application_id: int
+) -> tuple[int | None, int | None]:
+    """The previous and next application in the queue's filters and order, seen from this
+    one (the application page's previous/next and j/k). The application itself need not
+    match the filters (it may have moved stage since): its place in the order is enough."""
+    await _check(actor, position_id)
+    here = await fetch(
+        "SELECT id, created_at, stage, score_average FROM application "
+        "WHERE id = ? AND position = ?",
+        application_id,
+        position_id,
+    )
+    if not here or (f.order == "score" and here[0]["score_average"] is None):
+        return None, None
+    key = queue_order.key_of(f.order, here[0])
+    where, args = _where(position_id, f)
+    found = []
+    for backwards in (True, False):
+        rows = await queue_order.ordered(
+            f.order, where, args, key, 1, backwards=backwards, reviewer=(actor.id, actor.role)
+        )
+        found.append(int(rows[0]["id"]) if rows else None)
+    return found[0], found[1]

@@ -1,12 +1,12 @@
-"""Journey 3: an HR reviewer opens the queue for a position, reads a CV, rates, comments and
+"""Journey 3: an HR reviewer opens the queue for a position, reads a CV, scores, comments and
 moves the candidate to interview."""
 
 from pathlib import Path
 
 import pytest
 
-from app.tables import Application, Comment, Rating, StageChange
-from tests.factories import consenting_application, open_position, staff_member
+from app.tables import Application, Comment, CriterionScore, StageChange
+from tests.factories import consenting_application, criteria, open_position, staff_member
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +16,7 @@ async def test_hr_reviewer_reads_a_cv_rates_comments_and_moves_to_interview(
 ):
     pid = await open_position("Platform engineer")
     a = await consenting_application(pid, "Petra Pipeline")
+    c1, c2 = await criteria(pid)
     await consenting_application(pid, "Quentin Queue", m=False, n=False, cv=None)
     _, email, password = await staff_member("hr", email="reviewer@example.org")
     context = await browser.new_context(accept_downloads=True)
@@ -39,9 +40,10 @@ async def test_hr_reviewer_reads_a_cv_rates_comments_and_moves_to_interview(
         await download.save_as(saved)
         assert saved.read_bytes() == b"%PDF-1.4 planted-cv-content"
 
-        await page.select_option("#score", "4")
-        await page.click("form[action$='/rate'] button")
-        await page.wait_for_selector("text=4/5")
+        await page.check(f"input[name=score_{c1}][value='4']")
+        await page.check(f"input[name=score_{c2}][value='3']")
+        await page.click("form[action*='/scorecard'] button")
+        await page.wait_for_selector("#score-average >> text=3.50 / 4")
         await page.fill("#body", "Clear thinking about distributed systems.")
         await page.click("form[action$='/comment'] button")
         await page.wait_for_selector("text=Clear thinking about distributed systems.")
@@ -55,5 +57,5 @@ async def test_hr_reviewer_reads_a_cv_rates_comments_and_moves_to_interview(
         await context.close()
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["stage"] == "interview" and row["decided_at"] is None
-    assert await Rating.count() == 1 and await Comment.count() == 1
+    assert await CriterionScore.count() == 2 and await Comment.count() == 1
     assert await StageChange.count() == 2

@@ -1,9 +1,9 @@
 """The application page shows only what the consents allow; every access is audited; bad
 input (forged ids, skipped stages, concurrent edits, frozen applications) changes nothing."""
 
-from app.tables import Application, Comment, Rating, StageChange
+from app.tables import Application, Comment, Scorecard, StageChange
 from tests.console.support import audit_actions, post_on, signed_in
-from tests.factories import consenting_application, open_position, set_consent
+from tests.factories import consenting_application, criteria, open_position, set_consent
 
 
 def url(position_id: int, application_id: int, tail: str = "") -> str:
@@ -62,9 +62,11 @@ async def test_withdrawal_in_the_portal_refuses_the_next_console_request(client)
     from tests.helpers import csrf_from
 
     token = csrf_from(shown.text)
-    rate = await client.post(page + "/rate", data={"score": "4", "_csrf_token": token})
+    [c1, c2] = await criteria(pid)
+    scores = {f"score_{c1}": "4", f"score_{c2}": "3", "_csrf_token": token}
+    rate = await client.post(page + "/scorecard", data=scores)
     assert rate.status_code == 403 and "not consented" in rate.text
-    assert await Rating.count() == 0
+    assert await Scorecard.count() == 0
     assert (await client.get(url(pid, a["application_id"], f"/cv/{a['cv_id']}"))).status_code == 403
     again = await client.get(page)
     assert "I like building things." not in again.text
@@ -95,7 +97,9 @@ async def test_rate_comment_and_move_are_audited_without_personal_data(client):
     page = url(pid, a["application_id"])
     await client.get(page)
     await client.get(url(pid, a["application_id"], f"/cv/{a['cv_id']}"))
-    assert (await post_on(client, page, page + "/rate", {"score": "5"})).status_code == 303
+    [c1, c2] = await criteria(pid)
+    scores = {f"score_{c1}": "4", f"score_{c2}": "2", f"note_{c2}": "Quiet"}
+    assert (await post_on(client, page, page + "/scorecard", scores)).status_code == 303
     assert (await post_on(client, page, page + "/comment", {"body": "Strong"})).status_code == 303
     moved = await post_on(
         client, page, page + "/stage", {"to_stage": "screening", "lock_version": "0"}
@@ -105,7 +109,7 @@ async def test_rate_comment_and_move_are_audited_without_personal_data(client):
     for expected in (
         "application_viewed",
         "cv_downloaded",
-        "rating_given",
+        "scorecard_submitted",
         "comment_added",
         "stage_changed",
     ):
@@ -119,6 +123,7 @@ async def test_rate_comment_and_move_are_audited_without_personal_data(client):
         "Audrey Audit",
         "I like building things.",
         "Strong",
+        "Quiet",
         "+45 12 34 56 78",
         "planted-cv-content",
     ):
@@ -186,10 +191,10 @@ async def test_forged_ids_give_404_and_change_nothing(client):
     assert (await client.get(url(pid, a["application_id"], f"/cv/{a['cv_id']}"))).status_code == 404
     assert (await client.get(url(other, a["application_id"], "/cv/999999"))).status_code == 404
     token_page = url(other, a["application_id"])
-    for target in (url(pid, a["application_id"], "/rate"), url(pid, 999999, "/comment")):
-        response = await post_on(client, token_page, target, {"score": "3", "body": "x"})
+    for target in (url(pid, a["application_id"], "/scorecard"), url(pid, 999999, "/comment")):
+        response = await post_on(client, token_page, target, {"score_1": "3", "body": "x"})
         assert response.status_code == 404
-    assert await Rating.count() == 0 and await Comment.count() == 0
+    assert await Scorecard.count() == 0 and await Comment.count() == 0
 
 
 async def test_garbage_input_is_a_clear_400_never_a_500(client):
@@ -197,10 +202,11 @@ async def test_garbage_input_is_a_clear_400_never_a_500(client):
     pid = await open_position()
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
+    [c1, _] = await criteria(pid)
     cases = [
-        ("/rate", {"score": "11"}),
-        ("/rate", {"score": "abc"}),
-        ("/rate", {}),
+        ("/scorecard", {f"score_{c1}": "11"}),
+        ("/scorecard", {f"score_{c1}": "abc", "score_99999999999999": "1", "note_x": "y"}),
+        ("/scorecard", {}),
         ("/comment", {"body": ""}),
         ("/comment", {"body": "x" * 6000}),
         ("/stage", {"to_stage": "interview"}),
@@ -209,7 +215,7 @@ async def test_garbage_input_is_a_clear_400_never_a_500(client):
     for tail, data in cases:
         response = await post_on(client, page, page + tail, data)
         assert response.status_code in (400, 409), (tail, data, response.status_code)
-    assert await Rating.count() == 0 and await Comment.count() == 0
+    assert await Scorecard.count() == 0 and await Comment.count() == 0
     for bad in ("/console/positions/abc/applications/1", url(pid, a["application_id"], "/cv/x")):
         assert (await client.get(bad)).status_code in (400, 404)
 

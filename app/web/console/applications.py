@@ -1,4 +1,5 @@
-"""One application: what the consents allow, the CV download, ratings, comments, stage moves.
+"""One application: what the consents allow, the CV download, comments, stage moves (the
+scorecard: scorecards.py; previous and next within the queue: review.py).
 
 Every decision comes from app.privacy.access through the services; this door never reads a
 consent flag itself."""
@@ -13,14 +14,11 @@ from app.errors import IntakeError, NotFound, ValidationFailed
 from app.recruiting import dossier, pipeline
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page
+from app.web.console.review import queue_context
 from app.web.forms import first_values, parse_form, text
 from app.web.render import translate
 
 BASE = "/console/positions/{position_id:int}/applications/{application_id:int}"
-
-
-class RatingForm(msgspec.Struct):
-    score: int
 
 
 class CommentForm(msgspec.Struct):
@@ -40,8 +38,9 @@ async def _page(
     **ctx: object,
 ) -> Template:
     view = await dossier.open_application(actor(request), application_id, position_id, utcnow())
+    around = await queue_context(request, position_id, application_id)
     return console_page(
-        request, "console/application.html", status_code=status_code, app=view, **ctx
+        request, "console/application.html", status_code=status_code, app=view, **around, **ctx
     )
 
 
@@ -87,10 +86,7 @@ async def _act(
     form = first_values(await request.form())
     me = actor(request)
     try:
-        if kind == "rate":
-            data = parse_form(form, RatingForm)
-            await pipeline.rate(me, application_id, position_id, data.score, utcnow())
-        elif kind == "comment":
+        if kind == "comment":
             body = parse_form(form, CommentForm).body
             await pipeline.comment(me, application_id, position_id, body, utcnow())
         else:
@@ -116,13 +112,6 @@ async def _act(
     return _back(position_id, application_id, kind)
 
 
-@post(BASE + "/rate", opt=staff("hr", "admin"))
-async def rate(
-    request: Request, position_id: FromPath[int], application_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, position_id, application_id, "rate")
-
-
 @post(BASE + "/comment", opt=staff("hr", "admin"))
 async def comment(
     request: Request, position_id: FromPath[int], application_id: FromPath[int]
@@ -137,4 +126,4 @@ async def stage(
     return await _act(request, position_id, application_id, "stage")
 
 
-ROUTES = [application, cv, rate, comment, stage]
+ROUTES = [application, cv, comment, stage]
