@@ -23,6 +23,7 @@ class StaffPrincipal(msgspec.Struct, frozen=True):
     display_name: str
     role: str
     must_change_password: bool
+    sso_only: bool = False  # signs in through the identity provider: no password pages
 
 
 class LoginRequired(NotAuthorizedException):
@@ -42,7 +43,7 @@ EXTRA_CHECKS: dict[str, AccessCheck] = {}
 
 # Every console request asks this: constant SQL (app.db.fetch, bench B3).
 _STAFF = (
-    "SELECT id, email, display_name, role, must_change_password, disabled "
+    "SELECT id, email, display_name, role, must_change_password, disabled, sso_only "
     "FROM staff_member WHERE id = ?"
 )
 
@@ -65,6 +66,7 @@ async def load_staff(connection: ASGIConnection) -> StaffPrincipal | None:
         display_name=row["display_name"],
         role=row["role"],
         must_change_password=row["must_change_password"],
+        sso_only=bool(row["sso_only"]),
     )
     state["staff"] = principal
     state["session_id"] = info.id

@@ -133,6 +133,9 @@ async def test_an_unknown_colleague_in_a_mapped_group_gets_an_account_without_a_
     member = await StaffMember.select().where(StaffMember.email == "rasmus@example.com").first()
     assert member["display_name"] == "Rasmus Reception" and member["sso_only"]
     assert member["password_hash"] is None
+    # no password or second factor of Intake's to manage: the provider keeps both
+    console = (await app_client.get("/console")).text
+    assert 'href="/console/password"' not in console and "/console/two-factor" not in console
     assert len(await audited("staff.provisioned")) == 1
 
 
