@@ -125,7 +125,8 @@ async def consenting_application(position_id: int, name: str = "Ada Applicant", 
                                  m: bool = True, n: bool = True, created_at=None,
                                  cv: bytes | None = b"%PDF-1.4 planted-cv-content",
                                  cover_letter: str = "I like building things.",
-                                 language: str = "en") -> dict:
+                                 language: str = "en",
+                                 cv_media_type: str = "application/pdf") -> dict:
     """Candidate (uid=uuid4) + application (dedupe_key) + an encrypted CV; consents m and n are
     given through app.privacy.consent.record, so the ledger stays true."""
     import secrets
@@ -156,7 +157,7 @@ async def consenting_application(position_id: int, name: str = "Ada Applicant", 
     if cv is not None:
         stored = await store_cv(cv)
         row = CVFile(application=app_row.id, storage_name=stored.storage_name,
-                     original_name="ada-cv.pdf", media_type="application/pdf", size=len(cv),
+                     original_name="ada-cv.pdf", media_type=cv_media_type, size=len(cv),
                      wrapped_key=stored.wrapped_key)
         await row.save()
         cv_id = int(row.id)

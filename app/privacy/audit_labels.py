@@ -16,6 +16,7 @@ ACTIONS = {
     "consent_withdrawn": "Consent withdrawn",
     "cover_letter_corrected": "Cover letter corrected",
     "cv_downloaded": "CV downloaded",
+    "cv_read": "CV read in place",
     "cv_replaced": "CV replaced",
     "data_exported": "Data exported",
     "details_corrected": "Details corrected",

@@ -189,3 +189,22 @@ async def stale_consents_many(candidates: list[dict]) -> dict[int, list[str]]:
 async def stale_consents(candidate_row: dict) -> list[str]:
     """The purposes (of m, n) this candidate must confirm again on their next visit."""
     return (await stale_consents_many([candidate_row]))[candidate_row["id"]]
+
+
+async def stale_consent_notices(candidate_row: dict) -> dict[str, dict]:
+    """For each purpose consented under an older text: the notice it was given under
+    (version, language, published) and the current version, so a reviewer sees which text
+    the candidate agreed to (GDPR Art. 7(1); issue 17 point 7)."""
+    out: dict[str, dict] = {}
+    for purpose in await stale_consents(candidate_row):
+        then = await notice_by_id(candidate_row[f"consent_version_{purpose}"])
+        if then is None:
+            continue
+        now_notice = await current_notice("candidate", candidate_row.get("language") or "en")
+        out[purpose] = {
+            "version": then.version,
+            "language": then.language,
+            "published_at": then.published_at,
+            "current_version": now_notice.version if now_notice else None,
+        }
+    return out

@@ -9,8 +9,8 @@ from app.db import transaction
 from app.errors import NotFound
 from app.privacy import audit, consent
 from app.privacy.access import allowed_actions, decide, frozen, waiting_for_consent
-from app.privacy.notices import stale_consents
-from app.recruiting import scorecards
+from app.privacy.notices import stale_consent_notices, stale_consents
+from app.recruiting import cv_preview, scorecards
 from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import TRANSITIONS, load, require
 from app.recruiting.screening import answers_of
@@ -41,6 +41,13 @@ async def open_application(
             "consent_m": candidate["consent_m"],
             "consent_n": candidate["consent_n"],
             "stale": await stale_consents(candidate),
+            # Which older notice text a consent was given under (issue 17 point 7).
+            "consent_notices": await stale_consent_notices(candidate),
+            # Why a section is not shown, in its place (issue 17 point 7): decide()'s reason.
+            "reasons": {
+                section: decide(actor.role, application, candidate, action).reason
+                for section, action in (("cv", "view_cv"), ("evaluation", "view_evaluation"))
+            },
             # Consents given by whoever typed the address on a first application (issue 16).
             "unproven": await consent.unproven(str(candidate["uid"])),
             "frozen": frozen(application),
@@ -59,16 +66,19 @@ async def open_application(
                 ).where(CVFile.application == application_id),
             }
             shown.append("background")
+        if may["view_cv"] and "background" in view:  # the CV in place: audited once per visit
+            for cv in view["background"]["cvs"]:
+                await cv_preview.note_reading(actor, candidate["uid"], cv["id"], now)
         if may["view_screening"]:  # purpose m, like the background (issue 21 point 7)
             view["screening"] = await answers_of(application_id)
         if may["view_evaluation"]:
             view["evaluation"] = await _evaluation(application_id)
             view["scorecard"] = await scorecards.view_for(actor, application_id, position_id)
+            shown.append("evaluation")  # the audit line names what was shown, nothing more
         else:  # said where the scorecard would be, not left as an empty space (issue 17.7)
             view["scorecard_refused"] = decide(
                 actor.role, application, candidate, "view_evaluation"
             ).reason
-            shown.append("evaluation")
         await audit.record(
             actor,
             "application_viewed",
@@ -78,6 +88,9 @@ async def open_application(
             object_id=application_id,
             reason=",".join(shown),
         )
+    # Decrypted and measured after the transaction, for this request only.
+    if may["view_cv"] and "background" in view:
+        view["background"]["previews"] = await cv_preview.previews(application_id)
     return view
 
 

@@ -59,15 +59,19 @@ def privacy_middleware(app: ASGIApp, proxies: TrustedProxies | None = None) -> A
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [
-                    h
-                    for h in message.get("headers", [])
-                    if h[0].lower() != b"cache-control" or cacheable
-                ]
+                # A handler may only make caching stricter than no-store ("no-store,
+                # private" on a CV page drawn for one reviewer), never looser.
+                strict = b""
+                headers = []
+                for h in message.get("headers", []):
+                    if h[0].lower() != b"cache-control" or cacheable:
+                        headers.append(h)
+                    elif h[1].startswith(b"no-store"):
+                        strict = h[1]
                 headers.extend(STATIC_HEADERS)
                 headers.append((b"x-request-id", request_id.encode()))
                 if not cacheable:
-                    headers.append((b"cache-control", b"no-store"))
+                    headers.append((b"cache-control", strict or b"no-store"))
                 message["headers"] = headers
             await send(message)
 

@@ -23,6 +23,7 @@ from app.clock import utcnow
 from app.config import load_settings
 from app.main import create_app
 from app.staff.sessions import open_session
+from tests.documents import pdf_pages
 from tests.factories import (
     consenting_application,
     enrolled_kiosk,
@@ -179,6 +180,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/scorecard"): HR_ADMIN,
     ("GET", "/console/positions/{position_id:int}/criteria"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/criteria"): HR_ADMIN,
+    ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}/cv/{cv_id:int}/pages/{number:int}"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/comment"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/stage"): HR_ADMIN,
     ("GET", "/console/statistics"): HR_ADMIN,
@@ -256,7 +258,8 @@ def concrete(path: str, world: dict[str, Any]) -> str:
 async def build_world() -> dict[str, Any]:
     now = utcnow()
     position_id = await open_position()
-    a = await consenting_application(position_id, "Alice Applicant")
+    # A real PDF: its pages are drawn in place (issue 17 point 1).
+    a = await consenting_application(position_id, "Alice Applicant", cv=pdf_pages(1))
     b = await consenting_application(position_id, "Bob Applicant")
     ids = {role: (await staff_member(role))[0] for role in ("reception", "hr", "admin")}
     kiosk_id, kiosk_credential = await enrolled_kiosk("Front desk")
@@ -279,7 +282,8 @@ async def build_world() -> dict[str, Any]:
     params = {
         "file_path": "intake.css", "path": "openapi.json", "slug": slug,
         "token": "no-such-token-0123456789abcdef", "position_id": position_id,
-        "application_id": a["application_id"], "cv_id": a["cv_id"], "request_id": request.id,
+        "application_id": a["application_id"], "cv_id": a["cv_id"], "number": 1,
+        "request_id": request.id,
         "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
         "kiosk_id": kiosk_id, "question_id": question_id, "source_id": await _source_id(),
     }

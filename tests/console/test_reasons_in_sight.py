@@ -1,0 +1,94 @@
+"""Reasons in sight (issue 17 point 7): where consent m or n is missing, restricted or objected,
+the application page says why in the section's place (decide()'s reason), in English and
+Danish; a consent given under an older notice text says which one."""
+
+import re
+from html import unescape
+
+import pytest
+
+from app.clock import utcnow
+from app.privacy.notices import current_notice, publish
+from app.tables import Application
+from tests.console.support import signed_in
+from tests.factories import consenting_application, open_position
+
+NO_M = ("The candidate has not consented to purpose m (background).",
+        "Ansøgeren har ikke givet samtykke til formål m (baggrund).")  # fmt: skip
+NO_N = ("The candidate has not consented to purpose n (evaluation).",
+        "Ansøgeren har ikke givet samtykke til formål n (vurdering).")  # fmt: skip
+RESTRICTED = ("The candidate has restricted the processing of this application.",
+              "Ansøgeren har begrænset behandlingen af denne ansøgning.")  # fmt: skip
+OBJECTED = ("The candidate has objected; processing waits for our answer.",
+            "Ansøgeren har gjort indsigelse; behandlingen venter på vores svar.")  # fmt: skip
+WITHDRAWN = ("The candidate has withdrawn this application.",
+             "Ansøgeren har trukket ansøgningen tilbage.")  # fmt: skip
+
+
+def _refusal(html: str, section: str) -> str | None:
+    """The reason shown in the place of `section`, or None when no refusal stands there."""
+    found = re.search(
+        rf'id="{section}-refused".*?<p class="reason" role="status">(.*?)</p>', html, re.S
+    )
+    return unescape(found[1]) if found else None
+
+
+async def _page(client, a: dict, pid: int, lang: str) -> str:  # type: ignore[no-untyped-def]
+    page = await client.get(
+        f"/console/positions/{pid}/applications/{a['application_id']}?lang={lang}"
+    )
+    assert page.status_code == 200
+    return page.text
+
+
+@pytest.mark.parametrize(("lang", "i"), [("en", 0), ("da", 1)])
+@pytest.mark.parametrize(
+    ("case", "background", "evaluation"),
+    [
+        ("only n", NO_M, None),
+        ("only m", None, NO_N),
+        ("neither", NO_M, NO_N),
+        ("restricted", RESTRICTED, RESTRICTED),
+        ("objected", OBJECTED, OBJECTED),
+        ("withdrawn", WITHDRAWN, WITHDRAWN),
+    ],
+)
+async def test_the_reason_stands_where_the_section_would_be(
+    client, case, background, evaluation, lang, i
+):
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(
+        pid, m=case not in ("only n", "neither"), n=case not in ("only m", "neither")
+    )
+    change = {"restricted": {Application.restricted: True},
+              "objected": {Application.objected: True},
+              "withdrawn": {Application.stage: "withdrawn"}}.get(case)  # fmt: skip
+    if change:
+        await Application.update(change).where(Application.id == a["application_id"])
+    html = await _page(client, a, pid, lang)
+    for section, expected in (("background", background), ("evaluation", evaluation)):
+        shown = _refusal(html, section)
+        if expected is None:
+            assert shown is None and f'id="{section}"' in html
+        else:
+            assert shown == expected[i] and f'id="{section}"' not in html
+
+
+async def test_a_consent_under_an_older_notice_says_which_one(client):
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid, m=True, n=False)
+    old = await current_notice("candidate", "en")
+    texts = {**old.purpose_texts, "m": "HR may also read the portfolio I link to."}
+    new = await publish("candidate", "en", old.title, old.summary, old.body, texts, utcnow())
+    assert (old.version, new.version) == (1, 2)
+    english = await _page(client, a, pid, "en")
+    note = re.search(r'id="older-notice-m">(.*?)</p>', english, re.S)
+    assert note, "the background section should name the older notice"
+    assert "Consent to m was given under notice version 1 (English)" in note[1]
+    assert "the current version is 2." in note[1]
+    assert 'id="older-notice-n"' not in english  # n was never given: no older text to name
+    danish = await _page(client, a, pid, "da")
+    assert "Samtykke til m blev givet under meddelelsens version 1" in danish
+    assert "den gældende version er 2" in danish
