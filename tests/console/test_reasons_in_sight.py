@@ -92,3 +92,20 @@ async def test_a_consent_under_an_older_notice_says_which_one(client):
     danish = await _page(client, a, pid, "da")
     assert "Samtykke til m blev givet under meddelelsens version 1" in danish
     assert "den gældende version er 2" in danish
+
+
+async def test_the_audit_line_names_only_the_sections_shown(client):
+    from app.tables import AuditEvent
+
+    await signed_in(client, "hr")
+    pid = await open_position()
+    only_m = await consenting_application(pid, "Mona M", n=False)
+    only_n = await consenting_application(pid, "Nils N", m=False)
+    for a in (only_m, only_n):
+        await _page(client, a, pid, "en")
+    viewed = await AuditEvent.select(AuditEvent.subject_ref, AuditEvent.reason).where(
+        AuditEvent.action == "application_viewed"
+    )
+    reasons = {r["subject_ref"]: r["reason"] for r in viewed}
+    assert reasons[only_m["candidate_uid"]] == "summary,background"
+    assert reasons[only_n["candidate_uid"]] == "summary,evaluation"
