@@ -32,6 +32,10 @@ log = logging.getLogger("intake.jobs")
 FIRST_RUN_DELAY = timedelta(seconds=60)
 # How far back a restarted scheduler looks for a daily run it missed.
 CATCH_UP_WINDOW = timedelta(days=7)
+# How long a stopping worker lets running jobs finish (issue 18.2: graceful shutdown). Under
+# systemd's TimeoutStopSec (deploy/systemd/intake.service) with uvicorn's own grace for
+# requests; a job cut off after it rolls back its open batch and runs again on the next leader.
+JOB_GRACE_SECONDS = 25.0
 
 
 class Job(NamedTuple):
@@ -163,6 +167,7 @@ class Runner:
         self.scheduler: AsyncIOScheduler | None = None
         self.retry_seconds = retry_seconds
         self._task: asyncio.Task[None] | None = None
+        self.running: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._elect())
@@ -184,7 +189,7 @@ class Runner:
         for job in JOBS:
             trigger_args = self.trigger_args(job)
             scheduler.add_job(
-                run_job,
+                self._run,
                 job.trigger,
                 args=[job],
                 id=job.name,
@@ -196,6 +201,17 @@ class Runner:
         self.scheduler = scheduler
         log.info("scheduler started in this worker with %d jobs", len(JOBS))
 
+    async def _run(self, job: Job) -> dict[str, Any]:
+        """run_job, known to stop(): APScheduler's asyncio executor cancels running jobs at
+        shutdown, whatever `wait` says, so the runner waits for them itself."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.running.add(task)
+        try:
+            return await run_job(job)
+        finally:
+            self.running.discard(task)  # type: ignore[arg-type]
+
     def trigger_args(self, job: Job) -> dict[str, Any]:
         """Cron times are local times of the company (INTAKE_TIMEZONE), not the server's."""
         args = job.trigger_args() if callable(job.trigger_args) else dict(job.trigger_args)
@@ -203,10 +219,16 @@ class Runner:
             args.setdefault("timezone", self.settings.timezone)
         return args
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = JOB_GRACE_SECONDS) -> None:
+        """No new runs; running jobs finish (for `grace` seconds at most); then the lock goes,
+        so no other worker starts a job while this one still runs it."""
         if self._task is not None:
             self._task.cancel()
         if self.scheduler is not None:
+            self.scheduler.pause()
+            if self.running:
+                log.info("waiting for %d running job(s) before stopping", len(self.running))
+                await asyncio.wait(set(self.running), timeout=grace)
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         await self.leadership.release()
