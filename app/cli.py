@@ -2,6 +2,8 @@
 factor."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import click
@@ -89,8 +91,52 @@ def bootstrap() -> None:
         click.echo(f"one-time password: {created[1]}")
 
 
+@click.command(
+    name="migrate", help="Apply pending migrations only (deploy/systemd/intake-migrate.service)."
+)
+def migrate_command() -> None:
+    """`bootstrap` without the first admin: a unit that runs before every start must not
+    print a new one-time password into the journal."""
+    from app.privacy.notices import ensure_default_notices
+
+    async def go() -> None:
+        await migrate()
+        await ensure_default_notices(utcnow())
+
+    _run(go())
+
+
+MIGRATION_LOCK = 0x1A7A4D  # "intake" migrations (app/leader.py holds 0x1A7A4E)
+
+
+@asynccontextmanager
+async def _one_migrator() -> AsyncIterator[None]:
+    """On PostgreSQL one host migrates at a time: hosts started together (each runs
+    deploy/systemd/intake-migrate.service) wait here, then find nothing left to do, instead
+    of failing on a table the other just made."""
+    from app.config import current
+
+    url = current().database_url
+    if not url.startswith("postgres"):
+        yield
+        return
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        yield
+    finally:
+        await conn.close()  # the session's end frees the lock
+
+
 async def migrate() -> None:
     """Apply every pending migration (quietly: Piccolo prints its progress)."""
+    async with _one_migrator():
+        await _migrate()
+
+
+async def _migrate() -> None:
     import contextlib
     import io
 
@@ -127,7 +173,7 @@ async def migrate() -> None:
     await ensure_defaults()  # a first list for "How did you hear about us?" (issue 20.5)
 
 
-COMMANDS: list[click.Command] = [staff_group, bootstrap]
+COMMANDS: list[click.Command] = [staff_group, bootstrap, migrate_command]
 
 from app.deploy_check import deploy_check  # noqa: E402 - appended by the security issue (7)
 

@@ -4,6 +4,7 @@ database made by the first migration up to date with its data; a database from b
 initial migration's current name is refused in plain words. Real processes, as an operator
 runs them, on this run's database kind."""
 
+import asyncio
 import os
 import sqlite3
 import subprocess
@@ -95,6 +96,31 @@ async def test_a_database_made_by_the_first_migration_is_refused_then_migrated_w
 
 async def test_an_empty_database_is_refused_with_the_command_to_run(database_url, tmp_path):
     assert_refused_in_one_line(start_server(database_url, tmp_path), "litestar bootstrap")
+
+
+async def test_migrate_brings_a_database_up_to_date_and_makes_no_admin(database_url, tmp_path):
+    """`litestar migrate`, as deploy/systemd/intake-migrate.service runs it before each start:
+    no one-time password printed into the journal."""
+    result = run(database_url, tmp_path, "-m", "litestar", "--app", "app.asgi:app", "migrate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "password" not in result.stdout + result.stderr
+    assert start_server(database_url, tmp_path).returncode == 0
+    assert await sql(database_url, "SELECT COUNT(*) FROM staff_member") == [(0,)]
+
+
+@pytest.mark.skipif(DATABASE != "postgres", reason="several hosts migrate at once on PostgreSQL only")
+async def test_hosts_that_migrate_at_once_take_turns(database_url, tmp_path):
+    """Each host's intake-migrate.service runs at its start; after a deploy they start
+    together. The second waits for the first (an advisory lock), then has nothing to do."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
+           "INTAKE_SCHEDULER": "0"}
+    hosts = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "litestar", "--app", "app.asgi:app", "migrate",
+        env={**env, "INTAKE_DATA_DIR": str(tmp_path / f"host{n}")}, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT) for n in (1, 2)]
+    outputs = await asyncio.wait_for(asyncio.gather(*(h.communicate() for h in hosts)), 180)
+    assert [host.returncode for host in hosts] == [0, 0], outputs
+    assert start_server(database_url, tmp_path).returncode == 0
 
 
 async def test_a_database_from_before_the_initial_migrations_name_is_refused_in_plain_words(
