@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench security screenshots install install-test browser clean
+.PHONY: run serve test lint bench security screenshots install install-test browser caddy clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -28,6 +28,13 @@ run: install
 	INTAKE_COOKIE_SECURE=$${INTAKE_COOKIE_SECURE:-0} $(BIN)/uvicorn app.asgi:app \
 	  --host 127.0.0.1 --port 8000 --no-access-log --no-proxy-headers
 
+# Production (docs/operators.md#production): pending migrations, then deploy/serve (several
+# uvicorn workers, forwarded headers only from INTAKE_TRUSTED_PROXIES, graceful shutdown).
+# The settings come from the environment; INTAKE_WORKERS, INTAKE_PORT... as deploy/serve says.
+serve: install
+	$(BIN)/litestar migrate
+	PATH="$(CURDIR)/$(BIN):$$PATH" deploy/serve
+
 # Debian's chromium for the browser tests (Playwright's own browser download fails here).
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
@@ -37,7 +44,16 @@ browser:
 	  else echo "!!! chromium missing and not root: browser tests will be skipped"; fi; \
 	fi
 
-test: install-test browser
+# Debian's caddy (2.6) for the served-stack test (tests/stack), as `browser` installs chromium.
+caddy:
+	@if ! command -v caddy >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy >/dev/null) \
+	      || echo "!!! could not install caddy: the served-stack test will be skipped"; \
+	  else echo "!!! caddy missing and not root: the served-stack test will be skipped"; fi; \
+	fi
+
+test: install-test browser caddy
 	$(BIN)/python -m tests.run_suites
 
 lint: install-test

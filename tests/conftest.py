@@ -142,13 +142,16 @@ class LiveServer:
         self.log = tempfile.NamedTemporaryFile(prefix="intake-server-", suffix=".log", delete=False)
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> "LiveServer":
+    def command(self) -> list[str]:
         # --no-proxy-headers as every documented command: Intake itself decides whom to
         # believe about forwarded headers (INTAKE_TRUSTED_PROXIES, app/proxies.py).
-        cmd = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
-               "--port", str(self.port), "--no-access-log", "--no-proxy-headers",
-               "--workers", str(self.workers), *self.extra_args]
-        self.proc = subprocess.Popen(cmd, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        return [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
+                "--port", str(self.port), "--no-access-log", "--no-proxy-headers",
+                "--workers", str(self.workers), *self.extra_args]
+
+    def start(self) -> "LiveServer":
+        self.proc = subprocess.Popen(self.command(), env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT,
                                      cwd=Path(__file__).resolve().parent.parent)
         import httpx
 
