@@ -187,6 +187,10 @@ from app.backup_cli import backup, backup_restore  # noqa: E402 - the operators'
 
 COMMANDS.extend([backup, backup_restore])
 
+from app.cv_move_cli import cv_move_to_db  # noqa: E402 - the operators' issue (18.1)
+
+COMMANDS.append(cv_move_to_db)
+
 
 class IntakeCLIPlugin(CLIPlugin):
     def on_cli_init(self, cli: click.Group) -> None:

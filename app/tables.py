@@ -245,6 +245,18 @@ class CVFile(Table, tablename="cv_file"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class CVBlob(Table, tablename="cv_blob"):
+    """An encrypted CV's bytes on PostgreSQL (issue 18.1: every host sees them), where SQLite
+    keeps them in INTAKE_DATA_DIR/cv (app/recruiting/cv_blobs.py). Ciphertext only: the key
+    is in the CVFile, KeptCV or UnconfirmedApplication row named `name`, so destroying that
+    row still destroys the file; the bytes go after the erasure's commit."""
+
+    id: Serial
+    name = Varchar(length=64, unique=True)  # the key row's storage_name
+    content = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)  # the orphan sweep's grace
+
+
 class KeptCV(Table, tablename="kept_cv"):
     """A CV sent with an apply form that had another error (issue 21.1), kept so the candidate
     need not choose it again: encrypted with its own key like a CVFile, usable only with the
@@ -560,6 +572,7 @@ ALL_TABLES: list[type[Table]] = [
     ConsentEvent,
     Application,
     CVFile,
+    CVBlob,
     KeptCV,
     ScreeningAnswer,
     UnconfirmedApplication,

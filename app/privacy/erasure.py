@@ -20,8 +20,6 @@ import asyncio
 import functools
 import json
 import logging
-import os
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +28,7 @@ from app.config import current
 from app.db import engine, fetch, transaction
 from app.privacy import audit
 from app.privacy.audit import Actor
+from app.recruiting import cv_blobs
 from app.tables import (
     AuditEvent,
     Candidate,
@@ -167,27 +166,9 @@ async def cv_names(application_ids: list[int]) -> list[str]:
 
 
 async def remove_cv_files(names: Iterable[str]) -> int:
-    """Remove ciphertext files whose keys are already destroyed (off the event loop)."""
-    return await asyncio.to_thread(_remove, list(names))
-
-
-_STORAGE_NAME = re.compile(r"^[0-9A-Za-z_-]{16,128}(\.[0-9A-Za-z]{1,8})?$")
-
-
-def _remove(names: list[str]) -> int:
-    # Names are ours (random), but are checked to stay inside the CV folder anyway: a plain
-    # name with no separator (resolving each path cost 10,000 syscalls per sweep, bench B4).
-    folder = str(current().cv_dir)
-    removed = 0
-    for name in names:
-        if not _STORAGE_NAME.match(name):
-            continue
-        try:
-            os.unlink(os.path.join(folder, name))
-            removed += 1
-        except FileNotFoundError:
-            pass
-    return removed
+    """Remove ciphertext files whose keys are already destroyed: rows of cv_blob on
+    PostgreSQL, files in the CV folder on SQLite (app.recruiting.cv_blobs)."""
+    return await cv_blobs.remove(list(names))
 
 
 async def _receipt_for(kind: str, object_id: int) -> str:

@@ -1,13 +1,11 @@
 """Small hourly and daily clean-ups that keep nothing longer than needed: expired single-use
-tokens (their hashes still point at a person), stale failed-attempt counters, and CV files that no key row points at (left by
+tokens (their hashes still point at a person), stale failed-attempt counters, and CV files (app.recruiting.cv_blobs) that no key row points at (left by
 a crash between writing a file and committing its row, or between an erasure's commit and the
 file's removal; without a key such a file is unreadable, but it is still removed)."""
 
-import asyncio
-import os
 from datetime import datetime, timedelta
 
-from app.config import current
+from app.recruiting import cv_blobs
 from app.tables import CVFile, KeptCV, Throttle, Token, UnconfirmedApplication
 
 # A CV is written before its application's transaction commits (app/recruiting/cv_store.py);
@@ -36,34 +34,11 @@ async def purge_stale_throttles(now: datetime) -> int:
     return len(rows)
 
 
-def _candidates(older_than: float) -> list[str]:
-    folder = current().cv_dir
-    if not folder.is_dir():
-        return []
-    names = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < older_than:
-                names.append(entry.name)
-    return sorted(names)
-
-
-def _unlink(names: list[str]) -> int:
-    folder = current().cv_dir
-    removed = 0
-    for name in names:
-        try:
-            (folder / name).unlink()
-            removed += 1
-        except FileNotFoundError:
-            pass
-    return removed
-
-
 async def sweep_orphan_cv_files(now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
-    """Remove files in the CV folder with no CVFile, KeptCV or UnconfirmedApplication row,
-    older than `grace` (half-written `.part` files included). Returns how many were removed."""
-    names = await asyncio.to_thread(_candidates, (now - grace).timestamp())
+    """Remove stored CV files (cv_blob rows on PostgreSQL, files in the CV folder) with no
+    CVFile, KeptCV or UnconfirmedApplication row, older than `grace` (half-written `.part`
+    files included). Returns how many were removed."""
+    names = await cv_blobs.older_than(now - grace)
     orphans: list[str] = []
     for i in range(0, len(names), CHUNK):
         chunk = names[i : i + CHUNK]
@@ -76,4 +51,4 @@ async def sweep_orphan_cv_files(now: datetime, grace: timedelta = ORPHAN_GRACE) 
         )
         kept = {r["storage_name"] for r in known}
         orphans += [n for n in chunk if n not in kept]
-    return await asyncio.to_thread(_unlink, orphans)
+    return await cv_blobs.remove(orphans)

@@ -3,6 +3,7 @@ mail with the way back, and a double submit makes no second application."""
 
 from app.recruiting.cv_store import read_cv
 from app.tables import Application, Candidate, ConsentEvent, CVFile, OutboxMail
+from tests.cv_storage import stored_cv_names
 from tests.portal.support import PDF, apply_via_portal, position_slug, sign_in
 
 
@@ -36,8 +37,7 @@ async def test_double_submit_shows_the_same_confirmation_and_makes_no_second_row
     from app.tables import UnconfirmedApplication
 
     slug = await position_slug()
-    settings.cv_dir.mkdir(parents=True, exist_ok=True)
-    files_before = len(list(settings.cv_dir.iterdir()))
+    files_before = len(await stored_cv_names())
     first = await apply_via_portal(client, slug)
     second = await apply_via_portal(client, slug)
     assert first.status_code == second.status_code == 200
@@ -45,7 +45,7 @@ async def test_double_submit_shows_the_same_confirmation_and_makes_no_second_row
     assert await Application.count() == 1 and await CVFile.count() == 1
     assert await UnconfirmedApplication.count() == 1
     assert await OutboxMail.count() == 2
-    assert len(list(settings.cv_dir.iterdir())) == files_before + 2
+    assert len(await stored_cv_names()) == files_before + 2
 
 
 async def test_without_m_or_n_the_application_waits_and_says_so(client, notices):

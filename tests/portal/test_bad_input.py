@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from app.tables import Application, Candidate, ConsentEvent, CVFile, KeptCV, OutboxMail
+from tests.cv_storage import stored_cv_names
 from tests.helpers import csrf_from
 from tests.portal.support import PDF, apply_fields, apply_via_portal, plain_zip, position_slug
 
@@ -35,12 +36,11 @@ async def nothing_stored(settings, files_before: int, kept: int = 0) -> None:
     for table in (Candidate, Application, CVFile, ConsentEvent, OutboxMail):
         assert await table.count() == 0, table._meta.tablename
     assert await KeptCV.count() == kept
-    assert len(list(settings.cv_dir.iterdir())) == files_before + kept
+    assert await cv_files(settings) == files_before + kept
 
 
-def cv_files(settings) -> int:
-    settings.cv_dir.mkdir(parents=True, exist_ok=True)
-    return len(list(settings.cv_dir.iterdir()))
+async def cv_files(settings) -> int:
+    return len(await stored_cv_names())
 
 
 @pytest.mark.parametrize(("content", "filename"), [
@@ -48,7 +48,7 @@ def cv_files(settings) -> int:
     (b"", "cv.pdf")])
 async def test_a_file_that_is_not_a_cv_is_refused_beside_the_field(client, notices, settings,
                                                                    content, filename):
-    slug, before = await position_slug(), cv_files(settings)
+    slug, before = await position_slug(), await cv_files(settings)
     response = await apply_via_portal(client, slug, cv=content, filename=filename)
     assert response.status_code == 400
     assert 'id="cv-error"' in response.text
@@ -58,7 +58,7 @@ async def test_a_file_that_is_not_a_cv_is_refused_beside_the_field(client, notic
 
 
 async def test_a_file_over_10_mib_is_refused_and_over_11_is_a_413(client, notices, settings):
-    slug, before = await position_slug(), cv_files(settings)
+    slug, before = await position_slug(), await cv_files(settings)
     big = PDF + b"0" * (10 * 1024 * 1024)
     response = await apply_via_portal(client, slug, cv=big)
     assert response.status_code == 400 and "at most 10 MiB" in response.text
@@ -68,7 +68,7 @@ async def test_a_file_over_10_mib_is_refused_and_over_11_is_a_413(client, notice
 
 
 async def test_invalid_email_and_missing_fields_in_danish(client, notices, settings):
-    slug, before = await position_slug(), cv_files(settings)
+    slug, before = await position_slug(), await cv_files(settings)
     client.headers["accept-language"] = "da"
     response = await apply_via_portal(client, slug, email="not-an-email", full_name="",
                                       phone="call me maybe")
@@ -84,7 +84,7 @@ async def test_invalid_email_and_missing_fields_in_danish(client, notices, setti
 
 
 async def test_a_stale_csrf_token_keeps_what_was_typed(client, notices, settings):
-    slug, before = await position_slug(), cv_files(settings)
+    slug, before = await position_slug(), await cv_files(settings)
     await client.get(f"/apply/{slug}")
     response = await client.post(f"/apply/{slug}", data={**apply_fields(),
                                                          "_csrf_token": "stale" * 30},

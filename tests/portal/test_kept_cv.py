@@ -11,6 +11,7 @@ from app.privacy.housekeeping import sweep_orphan_cv_files
 from app.recruiting.cv_store import read_cv
 from app.recruiting.kept_cv import KEPT_FOR, erase_expired
 from app.tables import Application, CVFile, KeptCV
+from tests.cv_storage import stored_cvs
 from tests.helpers import csrf_from
 from tests.portal.support import PDF, apply_fields, apply_via_portal, docx, position_slug
 
@@ -25,9 +26,8 @@ def kept_token(html: str) -> str:
     return match.group(1)
 
 
-def files_on_disk(settings) -> list[bytes]:
-    settings.cv_dir.mkdir(parents=True, exist_ok=True)
-    return [p.read_bytes() for p in settings.cv_dir.iterdir()]
+async def files_on_disk(settings) -> list[bytes]:
+    return list((await stored_cvs()).values())  # cv_blob rows on PostgreSQL
 
 
 async def send_again(client, slug: str, page: str, files=None, **fields: str):
@@ -44,7 +44,7 @@ async def test_an_email_typo_keeps_the_cv_and_the_form_goes_through_without_it(
     assert "Replace it with another file" in first.text
     assert re.search(r'<input id="cv" name="cv" type="file" (?!required)', first.text)
     assert await Application.count() == 0 and await KeptCV.count() == 1
-    stored = files_on_disk(settings)
+    stored = await files_on_disk(settings)
     assert len(stored) == 1 and b"planted-cv-marker" not in stored[0]  # encrypted at rest
 
     second = await send_again(client, slug, first.text)
@@ -53,7 +53,7 @@ async def test_an_email_typo_keeps_the_cv_and_the_form_goes_through_without_it(
     cv = await CVFile.select().first()
     assert cv["original_name"] == "Ada CV.pdf" and await read_cv(cv) == PDF
     # Used once, then gone: only the application's own copy is left on disk.
-    assert await KeptCV.count() == 0 and len(files_on_disk(settings)) == 1
+    assert await KeptCV.count() == 0 and len(await files_on_disk(settings)) == 1
 
 
 async def test_danish_page_says_the_cv_is_kept(client, notices):
@@ -71,7 +71,7 @@ async def test_a_new_file_replaces_the_kept_one(client, notices, settings):
                               full_name="")
     assert second.status_code == 400 and "Your CV Mit CV.docx is kept" in second.text
     assert kept_token(second.text) != kept_token(first.text)
-    assert await KeptCV.count() == 1 and len(files_on_disk(settings)) == 1  # the old one gone
+    assert await KeptCV.count() == 1 and len(await files_on_disk(settings)) == 1  # the old one gone
     # The old form's token keeps nothing any more.
     stale = await send_again(client, slug, first.text.replace(
         csrf_from(first.text), csrf_from(second.text)))
@@ -128,6 +128,6 @@ async def test_a_kept_cv_never_used_is_erased_within_the_hour_by_the_job(
     counts = await run_job(job, sent + KEPT_FOR + timedelta(seconds=1))
     assert counts == {"kept_cvs": 1}
     # Nothing of it is left: no row (its name went with it), no file.
-    assert await KeptCV.count() == 0 and files_on_disk(settings) == []
+    assert await KeptCV.count() == 0 and await files_on_disk(settings) == []
     late = await send_again(client, slug, first.text)
     assert late.status_code == 400 and "has expired. Choose it again." in late.text

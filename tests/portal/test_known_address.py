@@ -26,6 +26,7 @@ from app.tables import (
     UnconfirmedApplication,
 )
 from tests.console.support import signed_in
+from tests.cv_storage import is_stored
 from tests.helpers import csrf_from
 from tests.portal.support import PDF, apply_via_portal, position_slug
 
@@ -165,14 +166,14 @@ async def test_the_owner_can_erase_what_a_stranger_sent(client, notices, setting
     _, owner = await owner_applies(client)
     await stranger_applies(settings, await position_slug("Second job"), OWNER)
     held = await UnconfirmedApplication.select().first()
-    assert (settings.cv_dir / held["storage_name"]).exists()
+    assert await is_stored(held["storage_name"])
     token = await confirmation_token()
     page = await client.get(f"/me/confirm/{token}")
     erased = await client.post(f"/me/confirm/{token}",
                                data={"_csrf_token": csrf_from(page.text), "decision": "discard"})
     assert erased.status_code == 200 and "erased" in erased.text
     assert await UnconfirmedApplication.count() == 0
-    assert not (settings.cv_dir / held["storage_name"]).exists()
+    assert not await is_stored(held["storage_name"])
     assert await DeletionReceipt.exists().where(DeletionReceipt.reference == str(held["uid"]))
     assert await ConsentEvent.count().where(ConsentEvent.identified_by == "confirmation_link") \
         == 0
@@ -199,7 +200,7 @@ async def test_unconfirmed_applications_are_erased_by_the_retention_job(client, 
     counts = await run_job(sweep, sent_at + timedelta(hours=48, minutes=1))
     assert counts["unconfirmed_applications"] == 1
     assert await UnconfirmedApplication.count() == 0
-    assert not (settings.cv_dir / held["storage_name"]).exists()  # its key and its file
+    assert not await is_stored(held["storage_name"])  # its key and its file
     assert await DeletionReceipt.exists().where(DeletionReceipt.reference == str(held["uid"]))
     assert await Application.count() == 1 and await ConsentEvent.count().where(
         ConsentEvent.identified_by == "confirmation_link") == 0
@@ -215,7 +216,7 @@ async def test_erasing_the_candidate_erases_what_waits_for_them(client, notices,
     held = await UnconfirmedApplication.select().first()
     await erase_me(owner["id"], utcnow())
     assert await UnconfirmedApplication.count() == 0
-    assert not (settings.cv_dir / held["storage_name"]).exists()
+    assert not await is_stored(held["storage_name"])
 
 
 async def test_the_waiting_cv_is_not_an_orphan_file(client, notices, settings):
@@ -225,7 +226,7 @@ async def test_the_waiting_cv_is_not_an_orphan_file(client, notices, settings):
     await stranger_applies(settings, await position_slug("Second job"), OWNER)
     held = await UnconfirmedApplication.select().first()
     assert await sweep_orphan_cv_files(utcnow() + timedelta(days=1)) == 0
-    assert (settings.cv_dir / held["storage_name"]).exists()
+    assert await is_stored(held["storage_name"])
 
 
 async def test_the_arrival_is_audited_without_the_strangers_data(client, notices, settings):

@@ -6,6 +6,7 @@ from app.errors import ValidationFailed
 from app.recruiting.cv_check import DOCX, PDF, sniff_cv
 from app.recruiting.cv_store import destroy_cv, read_cv, store_cv
 from app.recruiting.states import candidate_state
+from tests.cv_storage import stored_cvs
 from tests.portal.support import PDF as PDF_BYTES
 from tests.portal.support import docx, plain_zip
 
@@ -38,12 +39,12 @@ def test_content_decides_not_the_name():
 
 async def test_cv_is_encrypted_at_rest_and_dies_with_its_key(settings):
     stored = await store_cv(PDF_BYTES)
-    on_disk = (settings.cv_dir / stored.storage_name).read_bytes()
+    on_disk = (await stored_cvs())[stored.storage_name]  # a file, or a cv_blob row on PostgreSQL
     assert b"planted-cv-marker" not in on_disk and b"%PDF" not in on_disk
     row = {"storage_name": stored.storage_name, "wrapped_key": stored.wrapped_key}
     assert await read_cv(row) == PDF_BYTES
     other = await store_cv(PDF_BYTES)
     assert other.wrapped_key != stored.wrapped_key  # a key per file
     await destroy_cv(stored.storage_name)
-    assert not (settings.cv_dir / stored.storage_name).exists()
+    assert stored.storage_name not in await stored_cvs()
     await destroy_cv(other.storage_name)

@@ -1,13 +1,13 @@
 """Hourly and daily clean-ups: expired tokens, CV files no key row points at; each job run is
 kept with its counts (or its error) for the console."""
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from app.config import current
 from app.jobs import JOBS, run_job
 from app.privacy.housekeeping import purge_expired_tokens, sweep_orphan_cv_files
 from app.tables import CVFile, JobRun, Token
+from tests.cv_storage import age_cv, plant_cv, stored_cv_names
 from tests.factories import application_row, candidate_row, cv_row, position_row
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -22,25 +22,24 @@ async def test_expired_tokens_are_purged_and_live_ones_kept():
     assert [t["token_hash"] for t in await Token.select(Token.token_hash)] == ["b" * 64]
 
 
-def _age(name: str, at: datetime) -> None:
-    path = current().cv_dir / name
-    os.utime(path, (at.timestamp(), at.timestamp()))
-
-
 async def test_orphaned_cv_files_older_than_the_grace_period_are_removed():
     candidate_id, _ = await candidate_row()
     app_id, _ = await application_row(candidate_id, await position_row())
     kept = await cv_row(app_id, b"%PDF-1.4 kept")
+    await plant_cv("deadbeef", b"orphan from a crash")
+    await plant_cv("f00d", b"just written, its row not yet committed")
+    # A half-written file lies in the folder on either database (on PostgreSQL: from an
+    # earlier version that wrote files); so may an orphan an earlier version left there.
     folder = current().cv_dir
-    (folder / "deadbeef").write_bytes(b"orphan from a crash")
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "cafebabe.part").write_bytes(b"half-written")
-    (folder / "f00d").write_bytes(b"just written, its row not yet committed")
-    for name in (kept, "deadbeef", "cafebabe.part"):
-        _age(name, NOW - timedelta(hours=2))
-    _age("f00d", NOW - timedelta(minutes=5))
+    (folder / "0ld0rphan").write_bytes(b"left by an earlier version")
+    for name in (kept, "deadbeef", "cafebabe.part", "0ld0rphan"):
+        await age_cv(name, NOW - timedelta(hours=2))
+    await age_cv("f00d", NOW - timedelta(minutes=5))
 
-    assert await sweep_orphan_cv_files(NOW) == 2
-    assert sorted(p.name for p in folder.iterdir()) == sorted([kept, "f00d"])
+    assert await sweep_orphan_cv_files(NOW) == 3
+    assert await stored_cv_names() == sorted([kept, "f00d"])
     assert await CVFile.count() == 1
 
 

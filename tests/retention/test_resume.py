@@ -23,6 +23,7 @@ from app.tables import (
     DeletionReceipt,
     Visit,
 )
+from tests.cv_storage import stored_cv_names
 from tests.factories import application_row, candidate_row, cv_row, position_row, visit_row
 from tests.helpers import batch_size
 from tests.stats_support import counters, some_counters
@@ -68,7 +69,7 @@ async def outcome() -> dict:
         "stats": [(str(s["period"]), s["metric"], s["dimension"], s["total"]) for s in stats],
         "receipts": kinds,
         "left": [await t.count() for t in (Visit, Application, Candidate, CVFile)],
-        "cv_files": sorted(p.name for p in current().cv_dir.glob("*")),
+        "cv_files": await stored_cv_names(),
     }
 
 

@@ -13,6 +13,7 @@ from app.config import current
 from app.db import engine
 from app.privacy.sweep import sweep
 from app.tables import Application, Candidate, CVFile, DeletionReceipt, Visit
+from tests.cv_storage import stored_cv_names
 from tests.factories import application_row, candidate_row, cv_row, position_row, visit_row
 from tests.helpers import batch_size
 from tests.stats_support import counters, some_counters
@@ -49,7 +50,7 @@ async def test_a_candidate_with_applications_in_several_batches_goes_once(size):
     assert await Application.count() == 1 and await CVFile.count() == 0
     assert await _receipts("application") == 2 and await _receipts("candidate") == 1
     assert await counters() == before  # erasure changes no statistic (issue 20)
-    assert not any((current().cv_dir / name).exists() for name in names)
+    assert not set(names) & set(await stored_cv_names())
 
 
 async def test_sqlite_connections_get_their_page_cache_back_and_the_wal_is_emptied():

@@ -21,6 +21,7 @@ async def setup() -> dict:
 async def inspect() -> dict:
     from app.config import current
     from app.tables import Application, Candidate, ConsentEvent, CVFile
+    from tests.cv_storage import stored_cv_names
 
     settings = current()
     report: dict = {}
@@ -36,7 +37,7 @@ async def inspect() -> dict:
     consents = {str(r["candidate_ref"]) for r in await ConsentEvent.select(ConsentEvent.candidate_ref)}
     with_cv = {r["application"] for r in cvs}
     with_app = {r["candidate"] for r in apps}
-    files = {p.name for p in settings.cv_dir.iterdir() if p.is_file()} if settings.cv_dir.is_dir() else set()
+    files = set(await stored_cv_names())  # cv_blob rows on PostgreSQL, files on SQLite
     report.update({
         "applications": len(apps),
         "without_cv": [r["id"] for r in apps if r["id"] not in with_cv],

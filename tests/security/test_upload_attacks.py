@@ -6,11 +6,11 @@ import io
 import struct
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 
 from app.tables import Application, Candidate, CVFile
+from tests.cv_storage import stored_cv_names
 from tests.portal.support import apply_via_portal, position_slug
 
 WRONG_TYPE = "Your CV must be a PDF or a Word (DOCX) file."
@@ -86,17 +86,16 @@ def docx_that_lies_about_its_sizes() -> bytes:
     ])
 
 
-def cv_files(settings) -> set[Path]:
-    cv_dir = Path(settings.cv_dir)
-    return {p for p in cv_dir.rglob("*") if p.is_file()} if cv_dir.exists() else set()
+async def cv_files(settings) -> set[str]:
+    return set(await stored_cv_names())  # cv_blob rows on PostgreSQL, files on SQLite
 
 
-async def nothing_stored(settings, files_before: set[Path]) -> None:
+async def nothing_stored(settings, files_before: set[str]) -> None:
     assert await Candidate.count() == 0
     assert await Application.count() == 0
     assert await CVFile.count() == 0
     # other tests of the session leave files behind: only this upload's would be new
-    assert cv_files(settings) == files_before
+    assert await cv_files(settings) == files_before
 
 
 @pytest.mark.parametrize(("content", "filename"), [
@@ -107,7 +106,7 @@ async def nothing_stored(settings, files_before: set[Path]) -> None:
 ], ids=["elf-as-pdf", "exe-as-pdf", "exe-as-docx", "html-as-pdf"])
 async def test_an_executable_with_a_cv_name_is_refused(client, notices, settings, content,
                                                        filename):
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content,
                                       filename=filename)
     assert response.status_code == 400
@@ -118,7 +117,7 @@ async def test_an_executable_with_a_cv_name_is_refused(client, notices, settings
 async def test_a_pdf_zip_polyglot_is_refused(client, notices, settings):
     content = polyglot()
     assert content.startswith(b"%PDF-") and zipfile.is_zipfile(io.BytesIO(content))
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content)
     assert response.status_code == 400 and WRONG_TYPE in response.text
     await nothing_stored(settings, before)
@@ -127,7 +126,7 @@ async def test_a_pdf_zip_polyglot_is_refused(client, notices, settings):
 async def test_a_docx_zip_bomb_is_refused_without_inflating_it(client, notices, settings):
     content = docx_bomb()
     assert len(content) < 2 * 1024 * 1024
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content,
                                       filename="cv.docx")
     assert response.status_code == 400 and WRONG_TYPE in response.text
@@ -136,7 +135,7 @@ async def test_a_docx_zip_bomb_is_refused_without_inflating_it(client, notices, 
 
 async def test_an_11_mib_file_is_refused_with_the_size_message(client, notices, settings):
     content = b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024)
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content)
     assert response.status_code in (400, 413)
     assert "10 MiB" in response.text  # "Files may be at most 10 MiB." / "...at most 10 MiB."
@@ -145,7 +144,7 @@ async def test_an_11_mib_file_is_refused_with_the_size_message(client, notices, 
 
 async def test_a_file_just_over_10_mib_gets_the_field_message(client, notices, settings):
     content = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content)
     assert response.status_code == 400
     assert "Your CV may be at most 10 MiB." in response.text
@@ -156,7 +155,7 @@ async def test_a_pdf_with_a_zip_anywhere_inside_is_refused(client, notices, sett
     """Issue 16 item 6: zipfile.is_zipfile looks at the last 64 KiB only."""
     content = pdf_with_a_zip_inside()
     assert not zipfile.is_zipfile(io.BytesIO(content))  # what the old check relied on
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content)
     assert response.status_code == 400 and WRONG_TYPE in response.text
     await nothing_stored(settings, before)
@@ -170,7 +169,7 @@ async def test_a_docx_that_lies_about_its_sizes_is_refused_by_what_it_inflates_t
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         assert sum(m.file_size for m in z.infolist()) < 2048
         assert b"wordprocessingml" in z.read("[Content_Types].xml")
-    before = cv_files(settings)
+    before = await cv_files(settings)
     response = await apply_via_portal(client, await position_slug(), cv=content,
                                       filename="cv.docx")
     assert response.status_code == 400 and WRONG_TYPE in response.text
