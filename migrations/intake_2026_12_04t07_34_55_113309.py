@@ -6,7 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
 
-ID = "2026-12-04T07:09:56:171258"
+ID = "2026-12-04T07:34:55:113309"
 VERSION = "1.38.0"
 DESCRIPTION = "cv_blob: encrypted CVs in the database on PostgreSQL (issue 18.1)"
 
