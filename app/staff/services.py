@@ -255,9 +255,15 @@ async def accept_invite(token: str, display_name: str, password: str, now: datet
 
 
 async def update_member(
-    actor: Actor, staff_id: int, role: str, disabled: bool, now: datetime
+    actor: Actor,
+    staff_id: int,
+    role: str,
+    disabled: bool,
+    now: datetime,
+    sso_only: bool | None = None,
 ) -> None:
-    """Set a role or disable an account; every session of that person ends at once."""
+    """Set a role, disable an account or turn its password off (`sso_only`: it signs in only
+    through the identity provider; None leaves it); every session of that person ends at once."""
     if role not in ROLES:
         raise ValidationFailed({"role": "Choose admin, hr or reception."})
     if staff_id == actor.id and (disabled or role != "admin"):
@@ -266,16 +272,19 @@ async def update_member(
         row = await StaffMember.select().where(StaffMember.id == staff_id).first()
         if row is None:
             raise NotFound()
-        await StaffMember.update({StaffMember.role: role, StaffMember.disabled: disabled}).where(
-            StaffMember.id == staff_id
-        )
-        if row["role"] != role or row["disabled"] != disabled:
+        sso_only = row["sso_only"] if sso_only is None else sso_only
+        await StaffMember.update(
+            {StaffMember.role: role, StaffMember.disabled: disabled, StaffMember.sso_only: sso_only}
+        ).where(StaffMember.id == staff_id)
+        # A password turned off also ends the sessions it opened (issue 18.5).
+        if row["role"] != role or row["disabled"] != disabled or (sso_only and not row["sso_only"]):
             await close_staff_sessions(staff_id)
+        reason = f"role={role} disabled={disabled}"
         await record(
             actor,
             "staff.updated",
             now,
             subject_kind="staff",
             subject_ref=str(staff_id),
-            reason=f"role={role} disabled={disabled}",
+            reason=reason + (" sso_only" if sso_only else ""),
         )

@@ -8,12 +8,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from oidc_provider_mock import run_server_in_thread
 
 from tests.conftest import LiveServer
 from tests.factories import staff_member
+from tests.staff.sso_support import person, running_provider
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("INTAKE_SHOTS_DIR", "/tmp/shots-oidc"))
@@ -21,8 +20,8 @@ SHOTS = Path(os.environ.get("INTAKE_SHOTS_DIR", "/tmp/shots-oidc"))
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
-    with run_server_in_thread(require_nonce=True) as server:
-        yield f"http://localhost:{server.server_port}"
+    with running_provider() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +38,6 @@ def sso_server(provider: str) -> Iterator[LiveServer]:
     ).start()
     yield server
     server.stop()
-
-
-def person(provider: str, sub: str, **claims: object) -> None:
-    assert httpx.put(f"{provider}/users/{sub}", json=claims).status_code == 204
 
 
 async def test_sign_in_and_out_through_the_identity_provider(browser, sso_server, provider):
@@ -100,5 +95,31 @@ async def test_the_login_and_a_refusal_at_phone_size_in_both_languages(
     try:
         await page.goto(f"{sso_server.url}/console/login?lang=da")
         await page.screenshot(path=str(SHOTS / "login-da-1366.png"), full_page=True)
+    finally:
+        await page.close()
+
+
+async def test_an_admin_sees_who_signs_in_only_through_the_provider(browser, sso_server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _, email, password = await staff_member("admin", "boss@example.com")
+    await staff_member("hr", "hanne@example.com")
+    page = await browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        await page.goto(f"{sso_server.url}/console/login")
+        await page.fill("#email", email)
+        await page.fill("#password", password)
+        await page.click("form[action='/console/login'] button[type=submit]")
+        await page.wait_for_url(f"{sso_server.url}/console")
+        await page.goto(f"{sso_server.url}/console/staff")
+        row = page.locator("tr", has_text="hanne@example.com")
+        await row.locator("input[name=sso_only]").check()
+        await row.locator("button[type=submit]").click()
+        await page.wait_for_url(f"{sso_server.url}/console/staff")
+        row = page.locator("tr", has_text="hanne@example.com")
+        assert await row.locator("input[name=sso_only]").is_checked()
+        await page.screenshot(path=str(SHOTS / "staff-en-1366.png"), full_page=True)
+        await page.goto(f"{sso_server.url}/console/staff?lang=da")
+        assert await page.is_visible("text=Logger kun ind med Example ID")
+        await page.screenshot(path=str(SHOTS / "staff-da-1366.png"), full_page=True)
     finally:
         await page.close()

@@ -27,6 +27,10 @@ class InviteForm(msgspec.Struct):
 class MemberForm(msgspec.Struct):
     role: choice(*services.ROLES)  # type: ignore[valid-type]
     disabled: bool = False
+    # Shown only while an identity provider is configured; an unticked box sends nothing,
+    # so `sso_only_shown` says the box was there to untick.
+    sso_only: bool = False
+    sso_only_shown: bool = False
 
 
 def actor(request: Request) -> Actor:
@@ -41,6 +45,7 @@ async def _staff_page(request: Request, status_code: int = 200, **ctx: object) -
         StaffMember.display_name,
         StaffMember.role,
         StaffMember.disabled,
+        StaffMember.sso_only,
         StaffMember.last_login_at,
     ).order_by(StaffMember.email)
     me = request.scope["state"]["staff"]
@@ -77,7 +82,14 @@ async def update_member(request: Request, member_id: FromPath[int]) -> Template 
     form = first_values(await request.form())
     try:
         data = parse_form(form, MemberForm)
-        await services.update_member(actor(request), member_id, data.role, data.disabled, utcnow())
+        await services.update_member(
+            actor(request),
+            member_id,
+            data.role,
+            data.disabled,
+            utcnow(),
+            sso_only=data.sso_only if data.sso_only_shown else None,
+        )
     except ValidationFailed as exc:
         return await _staff_page(request, status_code=400, errors=exc.errors)
     return Redirect("/console/staff", status_code=303)
