@@ -19,6 +19,7 @@ from typing import Any
 
 from bench import cases
 from bench.cases import Context, Result
+from bench.cv_preview_case import b8_cv_preview
 from bench.harness import Database, Server, Sizes, cleanup, databases, machine, workdir
 from bench.statistics_case import b7_statistics_page
 
@@ -32,6 +33,7 @@ PLAN = [
     ("B3", cases.b3_review_queue),
     ("B4", cases.b4_retention_sweep),
     ("B7", b7_statistics_page),
+    ("B8", b8_cv_preview),
 ]
 
 

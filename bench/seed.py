@@ -95,14 +95,15 @@ def scalar(db: Database, sql_lite: str, sql_pg: str | None = None) -> Any:
     return _run(go)
 
 
-def staff(db: Database, count: int, role: str = "hr") -> list[str]:
-    """`count` staff members with the production argon2 profile; returns their e-mails."""
+def staff(db: Database, count: int, role: str = "hr", prefix: str = "") -> list[str]:
+    """`count` staff members with the production argon2 profile; returns their e-mails
+    (`prefix` keeps one benchmark's reviewers apart from another's)."""
     from app.staff.passwords import make_hasher
     from bench.harness import argon2_profile
 
     hashed = make_hasher(argon2_profile()).hash(STAFF_PASSWORD)  # as the server verifies
     now = datetime.now(UTC)
-    emails = [f"{role}{i}@bench.example" for i in range(count)]
+    emails = [f"{prefix}{role}{i}@bench.example" for i in range(count)]
     bulk(
         db,
         "staff_member",
@@ -195,6 +196,35 @@ def cv_files(db: Database, cv_dir: Path, position_id: int, size: int = 4096) -> 
          "created_at"],
         rows,
     )  # fmt: skip
+
+
+def encrypted_cv(db: Database, application_id: int, content: bytes, media_type: str) -> int:
+    """One CV stored as the portal stores it: encrypted with its own key by the server's own
+    settings (secret, data folder), in a process of its own as the server would."""
+    import subprocess
+    import sys
+
+    from bench.harness import ROOT, clean_environ
+
+    code = (
+        "import sys\n"
+        "from app.recruiting.cv_store import _store\n"
+        "stored = _store(sys.stdin.buffer.read())\n"
+        "print(stored.storage_name, stored.wrapped_key.hex())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=content, env={**clean_environ(), **db.env()},
+        cwd=ROOT, capture_output=True, check=True,
+    )  # fmt: skip
+    name, key = done.stdout.decode().split()
+    bulk(
+        db, "cv_file",
+        ["application", "storage_name", "original_name", "media_type", "size", "wrapped_key",
+         "created_at"],
+        [(application_id, name, "cv.pdf", media_type, len(content), bytes.fromhex(key),
+          datetime.now(UTC))],
+    )  # fmt: skip
+    return int(scalar(db, f"SELECT id FROM cv_file WHERE storage_name = '{name}'"))
 
 
 def all_ids(db: Database, sql: str) -> list[int]:

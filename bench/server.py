@@ -14,13 +14,14 @@ import time
 from datetime import date, datetime
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 
 from app.config import current
 from app.db import SQLITE_PRAGMAS, sqlite_path
 from app.main import create_app
 from app.web.access import public
+from tests.documents import pdf_pages
 
 _sqlite: sqlite3.Connection | None = None
 _pool: Any = None
@@ -161,6 +162,39 @@ async def run_sweep(before: FromQuery[str]) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "counts": counts}
 
 
+@get("/bench/floor/cv-page", opt=public(), include_in_schema=False)
+async def floor_cv_page() -> Response:
+    """The least that draws a CV page: PDFium draws page 1 of the same 5-page PDF at the same
+    scale (under the same lock, PDFium is not thread-safe) and Pillow writes the same PNG
+    (greyscale, same compression), from bytes already in memory. No session, no consent,
+    no audit, no decryption, no watermark: the floor of B8. On the same drawing thread."""
+    from app.recruiting.cv_render import run
+
+    return Response(await run(_draw_floor_page), media_type="image/png")
+
+
+def _draw_floor_page() -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    from app.recruiting.cv_render import _PDFIUM, PAGE_WIDTH
+
+    with _PDFIUM:
+        pdf = pdfium.PdfDocument(_FLOOR_PDF)
+        page = pdf[0]
+        bitmap = page.render(scale=PAGE_WIDTH / page.get_width(), may_draw_forms=False)
+        image = bitmap.to_pil().convert("L")
+        bitmap.close()
+        page.close()
+        pdf.close()
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+_FLOOR_PDF = pdf_pages(5)  # the same file as B8's CV (bench/cv_preview_case.py)
+
 app = create_app()
 for handler in (
     floor_insert,
@@ -168,6 +202,7 @@ for handler in (
     floor_select,
     floor_statistics,
     floor_delete_visits,
+    floor_cv_page,
     run_sweep,
 ):
     app.register(handler)

@@ -8,7 +8,6 @@ withdrawn mid-visit refuses the next page (GDPR Art. 7(3)); only the audit line 
 Nothing rendered is kept: the file is decrypted for the request, drawn, sent, and dropped,
 so erasing the CV's key leaves no copy to find (policy: "erase it in a secure manner")."""
 
-import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from app.recruiting.cv_render import (
     docx_html,
     pdf_pages,
     render_pdf_page,
+    run,
 )
 from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import load, require
@@ -80,11 +80,11 @@ async def _preview(cv: dict[str, Any]) -> Preview:
     try:
         if cv["media_type"] == PDF:
             content = await read_cv(cv)
-            total, pages = await asyncio.to_thread(pdf_pages, content)
+            total, pages = await run(pdf_pages, content)
             return Preview(cv["id"], "pdf", pages=pages, page_total=total)
         if cv["media_type"] == DOCX:
             content = await read_cv(cv)
-            return Preview(cv["id"], "docx", html=await asyncio.to_thread(docx_html, content))
+            return Preview(cv["id"], "docx", html=await run(docx_html, content))
     except Unreadable:
         pass  # damaged or password-protected: shown as "download it instead"
     return Preview(cv["id"], "none")
@@ -113,6 +113,6 @@ async def page_image(
         await note_reading(actor, candidate["uid"], cv_id, now)
     content = await read_cv(cv)  # decrypted for this response only
     try:
-        return await asyncio.to_thread(render_pdf_page, content, number, watermark)
+        return await run(render_pdf_page, content, number, watermark)
     except (IndexError, Unreadable) as exc:
         raise NotFound("We could not find that page.") from exc

@@ -4,17 +4,27 @@ disk, and nothing is kept after the call returns (no cache: "erasing the key des
 copy" holds because no copy is ever made).
 
 Libraries first (DESIGN.md): pypdfium2 draws PDF pages, Pillow writes the PNG and the
-watermark, mammoth turns a DOCX into HTML and nh3 keeps only plain text structure."""
+watermark, mammoth turns a DOCX into HTML and nh3 keeps only plain text structure. They are
+imported on first use: together about 25 MB of a worker's resident memory that the kiosk
+and the portal never need (bench B6 holds a worker to 200 MB).
 
+Everything runs on one thread of its own (`run`): PDFium allows one call at a time anyway,
+and one thread keeps the bitmaps in one malloc arena instead of one per pool thread (B8 saw
+a worker grow by 140 MB while four reviewers read through the default pool)."""
+
+import asyncio
+import functools
 import io
 import math
 import threading
-from typing import NamedTuple
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-import mammoth
-import nh3
-import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import Image
+
+T = TypeVar("T")
 
 # Drawn this wide: sharp on a laptop's reading column (the page scales it down to fit).
 PAGE_WIDTH = 1000
@@ -26,6 +36,13 @@ MAX_PAGES_SHOWN = 30
 # PDFium is not thread-safe, not even across documents (pypdfium2's "Incompatibility with
 # Threading"): every call into it holds this lock. Pillow's work runs outside it.
 _PDFIUM = threading.Lock()
+_DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cv-render")
+
+
+async def run(work: Callable[..., T], *args: Any) -> T:
+    """`work(*args)` on the CV drawing thread, off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_DRAWER, work, *args)
+
 
 # Plain structure only: no links (external or not), no images, no styles, no scripts.
 _DOCX_TAGS = {
@@ -54,6 +71,8 @@ def _pixels(width_pt: float, height_pt: float) -> tuple[float, PageSize]:
 
 def pdf_pages(content: bytes) -> tuple[int, list[PageSize]]:
     """The number of pages, and the size of each page shown in place as it will be drawn."""
+    import pypdfium2 as pdfium
+
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(content)
@@ -67,7 +86,9 @@ def pdf_pages(content: bytes) -> tuple[int, list[PageSize]]:
     return total, [_pixels(w, h)[1] for w, h in sizes]
 
 
-def _draw(content: bytes, number: int) -> Image.Image:
+def _draw(content: bytes, number: int) -> "Image.Image":
+    import pypdfium2 as pdfium
+
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(content)
@@ -80,8 +101,10 @@ def _draw(content: bytes, number: int) -> Image.Image:
             try:
                 scale, _ = _pixels(*page.get_size())
                 bitmap = page.render(scale=scale, may_draw_forms=False)
-                # A copy owned by Pillow: the bitmap's memory is PDFium's and goes with it.
-                image = bitmap.to_pil().convert("RGB")
+                # Pillow copies a BGR bitmap into its own RGB image (pypdfium2's to_pil); any
+                # other format is copied here: the bitmap's memory is PDFium's and goes with it.
+                image = bitmap.to_pil()
+                image = image if image.mode == "RGB" else image.convert("RGB")
                 bitmap.close()
             finally:
                 page.close()
@@ -103,21 +126,35 @@ def render_pdf_page(content: bytes, number: int, watermark: str) -> bytes:
     return out.getvalue()
 
 
-def _watermark(image: Image.Image, text: str) -> None:
+def _watermark(image: "Image.Image", text: str) -> None:
     """Faint text naming the reviewer and the day, along the foot and large across the
     middle: a screenshot or a printout says who read it and when (policy: "only accessible
     to our employees ... as needed")."""
     ink: int | tuple[int, int, int] = 80 if image.mode == "L" else (40, 60, 150)
-    foot = _stencil(text, max(12, image.width // 45), 70)
+    foot, across = _stencils(text, image.width)
     image.paste(ink, (foot.height, image.height - foot.height * 3 // 2), foot)
-    across = _stencil(text, max(16, image.width // 18), 28).rotate(
-        30, expand=True, resample=Image.Resampling.BILINEAR
-    )
     centre = ((image.width - across.width) // 2, (image.height - across.height) // 2)
     image.paste(ink, centre, across)
 
 
-def _stencil(text: str, size: int, opacity: int) -> Image.Image:
+@functools.lru_cache(maxsize=16)
+def _stencils(text: str, width: int) -> tuple["Image.Image", "Image.Image"]:
+    """The two masks for a reviewer's day, made once (loading the font and turning the text
+    cost as much as the PNG; bench B8). They hold a staff member's name, never a candidate's."""
+    foot = _stencil(text, max(12, width // 45), 70)
+    across = _stencil(text, max(16, width // 18), 28)
+    return foot, across.rotate(30, expand=True, resample=_bilinear())
+
+
+def _bilinear() -> Any:
+    from PIL import Image
+
+    return Image.Resampling.BILINEAR
+
+
+def _stencil(text: str, size: int, opacity: int) -> "Image.Image":
+    from PIL import Image, ImageDraw, ImageFont
+
     font = ImageFont.load_default(size=size)
     left, top, right, bottom = font.getbbox(text)
     mask = Image.new("L", (math.ceil(right - left) + 8, math.ceil(bottom - top) + 8), 0)
@@ -127,6 +164,9 @@ def _stencil(text: str, size: int, opacity: int) -> Image.Image:
 
 def docx_html(content: bytes) -> str:
     """The document's text and structure as HTML that is safe inside our pages."""
+    import mammoth
+    import nh3
+
     try:
         result = mammoth.convert_to_html(
             io.BytesIO(content),
