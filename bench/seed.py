@@ -199,17 +199,18 @@ def cv_files(db: Database, cv_dir: Path, position_id: int, size: int = 4096) -> 
 
 
 def encrypted_cv(db: Database, application_id: int, content: bytes, media_type: str) -> int:
-    """One CV stored as the portal stores it: encrypted with its own key by the server's own
-    settings (secret, data folder), in a process of its own as the server would."""
+    """One CV stored as the portal stores it (app.recruiting.cv_store: encrypted with its own
+    key, in the data folder or the database), with the server's own settings, in a process of
+    its own."""
     import subprocess
     import sys
 
     from bench.harness import ROOT, clean_environ
 
     code = (
-        "import sys\n"
-        "from app.recruiting.cv_store import _store\n"
-        "stored = _store(sys.stdin.buffer.read())\n"
+        "import asyncio, sys\n"
+        "from app.recruiting.cv_store import store_cv\n"
+        "stored = asyncio.run(store_cv(sys.stdin.buffer.read()))\n"
         "print(stored.storage_name, stored.wrapped_key.hex())\n"
     )
     done = subprocess.run(
