@@ -177,6 +177,9 @@ class Settings(msgspec.Struct, frozen=True):
     languages: tuple[str, ...] = ("en", "da")
     timezone: str = "Europe/Copenhagen"
     end_of_day: str = "20:00"  # automatic visitor sign-out, local time
+    # The first site (issue 19, point 5): existing kiosks, hosts, visits and reception staff
+    # move to it; it takes INTAKE_TIMEZONE and INTAKE_END_OF_DAY.
+    first_site_name: str = "Main office"
     # PostgreSQL pool per worker; 0 = a connection per query (tests). 20, not 10: a kiosk
     # sign-in takes a connection twice (device check, transaction), and with 10 the 32
     # tablets of bench B1 queued for them (p99 120-130 ms, 72 ms with 20).
@@ -316,6 +319,8 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             languages=tuple(e.get("INTAKE_LANGUAGES", "en,da").split(",")),
             timezone=e.get("INTAKE_TIMEZONE", "Europe/Copenhagen"),
             end_of_day=e.get("INTAKE_END_OF_DAY", "20:00"),
+            first_site_name=e.get("INTAKE_FIRST_SITE_NAME", "Main office").strip()[:120]
+            or "Main office",
             db_pool_size=int(e.get("INTAKE_DB_POOL_SIZE", 20)),
             argon2_profile=e.get("INTAKE_ARGON2_PROFILE", "production"),
             scheduler=_bool(e.get("INTAKE_SCHEDULER", "1")),

@@ -244,7 +244,8 @@ async def _remind_rights_requests(now: datetime) -> dict[str, Any]:
 JOBS.append(Job("rights_request_reminders", _remind_rights_requests, "cron", {"hour": 7}))
 
 
-# Visits (issue 4): whoever is still signed in is signed out at settings.end_of_day, local time.
+# Visits (issue 4): whoever is still signed in is signed out at their site's end of day, local
+# time (issue 19.5: each site has its own); quiet, as it looks every few minutes.
 async def _end_of_day_sign_out(now: datetime) -> dict[str, Any]:
     from app.visits.end_of_day import run_end_of_day
 
@@ -257,7 +258,9 @@ def _end_of_day_trigger() -> dict[str, Any]:
     return end_of_day_trigger()
 
 
-JOBS.append(Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger))
+JOBS.append(
+    Job("end_of_day_sign_out", _end_of_day_sign_out, "cron", _end_of_day_trigger, quiet=True)
+)
 
 
 # Portal (issue 21.1): a CV kept across an apply form's error is erased within the hour if the

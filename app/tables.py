@@ -30,7 +30,19 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-# --- staff -------------------------------------------------------------------------------
+# --- sites and staff ---------------------------------------------------------------------
+
+
+class Site(Table, tablename="site"):
+    """An office (issue 19, point 5): its own time zone and end of day, its kiosks, hosts and
+    reception staff. Never deleted while anything points at it (visits keep their site)."""
+
+    id: Serial
+    name = Varchar(length=120, unique=True)
+    address = Text(default="")
+    timezone = Varchar(length=64, default="Europe/Copenhagen")
+    end_of_day = Varchar(length=5, default="20:00")  # automatic sign-out, the site's local time
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class StaffMember(Table, tablename="staff_member"):
@@ -47,6 +59,15 @@ class StaffMember(Table, tablename="staff_member"):
     # Signs in only through the company's identity provider (issue 18.5): password login,
     # reset and change refuse the account.
     sso_only = Boolean(default=False)
+
+
+class StaffSite(Table, tablename="staff_site"):
+    """The sites a reception member works at: they see only those sites' visitors (issue 19,
+    point 5; policy: "only accessible to our employees ... as needed")."""
+
+    id: Serial
+    staff = ForeignKey(StaffMember, on_delete=OnDelete.cascade, index=True)
+    site = ForeignKey(Site, on_delete=OnDelete.cascade, index=True)
 
 
 class Session(Table, tablename="web_session"):
@@ -125,6 +146,8 @@ class NoticeVersion(Table, tablename="notice_version"):
     text_hash = Varchar(length=64)
     published_at = Timestamptz(default=TimestamptzNow())
     published_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    # A visitor notice of one site only; NULL: shared by every site without its own.
+    site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
 
 
 class ConsentEvent(Table, tablename="consent_event"):
@@ -387,6 +410,14 @@ class Host(Table, tablename="host"):
     language = Varchar(length=8, default="en")  # the host's own: their visitor mail's language
 
 
+class HostSite(Table, tablename="host_site"):
+    """The sites a host receives visitors at: a kiosk offers only its own site's hosts."""
+
+    id: Serial
+    host = ForeignKey(Host, on_delete=OnDelete.cascade, index=True)
+    site = ForeignKey(Site, on_delete=OnDelete.cascade, index=True)
+
+
 class Kiosk(Table, tablename="kiosk"):
     id: Serial
     name = Varchar(length=100)
@@ -400,6 +431,7 @@ class Kiosk(Table, tablename="kiosk"):
     last_seen_at = Timestamptz(null=True, default=None)
     # Its badge printer (app.visits.kiosks PRINT_LAYOUTS): none | brother62 | dymo89x36 | a6
     print_layout = Varchar(length=16, default="none")
+    site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
 
 
 class ExpectedVisit(Table, tablename="expected_visit"):
@@ -417,6 +449,7 @@ class ExpectedVisit(Table, tablename="expected_visit"):
     created_at = Timestamptz(default=TimestamptzNow())
     used_at = Timestamptz(null=True, default=None)
     erase_after = Timestamptz(null=True, default=None, index=True)
+    site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
 
 
 class Visit(Table, tablename="visit"):
@@ -439,6 +472,10 @@ class Visit(Table, tablename="visit"):
     # one visitor (PARTIAL_INDEXES). Not personal: a random id the kiosk page made.
     submission_hash = Varchar(length=64, null=True, default=None)
     channel = Varchar(length=8, default="kiosk")  # kiosk | desk (signed in by reception)
+    # Where the visitor is: reception sees its own sites' visitors only. No index: every
+    # read filters visitors on site (signed_out_at) or the latest ones, and a sign-in writes
+    # one index page less (bench B1).
+    site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
 
 
 # --- rights, audit, disclosure, statistics ----------------------------------------------
@@ -560,7 +597,9 @@ class JobRun(Table, tablename="job_run"):
 
 
 ALL_TABLES: list[type[Table]] = [
+    Site,
     StaffMember,
+    StaffSite,
     NoticeVersion,
     Position,
     ScreeningQuestion,
@@ -583,6 +622,7 @@ ALL_TABLES: list[type[Table]] = [
     Comment,
     StageChange,
     Host,
+    HostSite,
     Kiosk,
     ExpectedVisit,
     Visit,

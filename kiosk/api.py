@@ -147,11 +147,12 @@ async def api_enrol(request: Request, data: JSONBody[EnrolRequest]) -> Response:
 
 @get("/api/kiosk/hosts", **BEARER_ONLY, responses={403: ResponseSpec(Problem)})
 async def api_hosts(
+    request: Request,
     q: FromQuery[Annotated[str, msgspec.Meta(max_length=100)]] = "",
 ) -> list[HostInfo]:
-    """The active hosts whose name contains `q`, at most 8; none until `q` has two letters
-    (a walk-in never receives the list of every employee)."""
-    return await matching_hosts(q)
+    """The kiosk's site's active hosts whose name contains `q`, at most 8; none until `q`
+    has two letters (a walk-in never receives the list of every employee)."""
+    return await matching_hosts(q, request.scope["state"]["kiosk"].site_id)
 
 
 @get(
@@ -162,7 +163,7 @@ async def api_hosts(
 async def api_notice(request: Request, language: FromQuery[str] = "en") -> Response:
     """The current visitor privacy notice; show it before any field, send back its id."""
     lang = chosen_language(request, language)
-    notice = await visitor_notice(lang)
+    notice = await visitor_notice(lang, request.scope["state"]["kiosk"].site_id)
     if notice is None:
         return _problem(request, 503, "Sign-in is not available right now.")
     return Response(
@@ -190,6 +191,7 @@ async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Respon
         company=data.company,
         submission=data.submission_id,
         invitation_code=data.invitation_code,
+        site_id=request.scope["state"]["kiosk"].site_id,
     )
     try:
         badge = await sign_in(form, request.scope["state"]["kiosk"].id, utcnow())

@@ -29,7 +29,7 @@ class VisitorForm(msgspec.Struct):
     invitation_code: Code = ""
 
 
-def to_sign_in(form: VisitorForm, language: str) -> SignIn:
+def to_sign_in(form: VisitorForm, language: str, site_id: int) -> SignIn:
     return SignIn(
         visitor_name=form.visitor_name,
         host_id=form.host_id,
@@ -39,6 +39,7 @@ def to_sign_in(form: VisitorForm, language: str) -> SignIn:
         company=form.company,
         submission=form.submission,
         invitation_code=form.invitation_code,
+        site_id=site_id,
     )
 
 
@@ -50,8 +51,9 @@ def chosen_language(request: Request, value: str | None) -> str:
     return lang
 
 
-async def visitor_notice(language: str) -> Notice | None:
-    return await current_notice("visitor", language)
+async def visitor_notice(language: str, site_id: int) -> Notice | None:
+    """The kiosk's site's own visitor notice, else the shared one (issue 19.5)."""
+    return await current_notice("visitor", language, site_id)
 
 
 def notice_html(notice: Notice) -> Markup:

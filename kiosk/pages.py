@@ -73,10 +73,15 @@ async def language(request: Request) -> Template:
 @get("/kiosk/notice", opt=kiosk())
 async def notice(request: Request) -> Template:
     lang = chosen_language(request, request.query_params.get("language"))
-    shown = await visitor_notice(lang)
+    shown = await visitor_notice(lang, _site(request))
     if shown is None:
         return page(request, "kiosk/message.html", status_code=503, message="no_notice")
     return page(request, "kiosk/notice.html", notice=shown, body=notice_html(shown))
+
+
+def _site(request: Request) -> int:
+    """The kiosk's site: its hosts, its notice, its visitors."""
+    return int(request.scope["state"]["kiosk"].site_id)
 
 
 def _int(value: Any) -> int:
@@ -95,7 +100,7 @@ async def _details(request: Request, values: dict, status: int = 200, **ctx: Any
         "kiosk/details.html",
         status_code=status,
         values=values,
-        hosts=await chosen_host(_int(values.get("host_id"))),  # only the one already chosen
+        hosts=await chosen_host(_int(values.get("host_id")), _site(request)),  # the one chosen
         min_typed=MIN_TYPED,
         purposes=PURPOSES,
         **ctx,
@@ -113,7 +118,7 @@ async def details(request: Request) -> Template:
 @get("/kiosk/hosts", opt=kiosk())
 async def host_matches(request: Request) -> list[HostInfo]:
     """The hosts matching what the visitor typed (two letters at least), for kiosk.js."""
-    return await matching_hosts(str(request.query_params.get("q") or "")[:100])
+    return await matching_hosts(str(request.query_params.get("q") or "")[:100], _site(request))
 
 
 @post("/kiosk/edit", opt=kiosk())
@@ -133,7 +138,7 @@ async def confirm(request: Request) -> Template:
     form = first_values(await request.form())
     lang = chosen_language(request, form.get("language"))
     try:
-        data = to_sign_in(parse_form(form, VisitorForm), lang)
+        data = to_sign_in(parse_form(form, VisitorForm), lang, _site(request))
         host_name = await review(data)
     except ValidationFailed as exc:
         return await _details(request, _visible(form), 400, errors=exc.errors)
@@ -145,7 +150,7 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
     form = await form_fields(request)
     lang = chosen_language(request, form.get("language"))
     try:
-        data = to_sign_in(parse_form(form, VisitorForm), lang)
+        data = to_sign_in(parse_form(form, VisitorForm), lang, _site(request))
         badge = await sign_in(data, request.scope["state"]["kiosk"].id, utcnow())
     except ValidationFailed as exc:
         if form.get("invitation_code"):
@@ -189,7 +194,8 @@ async def invitation(request: Request) -> Template:
     code = str(form.get("invitation_code", ""))[:32]
     notice_id = str(_int(form.get("notice_id")))
     try:
-        shown = await preregistration.invitation(code, request.scope["state"]["kiosk"].id, utcnow())
+        kiosk_id = request.scope["state"]["kiosk"].id
+        shown = await preregistration.invitation(code, kiosk_id, utcnow(), _site(request))
     except ValidationFailed as exc:
         return page(
             request,

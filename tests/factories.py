@@ -94,13 +94,15 @@ async def cv_row(application_id: int, content: bytes) -> str:
 
 
 async def visit_row(name: str = "Vera Visitor", purpose: str = "meeting", *,
-                    signed_in_at=None, signed_out_at=None, erase_after=None) -> tuple[int, str]:
+                    signed_in_at=None, signed_out_at=None, erase_after=None,
+                    site: int = 0) -> tuple[int, str]:
     import uuid
 
     from app.tables import Visit
+    from app.visits.sites import first_site_id
 
     uid = uuid.uuid4()
-    row = Visit(uid=uid, visitor_name=name, purpose=purpose,
+    row = Visit(uid=uid, visitor_name=name, purpose=purpose, site=site or await first_site_id(),
                 signed_in_at=signed_in_at or utcnow(), signed_out_at=signed_out_at,
                 erase_after=erase_after)
     await row.save()

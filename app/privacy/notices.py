@@ -62,17 +62,20 @@ def _notice(row: dict) -> Notice:
 
 
 # Asked by every kiosk screen and every queue page: constant SQL (app.db.fetch, bench B3).
-_CURRENT = (
+_COLUMNS = (
     "SELECT id, audience, language, version, title, summary, body, purpose_texts, text_hash, "
     "published_at FROM notice_version WHERE audience = ? AND language = ? "
-    "ORDER BY version DESC LIMIT 1"
 )
+_CURRENT = _COLUMNS + "AND site IS NULL ORDER BY version DESC LIMIT 1"  # shared by every site
+_CURRENT_AT_SITE = _COLUMNS + "AND site = ? ORDER BY version DESC LIMIT 1"  # one site's own
 
 
-async def current_notice(audience: str, language: str) -> Notice | None:
-    """The newest version for `audience` in `language` (falling back to English)."""
+async def current_notice(audience: str, language: str, site_id: int = 0) -> Notice | None:
+    """The newest version for `audience` in `language` (falling back to English): a site's
+    own visitor notice when it has one (issue 19.5), else the one shared by every site."""
     for lang in dict.fromkeys([language, "en"]):
-        rows = await fetch(_CURRENT, audience, lang)
+        rows = await fetch(_CURRENT_AT_SITE, audience, lang, site_id) if site_id else []
+        rows = rows or await fetch(_CURRENT, audience, lang)
         if rows:
             return _notice(rows[0])
     return None
@@ -92,12 +95,18 @@ async def publish(
     purpose_texts: dict[str, str],
     now: datetime,
     published_by: int | None = None,
+    site_id: int | None = None,
 ) -> Notice:
-    """A new version; the old ones stay, because consent records point at them."""
+    """A new version; the old ones stay, because consent records point at them. With
+    `site_id`, a visitor notice of that site only (numbered on its own), else shared."""
+    if site_id is not None and audience != "visitor":
+        raise ValueError("only a visitor notice belongs to a site")
+    same_site = NoticeVersion.site.is_null() if site_id is None else NoticeVersion.site == site_id
     async with transaction():
         latest = await (
             NoticeVersion.select(NoticeVersion.version)
             .where((NoticeVersion.audience == audience) & (NoticeVersion.language == language))
+            .where(same_site)
             .order_by(NoticeVersion.version, ascending=False)
             .first()
         )
@@ -112,6 +121,7 @@ async def publish(
             text_hash=text_hash(title, summary, body, purpose_texts),
             published_at=now,
             published_by=published_by,
+            site=site_id,
         )
         await row.save()
     notice = await notice_by_id(int(row.id))

@@ -14,7 +14,7 @@ Metrics (period: the local month, or the local day for visits):
   review); time_to_hire: duration bucket;
 - consent: purpose, given | withdrawn;
 - rights_received: kind; rights_answered: kind, on_time | late;
-- visits: purpose, kiosk location."""
+- visits: purpose, site (the kiosk's location before sites)."""
 
 import functools
 from datetime import date, datetime, timedelta
@@ -162,15 +162,12 @@ async def request_answered(kind: str, due: datetime, now: datetime) -> None:
     await count(Count("rights_answered", local_month(now), kind, timing))
 
 
-# A kiosk sign-in's counter: visits per local day, purpose and the kiosk's location (its name
-# when no location is set; the desk's own sign-ins have none). Constant SQL with the key built
-# by the database from the kiosk row, so the sign-in's hot path binds four values and runs one
-# statement (bench B1). Parameters: key prefix ("visits|<day>|<purpose>|"), day, purpose,
-# kiosk id. SQLite needs the WHERE for an upsert from a SELECT.
-_PLACE = (
-    "(SELECT coalesce((SELECT coalesce(nullif(location, ''), name) FROM kiosk WHERE id = ?), '')"
-    " AS place) l"
-)
+# A sign-in's counter: visits per local day, purpose and site (issue 19.5; counters from
+# before sites name the kiosk's location). Constant SQL with the key built by the database
+# from the site row, so the sign-in's hot path binds four values and runs one statement
+# (bench B1). Parameters: key prefix ("visits|<day>|<purpose>|"), day, purpose, site id.
+# SQLite needs the WHERE for an upsert from a SELECT.
+_PLACE = "(SELECT coalesce((SELECT name FROM site WHERE id = ?), '') AS place) l"
 VISIT_COUNTED = (
     "INSERT INTO anonymous_stat (key, metric, period, dimension, detail, total) "  # noqa: S608 - constants joined, values bound
     "SELECT CASE WHEN l.place = '' THEN substr(?1, 1, length(?1) - 1) ELSE ?1 || l.place END, "
@@ -188,26 +185,26 @@ _VISIT_COUNTED_PG = (
 VISIT_COUNTED_PG_STEP = "s AS (" + _VISIT_COUNTED_PG.format(visit="v, ") + " RETURNING 1)"
 
 
-def visit_counted_args(purpose: str, kiosk_id: int | None, now: datetime) -> tuple:
+def visit_counted_args(purpose: str, site_id: int | None, now: datetime) -> tuple:
     """VISIT_COUNTED's parameters (SQLite)."""
     today = local_day(now)
-    return (f"visits|{today.isoformat()}|{purpose}|", today.isoformat(), purpose, kiosk_id)
+    return (f"visits|{today.isoformat()}|{purpose}|", today.isoformat(), purpose, site_id)
 
 
-def visit_counted_pg_args(purpose: str, kiosk_id: int | None, now: datetime) -> tuple:
+def visit_counted_pg_args(purpose: str, site_id: int | None, now: datetime) -> tuple:
     """VISIT_COUNTED_PG_STEP's parameters (PostgreSQL)."""
     today = local_day(now)
     prefix = f"visits|{today.isoformat()}|{purpose}|"
-    return (prefix, prefix, today, purpose, kiosk_id)
+    return (prefix, prefix, today, purpose, site_id)
 
 
-async def visit_signed_in(purpose: str, kiosk_id: int | None, now: datetime) -> None:
+async def visit_signed_in(purpose: str, site_id: int | None, now: datetime) -> None:
     """The general sign-in path's counter (in its transaction), the same as the hot path's."""
     if current().is_sqlite:
-        await fetch(VISIT_COUNTED, *visit_counted_args(purpose, kiosk_id, now))
+        await fetch(VISIT_COUNTED, *visit_counted_args(purpose, site_id, now))
     else:
         sql = _VISIT_COUNTED_PG.format(visit="")
-        await fetch(sql, *visit_counted_pg_args(purpose, kiosk_id, now))
+        await fetch(sql, *visit_counted_pg_args(purpose, site_id, now))
 
 
 def shown(count: int) -> str:

@@ -253,7 +253,7 @@ def requests(r: Report) -> list[dict]:
 
 
 def visits(r: Report) -> list[dict]:
-    """Three lists of the period's visits (per day or month, purpose, location), each with
+    """Three lists of the period's visits (per day or month, purpose, site), each with
     the same total, published one way in all three."""
     _ = r._
     total = r.sum("visits")
@@ -269,8 +269,8 @@ def visits(r: Report) -> list[dict]:
     purposes = [(p, r.label(PURPOSE, p), r.sum("visits", p)) for p in PURPOSE]
     purposes += [(p, p or _("Not given"), r.sum("visits", p)) for p in r.dimensions("visits")
                  if p not in PURPOSE]  # fmt: skip
-    # The desk's own sign-ins, and visits counted before locations were, have none.
-    places = [(x, x or _("No kiosk"), r.sum("visits", None, x)) for x in r.details("visits")]
+    # Each visit's site (issue 19.5); counted before sites, a kiosk's location or nothing.
+    places = [(x, x or _("No site"), r.sum("visits", None, x)) for x in r.details("visits")]
     return [
         partition(r, "visits_when", title, head, when, hidden, charts.columns),
         partition(
@@ -285,8 +285,8 @@ def visits(r: Report) -> list[dict]:
         partition(
             r,
             "visits_location",
-            _("Visits per location"),
-            _("Location"),
+            _("Visits per site"),
+            _("Site"),
             places,
             hidden,
             charts.bars,

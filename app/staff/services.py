@@ -17,6 +17,7 @@ from app.staff.passwords import Passwords, password_problem, passwords
 from app.staff.sessions import close_staff_sessions, rotate_staff_sessions
 from app.tables import StaffMember, Token
 from app.tokens import digest, new_token
+from app.visits.sites import join_first_site
 
 ROLES = STAFF_ROLES
 INVITE_TTL = timedelta(days=3)
@@ -67,6 +68,8 @@ async def create_staff(
         created_at=now,
     )
     await member.save()
+    if role == "reception":  # works at the first site until an admin says otherwise (Sites)
+        await join_first_site(staff_id=int(member.id))
     return int(member.id), one_time
 
 

@@ -15,6 +15,7 @@ from app.errors import NotFound, ValidationFailed
 from app.tables import Kiosk
 from app.tokens import digest, new_token
 from app.visits import codes
+from app.visits.sites import first_site_id
 
 PAIRING_VALID = timedelta(minutes=10)
 SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is a hint for reception, not a write per request
@@ -45,14 +46,17 @@ class KioskDevice(msgspec.Struct, frozen=True):
     name: str
     location: str
     print_layout: str = "none"
+    site_id: int = 0  # its site's visitors, hosts and notice (issue 19.5)
 
 
-async def create_kiosk(name: str, location: str, now: datetime) -> Pairing:
+async def create_kiosk(name: str, location: str, now: datetime, site_id: int = 0) -> Pairing:
+    """A new kiosk, at `site_id` or else the first site (an admin moves it under Sites)."""
     name, location = name.strip(), location.strip()
     if not name:
         raise ValidationFailed({"name": "This field is required."})
     async with transaction():
-        row = Kiosk(name=name[:100], location=location[:200], created_at=now)
+        site = site_id or await first_site_id()
+        row = Kiosk(name=name[:100], location=location[:200], created_at=now, site=site)
         await row.save()
         return await _new_pairing(int(row.id), now)
 
@@ -117,7 +121,7 @@ async def enrol(code: str, client: str, now: datetime) -> Enrolled:
 
 # Every request of every tablet asks this (kiosk guard): constant SQL (app.db.fetch).
 _DEVICE = (
-    "SELECT id, name, location, print_layout, "
+    "SELECT id, name, location, print_layout, site, "
     "(last_seen_at IS NULL OR last_seen_at < ?) AS unseen "
     "FROM kiosk WHERE credential_hash = ? AND revoked_at IS NULL"
 )
@@ -133,7 +137,9 @@ async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     row = rows[0]
     if row["unseen"]:  # compared in SQL: no timestamp to parse on every request
         await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])
-    return KioskDevice(row["id"], row["name"], row["location"], row["print_layout"])
+    return KioskDevice(
+        row["id"], row["name"], row["location"], row["print_layout"], row["site"] or 0
+    )
 
 
 async def revoke(kiosk_id: int, now: datetime) -> None:
@@ -170,6 +176,7 @@ async def all_kiosks() -> list[dict]:
         Kiosk.pairing_expires_at,
         Kiosk.credential_hash,
         Kiosk.print_layout,
+        Kiosk.site.name.as_alias("site_name"),
     ).order_by(Kiosk.name)
     # The hash never leaves this module; the console only needs to know there is one.
     return [{**r, "credential_hash": None, "enrolled": bool(r["credential_hash"])} for r in rows]

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 from app.config import current
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current().timezone)
+def zone(name: str | None = None) -> ZoneInfo:
+    """The company's time zone (INTAKE_TIMEZONE), or a site's (`name`)."""
+    return ZoneInfo(name or current().timezone)
 
 
 def local_date(at: datetime) -> date:
@@ -25,28 +26,35 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def end_of_day_hm() -> tuple[int, int]:
-    hour, _, minute = current().end_of_day.partition(":")
+def end_of_day_hm(end_of_day: str | None = None) -> tuple[int, int]:
+    """settings.end_of_day, or a site's own ("HH:MM")."""
+    hour, _, minute = (end_of_day or current().end_of_day).partition(":")
     return int(hour), int(minute or 0)
 
 
-def end_of_visit_day(signed_in_at: datetime) -> datetime:
-    """The first end of day (settings.end_of_day, local) after a sign-in: when the
-    end-of-day job signs the visitor out, and a badge's sign-out link stops working. A
-    visitor who signs in after the end of day stays until the next one, as the job does."""
-    local = signed_in_at.astimezone(zone())
-    hour, minute = end_of_day_hm()
+def end_of_visit_day(
+    signed_in_at: datetime, timezone: str | None = None, end_of_day: str | None = None
+) -> datetime:
+    """The first end of day (the site's, else settings.end_of_day; local) after a sign-in:
+    when the end-of-day job signs the visitor out, and a badge's sign-out link stops working.
+    A visitor who signs in after the end of day stays until the next one, as the job does."""
+    tz = zone(timezone)
+    local = signed_in_at.astimezone(tz)
+    hour, minute = end_of_day_hm(end_of_day)
     end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return end if end > local else (end + timedelta(days=1)).replace(tzinfo=zone())
+    return end if end > local else (end + timedelta(days=1)).replace(tzinfo=tz)
 
 
-def last_end_of_day(now: datetime) -> datetime:
-    """The latest end of day (settings.end_of_day, local) at or before `now`. A visit signed in
-    before it is over, however long the scheduler was away (issue 18: a missed run left a
-    visitor on the evacuation list for days)."""
-    local = now.astimezone(zone())
-    hour, minute = end_of_day_hm()
+def last_end_of_day(
+    now: datetime, timezone: str | None = None, end_of_day: str | None = None
+) -> datetime:
+    """The latest end of day (the site's, else settings.end_of_day; local) at or before `now`.
+    A visit signed in before it is over, however long the scheduler was away (issue 18: a
+    missed run left a visitor on the evacuation list for days)."""
+    tz = zone(timezone)
+    local = now.astimezone(tz)
+    hour, minute = end_of_day_hm(end_of_day)
     end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if end > local:
-        end = datetime.combine(end.date() - timedelta(days=1), end.time(), tzinfo=zone())
+        end = datetime.combine(end.date() - timedelta(days=1), end.time(), tzinfo=tz)
     return end

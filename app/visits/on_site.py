@@ -8,6 +8,7 @@ employees ... as needed"; issue 16 item 13): who, which list, when, and how many
 showed; never a name, and never the search text (it is usually a name)."""
 
 from datetime import datetime
+from typing import Any
 
 from piccolo.query import WhereRaw
 
@@ -15,6 +16,7 @@ from app.privacy import audit
 from app.search import contains
 from app.tables import ExpectedVisit, Visit
 from app.visits.local_time import local_date
+from app.visits.sites import ALL_SITES, site_scope
 
 LOG_LIMIT = 200
 
@@ -32,18 +34,26 @@ def _columns() -> list:
         Visit.signed_out_by,
         Visit.language,
         Visit.channel,
+        Visit.site.name.as_alias("site_name"),
     ]
 
 
+def _at(column: Any, scope: tuple[int, ...] | None) -> Any:
+    """Only the sites in `scope` (app.visits.sites.site_scope): every list below asks it."""
+    return None if scope is ALL_SITES else column.is_in(list(scope) or [0])
+
+
 async def desk(actor: audit.Actor, now: datetime) -> tuple[list[dict], list[dict]]:
-    """Reception's desk: who is on site now and who is expected today (one audit record)."""
-    on_site, expected = await _on_site_now(), await _expected_today(now)
+    """Reception's desk: who is on site now and who is expected today (one audit record),
+    at the reader's own sites."""
+    scope = await site_scope(actor)
+    on_site, expected = await _on_site_now(scope), await _expected_today(now, scope)
     await _audited(actor, "reception_desk_viewed", now, len(on_site) + len(expected))
     return on_site, expected
 
 
 async def evacuation_list(actor: audit.Actor, now: datetime) -> list[dict]:
-    on_site = await _on_site_now()
+    on_site = await _on_site_now(await site_scope(actor))
     await _audited(actor, "evacuation_list_viewed", now, len(on_site))
     return on_site
 
@@ -62,27 +72,26 @@ async def _audited(actor: audit.Actor, action: str, now: datetime, shown: int) -
     await audit.record(actor, action, now, subject_kind="visits", reason=f"{shown} shown")
 
 
-async def _on_site_now() -> list[dict]:
-    return list(
-        await Visit.select(*_columns())
-        .where(Visit.signed_out_at.is_null())
-        .order_by(Visit.signed_in_at)
-    )
+async def _on_site_now(scope: tuple[int, ...] | None) -> list[dict]:
+    query = Visit.select(*_columns()).where(Visit.signed_out_at.is_null())
+    if (here := _at(Visit.site, scope)) is not None:
+        query = query.where(here)
+    return list(await query.order_by(Visit.signed_in_at))
 
 
-async def _expected_today(now: datetime) -> list[dict]:
-    return list(
-        await ExpectedVisit.select(
-            ExpectedVisit.id,
-            ExpectedVisit.visitor_name,
-            ExpectedVisit.company,
-            ExpectedVisit.purpose,
-            ExpectedVisit.host.name.as_alias("host_name"),
-            ExpectedVisit.used_at,
-        )
-        .where(ExpectedVisit.expected_on == local_date(now))
-        .order_by(ExpectedVisit.visitor_name)
-    )
+async def _expected_today(now: datetime, scope: tuple[int, ...] | None) -> list[dict]:
+    query = ExpectedVisit.select(
+        ExpectedVisit.id,
+        ExpectedVisit.visitor_name,
+        ExpectedVisit.company,
+        ExpectedVisit.purpose,
+        ExpectedVisit.host.name.as_alias("host_name"),
+        ExpectedVisit.used_at,
+        ExpectedVisit.site.name.as_alias("site_name"),
+    ).where(ExpectedVisit.expected_on == local_date(now))
+    if (here := _at(ExpectedVisit.site, scope)) is not None:
+        query = query.where(here)
+    return list(await query.order_by(ExpectedVisit.visitor_name))
 
 
 async def visit_log(actor: audit.Actor, now: datetime, search: str = "") -> list[dict]:
@@ -90,6 +99,8 @@ async def visit_log(actor: audit.Actor, now: datetime, search: str = "") -> list
     it (app.search: any case, any alphabet). The audit says whether it was a search, not
     what was searched for."""
     query = Visit.select(*_columns()).order_by(Visit.signed_in_at, ascending=False)
+    if (here := _at(Visit.site, await site_scope(actor))) is not None:
+        query = query.where(here)
     if search.strip():
         found = [
             WhereRaw(*contains(column._meta.get_full_name(with_alias=False), search, "{}"))

@@ -13,10 +13,12 @@ from app.db import transaction
 from app.errors import ValidationFailed
 from app.i18n import gettext_for
 from app.mail import queue
+from app.privacy.audit import Actor
 from app.tables import ExpectedVisit
 from app.visits import codes
 from app.visits.hosts import active_host
 from app.visits.local_time import local_date, zone
+from app.visits.sites import first_site_id, in_scope, site_scope
 from app.visits.visits import PURPOSES, _invitation_row
 
 
@@ -30,6 +32,7 @@ class Expected(msgspec.Struct):
     # The visitor's language as reception knows it: the invitation mail speaks it (issue 21
     # point 8). Not stored: the kiosk asks the visitor again.
     language: str = "en"
+    site_id: int = 0  # where the visitor is expected; 0: the first site (issue 19.5)
 
 
 class Invitation(msgspec.Struct, frozen=True):
@@ -39,8 +42,14 @@ class Invitation(msgspec.Struct, frozen=True):
     purpose: str
 
 
-async def preregister(data: Expected, staff_id: int | None, now: datetime) -> str:
-    """Returns the code (it is also mailed); only its keyed hash is stored."""
+async def preregister(
+    data: Expected, staff_id: int | None, now: datetime, actor: Actor | None = None
+) -> str:
+    """Returns the code (it is also mailed); only its keyed hash is stored. The host must be
+    at the site, and the site among `actor`'s (reception announces visitors to its own)."""
+    site_id = data.site_id or await first_site_id()
+    if actor is not None and not in_scope(await site_scope(actor), site_id):
+        raise ValidationFailed({"site_id": "Choose one of the options."})
     if not data.visitor_name.strip():
         raise ValidationFailed({"visitor_name": "This field is required."})
     if data.purpose not in PURPOSES:
@@ -50,7 +59,7 @@ async def preregister(data: Expected, staff_id: int | None, now: datetime) -> st
     checked_address(data.visitor_email, "visitor_email")
     code = codes.new_code(codes.INVITATION_LENGTH)
     async with transaction():
-        host = await active_host(data.host_id)
+        host = await active_host(data.host_id, site_id)
         # Kept like a visit: erased after the retention period if it is never used.
         day_end = datetime.combine(data.expected_on, time.max, tzinfo=zone())
         row = ExpectedVisit(
@@ -63,6 +72,7 @@ async def preregister(data: Expected, staff_id: int | None, now: datetime) -> st
             code_hash=codes.code_hash(code),
             created_by=staff_id,
             created_at=now,
+            site=site_id,
             erase_after=day_end + timedelta(days=current().retention.visits_days),
         )
         await row.save()
@@ -87,12 +97,14 @@ def _mail(data: Expected, host: dict, code: str) -> str:
     }
 
 
-async def invitation(code: str, kiosk_id: int, now: datetime) -> Invitation:
-    """What the kiosk shows for a code before the visitor confirms. Throttled per kiosk."""
+async def invitation(code: str, kiosk_id: int, now: datetime, site_id: int = 0) -> Invitation:
+    """What the kiosk shows for a code before the visitor confirms: only an invitation to
+    the kiosk's site (issue 19.5). Throttled per kiosk."""
     key = throttle.key("invitation-kiosk", str(kiosk_id))
     await throttle.ensure_allowed([key], now)
     row = await _invitation_row(code, now)
-    if row is None:
+    site_id = site_id or await first_site_id()
+    if row is None or (row["site"] is not None and row["site"] != site_id):
         await throttle.record_failure(key, throttle.SHORT_CODE, now)
         raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})
     host = (

@@ -26,8 +26,9 @@ from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
 from app.visits import codes
 from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
-from app.visits.hosts import active_host
+from app.visits.hosts import AT_SITE, active_host
 from app.visits.local_time import last_end_of_day, local_date
+from app.visits.sites import first_site_id, in_scope, site_clocks, site_scope
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
@@ -52,6 +53,7 @@ class SignIn(msgspec.Struct):
     submission: str = ""  # one per rendered form: a replayed form is refused
     invitation_code: str = ""  # pre-registration: the visit's fields come from it
     channel: str = "kiosk"  # or "desk": reception signed the visitor in (sign_in's actor)
+    site_id: int = 0  # the kiosk's site, or the desk's; 0: the first site (issue 19.5)
 
 
 class Badge(msgspec.Struct, frozen=True):
@@ -65,8 +67,12 @@ class Badge(msgspec.Struct, frozen=True):
 # The sign-in's statements as constant SQL (app.db.fetch): every visitor runs them, and
 # building Piccolo query objects for them cost more than the database's work (bench B1).
 _VISITOR_NOTICE = "SELECT id FROM notice_version WHERE id = ? AND audience = 'visitor'"
+# A host receives visitors only at their own sites (issue 19.5): parameter the site's id.
+_AT_SITE = AT_SITE
 _HOST_IF_NOTICE = (
-    "SELECT h.id, h.name, h.email, h.language FROM host h WHERE h.id = ? AND h.active = TRUE AND EXISTS "
+    "SELECT h.id, h.name, h.email, h.language FROM host h WHERE h.id = ? AND h.active = TRUE"  # noqa: S608 - constants joined
+    + _AT_SITE.format(host="h")
+    + " AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor')"
 )
 # A sign-out code is stored only while its visitor is on site (sign_out_visit clears it), so a
@@ -76,7 +82,7 @@ _CODE_TAKEN = "SELECT id FROM visit WHERE signout_code_hash = ? LIMIT 1"
 _INSERT_VISIT = (
     "INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
-    "submission_hash, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)"
+    "submission_hash, channel, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)"
 )
 # A kiosk form is sent once: the visit keeps the hash of its submission id (unique).
 _FORM_SENT = "SELECT 1 FROM visit WHERE submission_hash = ?"
@@ -85,7 +91,9 @@ _INSERT_VISIT_UNLESS_SENT = _INSERT_VISIT + _UNLESS_SENT
 # A walk-in's sign-in at once (_sign_in_at_once) first needs the active host, if the notice
 # shown is a visitor notice and the new sign-out code is not in use.
 _FREE_HOST = (
-    "SELECT id, name, email, language FROM host WHERE id = ? AND active = TRUE AND EXISTS "
+    "SELECT id, name, email, language FROM host WHERE id = ? AND active = TRUE"  # noqa: S608 - constants joined
+    + _AT_SITE.format(host="host")
+    + " AND EXISTS "
     "(SELECT 1 FROM notice_version n WHERE n.id = ? AND n.audience = 'visitor') AND NOT EXISTS "
     "(SELECT 1 FROM visit WHERE signout_code_hash = ?)"
 )
@@ -101,7 +109,7 @@ _FREE_HOST = (
 _SIGN_IN_AT_ONCE_STEPS = (
     "v AS (INSERT INTO visit (uid, visitor_name, company, purpose, host, kiosk, language, "  # noqa: S608 - constants joined
     "notice_version, expected_visit, signed_in_at, signed_out_by, signout_code_hash, "
-    "submission_hash, channel) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ?, ? FROM h"
+    "submission_hash, channel, site) SELECT ?, ?, ?, ?, h.id, ?, ?, ?, NULL, ?, '', ?, ?, ?, ? FROM h"
     + _UNLESS_SENT + " RETURNING id), "
     "m AS (INSERT INTO outbox_mail (to_address, subject, body, category, created_at, attempts, "
     "last_error, erase_after) SELECT h.email, "
@@ -150,14 +158,14 @@ async def _check_notice(notice_id: int) -> None:
 
 
 async def _notice_and_host(data: SignIn) -> dict:
-    """The chosen active host, once the notice shown is known to be a visitor notice: one
-    statement for both (a round trip less per sign-in on PostgreSQL, bench B1); the two
-    checks one by one only to say which is wrong."""
-    rows = await fetch(_HOST_IF_NOTICE, data.host_id, data.notice_id)
+    """The chosen active host of the site, once the notice shown is known to be a visitor
+    notice: one statement for both (a round trip less per sign-in on PostgreSQL, bench B1);
+    the two checks one by one only to say which is wrong."""
+    rows = await fetch(_HOST_IF_NOTICE, data.host_id, data.site_id, data.notice_id)
     if rows:
         return rows[0]
     await _check_notice(data.notice_id)
-    return await active_host(data.host_id)
+    return await active_host(data.host_id, data.site_id)
 
 
 async def _check_not_sent(submission: str) -> str | None:
@@ -186,6 +194,8 @@ async def _claim_invitation(data: SignIn, kiosk_id: int | None, now: datetime) -
     data.visitor_name, data.company = row["visitor_name"], row["company"]
     data.purpose = row["purpose"] if row["purpose"] in PURPOSES else "meeting"
     data.host_id = row["host"] or 0
+    if row["site"] is not None and row["site"] != data.site_id:  # invited to another office
+        raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})
     await ExpectedVisit.update({ExpectedVisit.used_at: now}).where(ExpectedVisit.id == row["id"])
     return int(row["id"])
 
@@ -221,6 +231,10 @@ async def sign_in(
     At the desk (channel "desk"), the receptionist is `actor`, and the audit says who."""
     if data.channel not in CHANNELS or (data.channel == "desk") != (actor is not None):
         raise ValueError("a desk sign-in names its receptionist, a kiosk sign-in none")
+    if not data.site_id:
+        data.site_id = await first_site_id()
+    if actor is not None and not in_scope(await site_scope(actor), data.site_id):
+        raise ValidationFailed({"site_id": "Choose one of the options."})
     badge = None if actor else await _sign_in_at_once(data, kiosk_id, now)
     if badge is not None:
         return badge
@@ -240,11 +254,11 @@ async def sign_in(
                 _INSERT_VISIT,
                 visit_uid, data.visitor_name.strip(), data.company.strip(), data.purpose,
                 host["id"], kiosk_id, data.language, data.notice_id, expected_id, now, code_hash,
-                sent, data.channel,
+                sent, data.channel, data.site_id,
             )  # fmt: skip
             subject, body = _host_mail(data, now, host["language"])
             await queue(host["email"], subject, body, now)
-            await statistics.visit_signed_in(data.purpose, kiosk_id, now)
+            await statistics.visit_signed_in(data.purpose, data.site_id, now)
             if actor is not None:
                 await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
                              subject_ref=str(visit_uid))  # fmt: skip
@@ -283,7 +297,7 @@ async def _sign_in_at_once(
     settings = current()
     cap = settings.caps.kiosk_sign_ins
     if settings.is_sqlite:
-        counted = statistics.visit_counted_args(data.purpose, kiosk_id, now)
+        counted = statistics.visit_counted_args(data.purpose, data.site_id, now)
         spent = None if kiosk_id is None else throttle.spend_args(_kiosk_key(kiosk_id), cap, now)
 
         def walk_in(db: sqlite3.Connection) -> str | None:
@@ -291,13 +305,13 @@ async def _sign_in_at_once(
             # stored and sign_in's own transaction answers 429.
             if spent is not None and db.execute(throttle.SPEND, spent).fetchone()[0] > cap.limit:
                 return None
-            host = db.execute(_FREE_HOST, (data.host_id, data.notice_id, code_hash))
+            host = db.execute(_FREE_HOST, (data.host_id, data.site_id, data.notice_id, code_hash))
             host_id, host_name, host_email, host_language = host.fetchone() or (None,) * 4
             if host_id is None:
                 return None
             stored = db.execute(_INSERT_VISIT_UNLESS_SENT, (
                 visit_uid, name, company, data.purpose, host_id, kiosk_id, data.language,
-                data.notice_id, None, now, code_hash, sent, data.channel,
+                data.notice_id, None, now, code_hash, sent, data.channel, data.site_id,
             ))  # fmt: skip
             if stored.rowcount != 1:  # the form was sent before
                 return None
@@ -311,11 +325,11 @@ async def _sign_in_at_once(
     else:
         args = (
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
-            code_hash, sent, data.channel,
+            code_hash, sent, data.channel, data.site_id,
             *subject, *body, now, keep_until(now),
-            *statistics.visit_counted_pg_args(data.purpose, kiosk_id, now),
+            *statistics.visit_counted_pg_args(data.purpose, data.site_id, now),
         )  # fmt: skip
-        free_host = (data.host_id, data.notice_id, code_hash)
+        free_host = (data.host_id, data.site_id, data.notice_id, code_hash)
         if kiosk_id is None:
             rows = await fetch(_SIGN_IN_AT_ONCE, *free_host, *args)
         else:
@@ -384,8 +398,11 @@ async def sign_out_with_code(code: str, kiosk_id: int, now: datetime) -> None:
 
 
 async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> None:
+    """A visit of a site outside the receptionist's is "not found", as one that never was."""
+    scope = await site_scope(actor)
     async with transaction():
-        if not await Visit.exists().where(Visit.id == visit_id):
+        found = await Visit.select(Visit.site).where(Visit.id == visit_id).first()
+        if found is None or not in_scope(scope, found["site"]):
             raise NotFound("That visit does not exist.")
         await sign_out_visit(
             (Visit.id == visit_id) & Visit.signed_out_at.is_null(), "reception", now
@@ -394,14 +411,20 @@ async def sign_out_by_reception(visit_id: int, actor: Actor, now: datetime) -> N
 
 
 async def sign_out_everyone(now: datetime) -> int:
-    """End of day: whoever signed in before the latest end of day and is still in is signed
-    out ("auto") as of that end of day. Idempotent; run late (after a restart), it catches up
-    on the visits of the days it missed and leaves this morning's visitors on site."""
-    end = last_end_of_day(now)
+    """End of day: whoever signed in before their site's latest end of day (its own time zone
+    and time) and is still in is signed out ("auto") as of that end of day. Idempotent; run
+    late (after a restart), it catches up on the visits of the days it missed and leaves this
+    morning's visitors on site. A visit with no site keeps the settings' end of day."""
+    done = 0
     async with transaction():
-        return await sign_out_visit(
-            (Visit.signed_in_at <= end) & Visit.signed_out_at.is_null(), "auto", end
-        )
+        for site_id, timezone, end_of_day in await site_clocks():
+            end = last_end_of_day(now, timezone, end_of_day)
+            here = (Visit.site == site_id) & (Visit.signed_in_at <= end)
+            done += await sign_out_visit(here & Visit.signed_out_at.is_null(), "auto", end)
+        end = last_end_of_day(now)
+        nowhere = Visit.site.is_null() & (Visit.signed_in_at <= end)
+        done += await sign_out_visit(nowhere & Visit.signed_out_at.is_null(), "auto", end)
+    return done
 
 
 async def review(data: SignIn) -> str:

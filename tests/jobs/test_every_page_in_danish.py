@@ -95,7 +95,7 @@ async def world_data() -> list[str]:
     values: set[str] = set()
     for table in ("candidate", "position", "staff_member", "host", "kiosk", "visit",
                   "application", "cv_file", "screening_question", "expected_visit",
-                  "rights_request", "notice_version"):
+                  "rights_request", "notice_version", "site"):
         for row in await fetch(f"SELECT * FROM {table}"):
             for v in row.values():
                 values.update(s for s in _strings(v) if len(s) > 1)

@@ -162,22 +162,9 @@ async def test_control_characters_and_deep_nesting_are_refused_never_500(client,
     assert await Visit.count() == 1
 
 
-def test_the_end_of_day_job_is_scheduled_at_the_configured_local_time(settings):
-    import msgspec
-
-    from app.config import use
-    from app.jobs import Runner
-
+def test_the_end_of_day_job_looks_every_five_minutes_for_each_sites_own_end_of_day():
+    """Issue 19.5: each site has its own time zone and end of day, so the job looks often and
+    signs out whoever is past their site's (tests/visits/test_sites.py)."""
     job = next(j for j in JOBS if j.name == "end_of_day_sign_out")
-    assert job.trigger == "cron"
-    # The time is read when the scheduler starts, from the settings the app was made with.
-    chosen = msgspec.structs.replace(settings, end_of_day="17:45", timezone="Europe/Oslo")
-    use(chosen)
-    try:
-        assert Runner(chosen).trigger_args(job) == {
-            "hour": 17,
-            "minute": 45,
-            "timezone": "Europe/Oslo",
-        }
-    finally:
-        use(settings)
+    assert job.trigger == "cron" and job.quiet
+    assert job.trigger_args() == {"minute": "*/5"}

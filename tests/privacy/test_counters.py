@@ -14,9 +14,10 @@ from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
 from app.recruiting import pipeline
 from app.recruiting.applications import ApplyInput, apply
-from app.tables import Application, Kiosk
+from app.tables import Application, HostSite
 from app.visits import visits
 from app.visits.local_time import local_date
+from app.visits.sites import SiteFields, create_site
 from tests.factories import (
     consenting_application,
     enrolled_kiosk,
@@ -82,38 +83,44 @@ async def test_a_rolled_back_application_counts_nothing(notices):
     assert await Application.count() == 0
 
 
-async def _kiosk_at(location: str) -> int:
+async def _aarhus(host_id: int) -> int:
+    """A second site with the host at it (issue 19.5)."""
+    site_id = await create_site(SiteFields("Aarhus"), utcnow())
+    await HostSite.insert(HostSite(host=host_id, site=site_id))
+    return site_id
+
+
+async def test_a_sign_in_counts_once_per_day_purpose_and_site(notices):
+    host_id = await host()
+    aarhus = await _aarhus(host_id)
     kiosk_id, _ = await enrolled_kiosk("Tablet 1")
-    await Kiosk.update({Kiosk.location: location}).where(Kiosk.id == kiosk_id)
-    return kiosk_id
-
-
-async def test_a_kiosk_sign_in_counts_once_per_day_purpose_and_location(notices):
-    host_id, kiosk_id = await host(), await _kiosk_at("Aarhus lobby")
     notice = await current_notice("visitor", "en")
     now = utcnow()
     today = local_date(now).isoformat()
-    walk_in = sign_in_form(host_id, notice.id, purpose="delivery", submission="form-1")
+    walk_in = sign_in_form(host_id, notice.id, purpose="delivery", submission="form-1",
+                           site_id=aarhus)
 
     # The kiosk's own path: SQLite's short write on the event loop (group commit), or
     # PostgreSQL's single statement.
     assert await moved(lambda: visits.sign_in(walk_in, kiosk_id, now)) == {
-        f"visits|{today}|delivery|Aarhus lobby": 1
+        f"visits|{today}|delivery|Aarhus": 1
     }
     # The same form again is refused, and counts nothing (the statement stored no visit).
     with pytest.raises(Conflict):
         await visits.sign_in(walk_in, kiosk_id, now)
     assert await moved(lambda: visits._sign_in_at_once(walk_in, kiosk_id, now)) == {}
-    # The general path (no submission id: sign_in's transaction) counts the same way; the
-    # desk's own sign-ins (no kiosk) have no location.
-    general = sign_in_form(host_id, notice.id, purpose="delivery")
+    # The general path (no submission id: sign_in's transaction) counts the same way; a
+    # sign-in that names no site is at the first one.
+    general = sign_in_form(host_id, notice.id, purpose="delivery", site_id=aarhus)
     assert await moved(lambda: visits.sign_in(general, kiosk_id, now)) == {
-        f"visits|{today}|delivery|Aarhus lobby": 1
+        f"visits|{today}|delivery|Aarhus": 1
     }
-    assert await moved(lambda: visits.sign_in(general, None, now)) == {
-        f"visits|{today}|delivery": 1
+    nowhere = sign_in_form(host_id, notice.id, purpose="delivery")
+    assert await moved(lambda: visits.sign_in(nowhere, None, now)) == {
+        f"visits|{today}|delivery|Main office": 1
     }
-    assert await rolled_back(lambda: visits.sign_in(general, kiosk_id, now)) == {}
+    again = sign_in_form(host_id, notice.id, purpose="delivery", site_id=aarhus)
+    assert await rolled_back(lambda: visits.sign_in(again, kiosk_id, now)) == {}
 
 
 async def test_a_visit_counts_on_its_local_day(notices):
@@ -122,7 +129,7 @@ async def test_a_visit_counts_on_its_local_day(notices):
     late = datetime(2026, 3, 14, 23, 30, tzinfo=UTC)  # 00:30 on the 15th in Copenhagen
     form = sign_in_form(host_id, notice.id, purpose="interview", submission="late")
     assert await moved(lambda: visits.sign_in(form, None, late)) == {
-        "visits|2026-03-15|interview": 1
+        "visits|2026-03-15|interview|Main office": 1
     }
 
 

@@ -23,6 +23,7 @@ from app.clock import utcnow
 from app.config import load_settings
 from app.main import create_app
 from app.staff.sessions import open_session
+from app.visits.sites import first_site_id
 from tests.documents import pdf_pages
 from tests.factories import (
     consenting_application,
@@ -219,6 +220,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/console/hosts"): ADMIN,
     ("POST", "/console/hosts"): ADMIN,
     ("POST", "/console/hosts/{host_id:int}"): ADMIN,
+    ("GET", "/console/sites"): ADMIN,
+    ("POST", "/console/sites"): ADMIN,
+    ("GET", "/console/sites/{site_id:int}"): ADMIN,
+    ("POST", "/console/sites/{site_id:int}"): ADMIN,
     ("GET", "/console/notices"): ADMIN,
     ("POST", "/console/notices"): ADMIN,
     ("GET", "/console/notices/new"): ADMIN,
@@ -285,7 +290,7 @@ async def build_world() -> dict[str, Any]:
         "application_id": a["application_id"], "cv_id": a["cv_id"], "number": 1,
         "request_id": request.id,
         "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
-        "kiosk_id": kiosk_id, "question_id": question_id, "source_id": await _source_id(),
+        "kiosk_id": kiosk_id, "site_id": await first_site_id(), "question_id": question_id, "source_id": await _source_id(),
     }
     return {"params": params, "a": a, "b": b, "staff": ids, "kiosk": kiosk_credential,
             "revoked_kiosk": revoked_credential}

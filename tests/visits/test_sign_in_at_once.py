@@ -15,12 +15,13 @@ from app.mail import QUEUE
 from app.privacy.notices import current_notice
 from app.tables import OutboxMail, Token, Visit
 from app.visits import codes, visits
+from app.visits.sites import first_site_id
 from tests.conftest import DATABASE
 from tests.factories import enrolled_kiosk, host
 from tests.visits.test_services import sign_in_form
 
 SAME = ("company", "purpose", "host", "kiosk", "language", "notice_version", "expected_visit",
-        "signed_in_at", "signed_out_at", "signed_out_by", "erase_after")
+        "signed_in_at", "signed_out_at", "signed_out_by", "erase_after", "site")
 
 
 async def test_it_stores_what_the_transaction_stores(notices):
@@ -28,7 +29,8 @@ async def test_it_stores_what_the_transaction_stores(notices):
     kiosk_id, _ = await enrolled_kiosk()
     notice = await current_notice("visitor", "en")
     now = utcnow()
-    form = sign_in_form(host_id, notice.id, visitor_name="  Ann Visitor ", submission="one")
+    form = sign_in_form(host_id, notice.id, visitor_name="  Ann Visitor ", submission="one",
+                        site_id=await first_site_id())  # sign_in's, for a kiosk without one
     badge = await visits._sign_in_at_once(form, kiosk_id, now)
     assert badge is not None and badge.first_name == "Ann" and badge.host_name == "Hanne Host"
     # The same visit through the transaction (no submission id: it never takes the shortcut).

@@ -38,6 +38,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console/reception", "Reception", ("admin", "reception")),
     ("/console/kiosks", "Kiosks", ("admin", "reception")),
     ("/console/hosts", "Hosts", ("admin",)),
+    ("/console/sites", "Sites", ("admin",)),  # offices (issue 19.5)
     # Retention (issue 6): rules, what falls due, job runs.
     ("/console/retention", "Retention", ("admin",)),
 ]

@@ -16,6 +16,7 @@ from app.visits import on_site, preregistration
 from app.visits.host_mail import PURPOSE_LABELS
 from app.visits.hosts import active_hosts
 from app.visits.local_time import local_date
+from app.visits.sites import sites_in_scope
 from app.visits.visits import PURPOSES, sign_out_by_reception
 from app.web.access import staff
 from app.web.console.home import navigation_for
@@ -33,16 +34,25 @@ class ExpectedForm(msgspec.Struct):
     company: text(200) = ""  # type: ignore[valid-type]
     purpose: choice(*PURPOSES) = "meeting"  # type: ignore[valid-type]
     language: str = ""  # of the invitation mail; one of the languages offered
+    site_id: int = 0  # where the visitor is expected: one of the reader's sites
 
 
-def _me(request: Request) -> Actor:
+def actor_of(request: Request) -> Actor:
     me = request.scope["state"]["staff"]
     return Actor(kind="staff", id=me.id, role=me.role)
 
 
+async def site_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The reader's sites and their active hosts, for a form's selects (issue 19.5)."""
+    mine = await sites_in_scope(actor)
+    hosts = await active_hosts(tuple(s["id"] for s in mine))
+    return [(s["id"], s["name"]) for s in mine], [(h.id, h.name) for h in hosts]
+
+
 async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Template:
     now = utcnow()
-    here, expected = await on_site.desk(_me(request), now)
+    here, expected = await on_site.desk(actor_of(request), now)
+    site_options, host_options = await site_choices(actor_of(request))
     return page(
         request,
         "console/reception_desk.html",
@@ -51,7 +61,8 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         day=local_date,
         on_site=here,
         expected=expected,
-        host_options=[(h.id, h.name) for h in await active_hosts()],
+        host_options=host_options,
+        site_options=site_options,
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
         today=local_date(now).isoformat(),
         **ctx,
@@ -65,7 +76,7 @@ async def desk(request: Request) -> Template:
 
 @post("/console/reception/visits/{visit_id:int}/sign-out", opt=DESK)
 async def sign_out(request: Request, visit_id: FromPath[int]) -> Redirect:
-    await sign_out_by_reception(visit_id, _me(request), utcnow())
+    await sign_out_by_reception(visit_id, actor_of(request), utcnow())
     return Redirect("/console/reception?done=signed_out", status_code=303)
 
 
@@ -89,9 +100,11 @@ async def expect(request: Request) -> Template | Redirect:
                 language=data.language
                 if data.language in current().languages
                 else language(request),
+                site_id=data.site_id,
             ),
             request.scope["state"]["staff"].id,
             utcnow(),
+            actor_of(request),
         )
     except ValidationFailed as exc:
         return await _desk(request, 400, errors=exc.errors, values=form)
@@ -106,7 +119,7 @@ async def evacuation(request: Request) -> Template:
         "console/reception_evacuation.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
-        on_site=await on_site.evacuation_list(_me(request), now),
+        on_site=await on_site.evacuation_list(actor_of(request), now),
         printed_at=now,
     )
 
@@ -119,7 +132,7 @@ async def log(request: Request) -> Template:
         "console/reception_log.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
-        visits=await on_site.visit_log(_me(request), utcnow(), search),
+        visits=await on_site.visit_log(actor_of(request), utcnow(), search),
         q=search,
         limit=on_site.LOG_LIMIT,
     )

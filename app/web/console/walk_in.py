@@ -15,17 +15,16 @@ from litestar.response import Template
 from app.clock import utcnow
 from app.config import current
 from app.errors import Conflict, ValidationFailed
-from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
 from app.recruiting.positions import markdown_html
 from app.visits.host_mail import PURPOSE_LABELS
-from app.visits.hosts import active_hosts
 from app.visits.kiosks import PRINT_LAYOUTS
 from app.visits.visits import PURPOSES, SignIn, sign_in
 from app.web.access import staff
 from app.web.badge import badge_values
 from app.web.console.home import navigation_for
 from app.web.console.kiosks import PRINT_LAYOUT_LABELS
+from app.web.console.reception import actor_of, site_choices
 from app.web.forms import choice, first_values, parse_form, text
 from app.web.i18n import LANGUAGE_NAMES
 from app.web.render import language, page, translate
@@ -43,12 +42,14 @@ class WalkInForm(msgspec.Struct):
     company: text(200) = ""  # type: ignore[valid-type]
     print_layout: choice(*PRINT_LAYOUTS) = DEFAULT_LAYOUT  # type: ignore[valid-type]
     submission: text(64) = ""  # type: ignore[valid-type]
+    site_id: int = 0  # one of the receptionist's sites
 
 
-async def _notices() -> list[dict]:
+async def _notices(site_id: int) -> list[dict]:
+    """The notice of the desk's (first) site in each language: its own, else the shared."""
     shown = []
     for lang in current().languages:
-        notice = await current_notice("visitor", lang)
+        notice = await current_notice("visitor", lang, site_id)
         if notice is not None and notice.language == lang:
             shown.append({"notice": notice, "body": markdown_html(notice.body)})
     return shown
@@ -56,13 +57,16 @@ async def _notices() -> list[dict]:
 
 async def _form(request: Request, status_code: int = 200, **ctx: object) -> Template:
     ctx.setdefault("values", {"language": language(request), "print_layout": DEFAULT_LAYOUT})
+    site_options, host_options = await site_choices(actor_of(request))
+    ctx["values"].setdefault("site_id", site_options[0][0] if site_options else "")  # type: ignore[attr-defined]
     return page(
         request,
         "console/walk_in.html",
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
-        notices=await _notices(),
-        host_options=[("", "—")] + [(h.id, h.name) for h in await active_hosts()],
+        notices=await _notices(site_options[0][0] if site_options else 0),
+        host_options=[("", "—"), *host_options],
+        site_options=site_options,
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
         language_options=[(c, LANGUAGE_NAMES.get(c, c)) for c in current().languages],
         layout_options=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
@@ -84,7 +88,7 @@ async def walk_in(request: Request) -> Template:
         data = parse_form(form, WalkInForm)
         if not data.notice_given:
             raise ValidationFailed({"notice_given": "Show or hand over the privacy notice first."})
-        notice = await current_notice("visitor", data.language)
+        notice = await current_notice("visitor", data.language, data.site_id)
         if notice is None:
             raise ValidationFailed({"form": "No visitor notice is published."})
         visit = SignIn(
@@ -96,8 +100,9 @@ async def walk_in(request: Request) -> Template:
             company=data.company,
             submission=data.submission,
             channel="desk",
+            site_id=data.site_id,
         )
-        badge = await sign_in(visit, None, utcnow(), Actor(kind="staff", id=me.id, role=me.role))
+        badge = await sign_in(visit, None, utcnow(), actor_of(request))
     except ValidationFailed as exc:
         errors = dict(exc.errors)
         if "host" in errors:  # the service names the host; the form's field is host_id
