@@ -26,8 +26,9 @@ MAC_LENGTH = 14  # base32 characters: 70 bits
 TOKEN_LENGTH = codes.SIGNOUT_LENGTH + MAC_LENGTH
 PATH = "/OUT/"  # upper case: the whole link fits the QR code's denser alphanumeric mode
 _ON_SITE = (
-    "SELECT v.id, v.uid, v.visitor_name, v.signed_in_at, h.name AS host_name FROM visit v "
-    "LEFT JOIN host h ON h.id = v.host WHERE v.signout_code_hash = ?"
+    "SELECT v.id, v.uid, v.visitor_name, v.signed_in_at, h.name AS host_name, "
+    "s.timezone, s.end_of_day FROM visit v LEFT JOIN host h ON h.id = v.host "
+    "LEFT JOIN site s ON s.id = v.site WHERE v.signout_code_hash = ?"
 )
 
 
@@ -74,7 +75,8 @@ async def visit_for(token: str, now: datetime) -> PhoneVisit | None:
     signed_in_at = row["signed_in_at"]
     if isinstance(signed_in_at, str):  # SQLite through app.db.fetch
         signed_in_at = datetime.fromisoformat(signed_in_at)
-    if now >= end_of_visit_day(signed_in_at):
+    # The visit's own site's end of day, in its time zone (issue 19.5), as the job does.
+    if now >= end_of_visit_day(signed_in_at, row["timezone"], row["end_of_day"]):
         return None
     first = (row["visitor_name"] or "").split()
     return PhoneVisit(int(row["id"]), first[0] if first else "", row["host_name"] or "")

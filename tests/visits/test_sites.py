@@ -251,3 +251,26 @@ async def test_a_receptionist_starts_at_the_first_site(notices):
     assert await site_scope(Actor(kind="staff", id=rec, role="reception")) == (
         await first_site_id(),
     )
+
+
+async def test_an_admin_publishes_a_visitor_notice_for_one_site(client, notices):
+    w = await two_sites()
+    shared = await current_notice("visitor", "da")
+    _, email, password = await staff_member("admin")
+    await login_staff(client, email, password)
+    form = await client.get(f"/console/notices/new?audience=visitor&language=da&site={w['aarhus']}")
+    assert form.status_code == 200 and 'name="site_id"' in form.text
+    fields = {"_csrf_token": csrf_from(form.text), "audience": "visitor", "language": "da",
+              "title": "Aarhus-erklæring", "summary": "Kort", "body": "Tekst"}  # fmt: skip
+    wrong = await client.post("/console/notices", data={**fields, "site_id": "999999"})
+    assert wrong.status_code == 400
+    done = await client.post("/console/notices", data={**fields, "site_id": str(w["aarhus"])})
+    assert done.status_code == 303
+    assert (await current_notice("visitor", "da", w["aarhus"])).title == "Aarhus-erklæring"
+    assert (await current_notice("visitor", "da", w["cph"])).id == shared.id
+    listing = await client.get("/console/notices")
+    assert "Aarhus-erklæring" in listing.text and ">Aarhus<" in listing.text
+    # An admin reads every site's visitors, each with its site named.
+    await visit_at(w["aarhus"], w["anders"], "Aase Aarhus")
+    evacuation = await client.get("/console/reception/evacuation")
+    assert "Aase Aarhus" in evacuation.text and "<td>Aarhus</td>" in evacuation.text

@@ -10,6 +10,7 @@ from app.config import current
 from app.errors import ValidationFailed
 from app.privacy import notices
 from app.tables import NoticeVersion
+from app.visits.sites import all_sites
 from app.web.access import staff
 from app.web.console.chrome import console_page, query
 from app.web.forms import choice, first_values, parse_form, text
@@ -25,6 +26,7 @@ class NoticeForm(msgspec.Struct):
     purpose_n: text(1000) = ""  # type: ignore[valid-type]
     purpose_talent_pool: text(1000) = ""  # type: ignore[valid-type]
     purpose_marketing: text(1000) = ""  # type: ignore[valid-type]
+    site_id: int = 0  # a visitor notice of one site only; 0: shared by every site (issue 19.5)
 
 
 @get("/console/notices", opt=staff("admin"))
@@ -37,6 +39,7 @@ async def notice_list(request: Request) -> Template:
             NoticeVersion.version,
             NoticeVersion.title,
             NoticeVersion.published_at,
+            NoticeVersion.site.name.as_alias("site_name"),
         )
         .order_by(NoticeVersion.audience)
         .order_by(NoticeVersion.language)
@@ -50,7 +53,7 @@ async def notice_list(request: Request) -> Template:
     )
 
 
-def _form_page(
+async def _form_page(
     request: Request, values: dict, status_code: int = 200, errors: dict | None = None
 ) -> Template:
     return console_page(
@@ -62,6 +65,7 @@ def _form_page(
         audiences=notices.AUDIENCES,
         languages=current().languages,
         purposes=notices.CANDIDATE_PURPOSES,
+        site_options=[(s["id"], s["name"]) for s in await all_sites()],
     )
 
 
@@ -71,12 +75,14 @@ async def new_notice(request: Request) -> Template:
     audience = audience if audience in notices.AUDIENCES else "candidate"
     language = query(request, "language", 8)
     language = language if language in current().languages else "en"
-    values: dict = {"audience": audience, "language": language}
-    latest = await notices.current_notice(audience, language)
+    site = query(request, "site", 12)
+    site_id = int(site) if site.isdigit() and audience == "visitor" else 0
+    values: dict = {"audience": audience, "language": language, "site_id": site_id}
+    latest = await notices.current_notice(audience, language, site_id)
     if latest is not None and latest.language == language:
         values.update(title=latest.title, summary=latest.summary, body=latest.body)
         values.update({f"purpose_{p}": t for p, t in latest.purpose_texts.items()})
-    return _form_page(request, values)
+    return await _form_page(request, values)
 
 
 @post("/console/notices", opt=staff("admin"))
@@ -92,8 +98,10 @@ async def publish(request: Request) -> Template | Redirect:
             missing = {f"purpose_{p}": "This field is required." for p, t in texts.items() if not t}
             if missing:
                 raise ValidationFailed(missing)
+        if data.site_id and data.site_id not in {s["id"] for s in await all_sites()}:
+            raise ValidationFailed({"site_id": "Choose one of the options."})
     except ValidationFailed as exc:
-        return _form_page(request, form, status_code=400, errors=exc.errors)
+        return await _form_page(request, form, status_code=400, errors=exc.errors)
     me = request.scope["state"]["staff"]
     await notices.publish(
         data.audience,
@@ -104,6 +112,7 @@ async def publish(request: Request) -> Template | Redirect:
         texts,
         utcnow(),
         published_by=me.id,
+        site_id=(data.site_id or None) if data.audience == "visitor" else None,
     )
     return Redirect("/console/notices?published=1", status_code=303)
 

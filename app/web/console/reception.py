@@ -120,6 +120,7 @@ async def evacuation(request: Request) -> Template:
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
         on_site=await on_site.evacuation_list(actor_of(request), now),
+        many_sites=len(await sites_in_scope(actor_of(request))) > 1,
         printed_at=now,
     )
 
@@ -133,6 +134,7 @@ async def log(request: Request) -> Template:
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
         visits=await on_site.visit_log(actor_of(request), utcnow(), search),
+        many_sites=len(await sites_in_scope(actor_of(request))) > 1,
         q=search,
         limit=on_site.LOG_LIMIT,
     )
