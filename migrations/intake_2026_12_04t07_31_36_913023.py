@@ -50,7 +50,7 @@ class StaffMember(Table, tablename="staff_member", schema=None):
     )
 
 
-ID = "2026-12-04T07:06:15:596354"
+ID = "2026-12-04T07:31:36:913023"
 VERSION = "1.38.0"
 DESCRIPTION = "sites: site, host_site, staff_site; kiosk, visit, expected visit and notice sites"
 
@@ -61,15 +61,63 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Site", tablename="site", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="HostSite", tablename="host_site", schema=None, columns=None
     )
 
     manager.add_table(
+        class_name="Site", tablename="site", schema=None, columns=None
+    )
+
+    manager.add_table(
         class_name="StaffSite", tablename="staff_site", schema=None, columns=None
+    )
+
+    manager.add_column(
+        table_class_name="HostSite",
+        tablename="host_site",
+        column_name="host",
+        db_column_name="host",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Host,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="HostSite",
+        tablename="host_site",
+        column_name="site",
+        db_column_name="site",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Site,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -172,54 +220,6 @@ async def forwards():
             "primary_key": False,
             "unique": False,
             "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="HostSite",
-        tablename="host_site",
-        column_name="host",
-        db_column_name="host",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Host,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="HostSite",
-        tablename="host_site",
-        column_name="site",
-        db_column_name="site",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Site,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
