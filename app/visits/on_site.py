@@ -58,14 +58,19 @@ async def evacuation_list(actor: audit.Actor, now: datetime) -> list[dict]:
     return on_site
 
 
-async def counts(now: datetime) -> dict[str, int]:
-    """For the console home: how many are in the building and how many are still expected
-    today. Numbers only, so no read of anyone's visit to audit."""
-    on_site = await Visit.count().where(Visit.signed_out_at.is_null())
-    expected = await ExpectedVisit.count().where(
+async def counts(actor: audit.Actor, now: datetime) -> dict[str, int]:
+    """For the console home: how many are in the reader's buildings (their sites) and how
+    many are still expected there today. Numbers only, so no read of anyone's visit to
+    audit."""
+    scope = await site_scope(actor)
+    on_site = Visit.count().where(Visit.signed_out_at.is_null())
+    expected = ExpectedVisit.count().where(
         (ExpectedVisit.expected_on == local_date(now)) & ExpectedVisit.used_at.is_null()
     )
-    return {"on_site": on_site, "expected": expected}
+    if scope is not ALL_SITES:
+        on_site = on_site.where(_at(Visit.site, scope))
+        expected = expected.where(_at(ExpectedVisit.site, scope))
+    return {"on_site": await on_site, "expected": await expected}
 
 
 async def _audited(actor: audit.Actor, action: str, now: datetime, shown: int) -> None:

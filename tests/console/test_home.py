@@ -6,8 +6,9 @@ import uuid
 from datetime import timedelta
 
 from app.clock import utcnow
-from app.tables import Application, ExpectedVisit, OutboxMail, RightsRequest
+from app.tables import Application, ExpectedVisit, OutboxMail, RightsRequest, StaffSite
 from app.visits.local_time import local_date
+from app.visits.sites import SiteFields, create_site, first_site_id
 from tests.console.support import signed_in
 from tests.factories import consenting_application, open_position, visit_row
 
@@ -57,10 +58,12 @@ async def _visits_and_mail() -> None:
     now = utcnow()
     await visit_row("Viggo Visitor")
     await visit_row("Vera Gone", signed_out_at=now)
+    site = await first_site_id()
     await ExpectedVisit.insert(
-        ExpectedVisit(visitor_name="Edda Expected", expected_on=local_date(now), code_hash="c1"),
+        ExpectedVisit(visitor_name="Edda Expected", expected_on=local_date(now), code_hash="c1",
+                      site=site),
         ExpectedVisit(visitor_name="Ulla Used", expected_on=local_date(now), code_hash="c2",
-                      used_at=now),
+                      used_at=now, site=site),
     )  # fmt: skip
     await OutboxMail.insert(
         OutboxMail(to_address="x@example.org", subject="s", body="b", failed_at=now,
@@ -108,6 +111,16 @@ async def test_reception_sees_visitors_only(client):
         assert f'id="work-{box}"' not in page, box
     assert "Data engineer" not in page
     _no_names(page)
+
+
+async def test_reception_of_another_site_counts_none_of_these_visitors(client):
+    """Issue 19.5: the home's numbers are of the reader's own sites, like the desk."""
+    await _everything()
+    staff_id = await signed_in(client, "reception")
+    aarhus = await create_site(SiteFields("Aarhus"), utcnow())
+    await StaffSite.update({StaffSite.site: aarhus}).where(StaffSite.staff == staff_id)
+    page = (await client.get("/console")).text
+    assert counts(page, "visits") == {"on_site": "0", "expected": "0"}
 
 
 async def test_admin_sees_every_box_and_failed_mail(client):

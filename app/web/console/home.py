@@ -14,6 +14,7 @@ from litestar.response import Template
 from app.clock import utcnow
 from app.mail import failed_count
 from app.privacy.access import REVIEW_ROLES
+from app.privacy.audit import Actor
 from app.privacy.requests_queue import due_soon
 from app.recruiting import waiting
 from app.visits import on_site
@@ -48,7 +49,7 @@ def navigation_for(role: str) -> list[tuple[str, str]]:
     return [(path, label) for path, label, roles in NAVIGATION if role in roles]
 
 
-async def work_for(role: str) -> dict[str, Any]:
+async def work_for(role: str, actor: Actor) -> dict[str, Any]:
     """The boxes `role` sees; a box that is not theirs is absent, not zero."""
     now = utcnow()
     work: dict[str, Any] = {}
@@ -58,7 +59,7 @@ async def work_for(role: str) -> dict[str, Any]:
     if role in ("admin", "hr"):  # who answer rights requests (/console/requests)
         work["requests"] = await due_soon(now)
     if role in ("admin", "reception"):  # the reception desk's roles
-        work["visits"] = await on_site.counts(now)
+        work["visits"] = await on_site.counts(actor, now)  # of the reader's own sites
     if role == "admin":
         work["failed_mail"] = await failed_count()
     return work
@@ -72,7 +73,7 @@ async def home(request: Request) -> Template:
         "console/home.html",
         nav=navigation_for(me.role),
         changed=request.query_params.get("changed") == "1",
-        work=await work_for(me.role),
+        work=await work_for(me.role, Actor(kind="staff", id=me.id, role=me.role)),
     )
 
 
