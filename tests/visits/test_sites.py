@@ -177,11 +177,11 @@ async def test_each_site_signs_out_at_its_own_end_of_day_in_its_own_time_zone(no
 
 
 async def test_existing_data_moves_to_the_first_site_once_however_often_the_step_runs():
-    """The upgrade's data step (migrations/intake_2026_12_04t07_31_37_000000.py) on rows made
+    """The upgrade's data step (migrations/intake_2026_12_04t07_38_46_000000.py) on rows made
     before sites: resumable and idempotent."""
     import importlib
 
-    step = importlib.import_module("migrations.intake_2026_12_04t07_31_37_000000")
+    step = importlib.import_module("migrations.intake_2026_12_04t07_38_46_000000")
     host_id = await host()
     kiosk_id, _ = await enrolled_kiosk()
     receptionist, _, _ = await staff_member("reception")

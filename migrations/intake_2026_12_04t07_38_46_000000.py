@@ -1,4 +1,4 @@
-"""Data step after 2026-12-04T07:31:36 (issue 19, point 5): existing data moves to a first
+"""Data step after 2026-12-04T07:38:45 (issue 19, point 5): existing data moves to a first
 site, named by INTAKE_FIRST_SITE_NAME, with INTAKE_TIMEZONE and INTAKE_END_OF_DAY.
 
 Every step only fills what is still empty (no site yet, a host or a reception member with no
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-12-04T07:31:37:000000"
+ID = "2026-12-04T07:38:46:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "existing kiosks, hosts, visits, invitations and reception staff to the first site"
 

@@ -50,7 +50,7 @@ class StaffMember(Table, tablename="staff_member", schema=None):
     )
 
 
-ID = "2026-12-04T07:31:36:913023"
+ID = "2026-12-04T07:38:45:493989"
 VERSION = "1.38.0"
 DESCRIPTION = "sites: site, host_site, staff_site; kiosk, visit, expected visit and notice sites"
 
@@ -61,7 +61,7 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="HostSite", tablename="host_site", schema=None, columns=None
+        class_name="StaffSite", tablename="staff_site", schema=None, columns=None
     )
 
     manager.add_table(
@@ -69,18 +69,18 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="StaffSite", tablename="staff_site", schema=None, columns=None
+        class_name="HostSite", tablename="host_site", schema=None, columns=None
     )
 
     manager.add_column(
-        table_class_name="HostSite",
-        tablename="host_site",
-        column_name="host",
-        db_column_name="host",
+        table_class_name="StaffSite",
+        tablename="staff_site",
+        column_name="staff",
+        db_column_name="staff",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Host,
+            "references": StaffMember,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -97,8 +97,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="HostSite",
-        tablename="host_site",
+        table_class_name="StaffSite",
+        tablename="staff_site",
         column_name="site",
         db_column_name="site",
         column_class_name="ForeignKey",
@@ -229,14 +229,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffSite",
-        tablename="staff_site",
-        column_name="staff",
-        db_column_name="staff",
+        table_class_name="HostSite",
+        tablename="host_site",
+        column_name="host",
+        db_column_name="host",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": StaffMember,
+            "references": Host,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -253,8 +253,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StaffSite",
-        tablename="staff_site",
+        table_class_name="HostSite",
+        tablename="host_site",
         column_name="site",
         db_column_name="site",
         column_class_name="ForeignKey",
