@@ -150,12 +150,20 @@ class LiveServer:
                 "--workers", str(self.workers), *self.extra_args]
 
     def start(self) -> "LiveServer":
+        return self.launch().wait_ready()
+
+    def launch(self) -> "LiveServer":
+        """Start the process without waiting (start several, then wait for each)."""
         self.proc = subprocess.Popen(self.command(), env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT,
                                      cwd=Path(__file__).resolve().parent.parent)
+        return self
+
+    def wait_ready(self, seconds: float = 30) -> "LiveServer":
         import httpx
 
-        deadline = time.monotonic() + 30
+        assert self.proc is not None
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:

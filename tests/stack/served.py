@@ -97,9 +97,10 @@ class Caddy:
         while time.monotonic() < deadline:
             if self.root_ca.exists():
                 try:
-                    with httpx.Client(verify=self.trust(), timeout=2) as http:
-                        if http.get(f"{self.url}/healthz").status_code == 200:
-                            return self
+                    # Any answer over TLS will do: the servers behind may still be starting.
+                    with httpx.Client(verify=self.trust(), timeout=10) as http:
+                        http.get(f"{self.url}/healthz")
+                        return self
                 except httpx.HTTPError:
                     pass
             if self.proc.poll() is not None:

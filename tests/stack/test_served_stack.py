@@ -54,8 +54,11 @@ def stack() -> Iterator[Stack]:
         caddy = Caddy([f"127.0.0.1:{app.port}" for app in apps])
         for app in apps:
             app.env["INTAKE_BASE_URL"] = caddy.url
-            app.start()
-        yield Stack(caddy.start(caddy_bin), apps)
+            app.launch()
+        caddy.start(caddy_bin)  # meanwhile
+        for app in apps:
+            app.wait_ready(60)
+        yield Stack(caddy, apps)
     finally:
         if caddy:
             caddy.stop()
@@ -173,3 +176,19 @@ def raw_answer(caddy: Caddy, length: int, sent: int = 0) -> bytes:
             if b"</html>" in answer or answer.endswith(b"\r\n\r\n"):  # a page, or none
                 break
         return answer
+
+
+def test_a_client_that_never_finishes_its_headers_is_cut_off(stack):
+    """Slowloris: Caddy closes a connection whose headers do not end (read_header 10s; Caddy's
+    own default waits a minute, past this socket's 40 s)."""
+    caddy = stack.caddy
+    with (
+        socket.create_connection(("127.0.0.1", caddy.https_port), timeout=40) as raw,
+        caddy.trust().wrap_socket(raw, server_hostname="localhost") as tls,
+    ):
+        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1")
+        try:
+            closed = tls.recv(100)
+        except ConnectionResetError:
+            closed = b""
+    assert closed == b"" or closed.startswith(b"HTTP/1.1 408"), closed
