@@ -9,6 +9,8 @@ from app.rate_limit import Counter, over_limit
 
 # Unsafe methods on these paths are rate-limited per client (SECURITY.md "Requests").
 RATE_LIMITED_PREFIXES = ("/console/login", "/console/reset", "/apply", "/kiosk/pair", "/me/signin")
+# GETs that write: the identity provider's sign-in start keeps a pending state (issue 18.5).
+RATE_LIMITED_GETS = ("/console/login/sso",)
 
 
 def rate_limit_middleware(store: Counter) -> type:
@@ -19,10 +21,9 @@ def rate_limit_middleware(store: Counter) -> type:
             self.app = app
 
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if (
-                scope["type"] == "http"
-                and scope.get("method") == "POST"
-                and scope["path"].startswith(RATE_LIMITED_PREFIXES)
+            if scope["type"] == "http" and (
+                (scope.get("method") == "POST" and scope["path"].startswith(RATE_LIMITED_PREFIXES))
+                or (scope.get("method") == "GET" and scope["path"] in RATE_LIMITED_GETS)
             ):
                 client = (scope.get("client") or ("", 0))[0]  # truncated on arrival
                 wait = await over_limit(store, client, utcnow())

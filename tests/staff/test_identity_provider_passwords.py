@@ -1,6 +1,6 @@
 """Passwords next to the company's identity provider (issue 18.5): turned off once a colleague
 signs in through it (INTAKE_OIDC_ONLY) or by an admin for one colleague; the PKCE challenge
-the provider is sent; a provider that cannot be reached."""
+the provider is sent; a provider that cannot be reached; the limit on starting a sign-in."""
 
 import base64
 import hashlib
@@ -99,3 +99,10 @@ async def test_a_provider_that_cannot_be_reached_gets_a_clear_page():
     async for client in sso_client(settings):
         answer = await client.get("/console/login/sso")
         assert answer.status_code == 503 and "cannot be reached just now" in answer.text
+
+
+async def test_the_sign_in_start_is_rate_limited_like_the_login_form(app_client):
+    # each start keeps a pending state: a client may start 30 a minute, as it may post logins
+    answers = [(await app_client.get("/console/login/sso")).status_code for _ in range(31)]
+    assert answers[:30] == [303] * 30 and answers[30] == 429
+    assert await Token.count().where(Token.purpose == "sso_sign_in") == 30
