@@ -2,6 +2,7 @@
 the same run on the same server, their ratio, and whether the target is met."""
 
 import asyncio
+import itertools
 import json
 import os
 import time
@@ -318,6 +319,8 @@ async def b3_review_queue(ctx: Context) -> None:
     position_id = seed.position(ctx.db, "bench-queue")
     seed.applications(ctx.db, n, position_id, "queue")
     emails = seed.staff(ctx.db, REVIEWERS, role="hr")
+    seed.scorecards(ctx.db, position_id, emails, per_reviewer=300)  # issue 17's score order
+    first_reviewer = seed.row(ctx.db, f"SELECT id FROM staff_member WHERE email = '{emails[0]}'")
     deep_at, deep_id = seed.row(
         ctx.db,
         f"SELECT created_at, id FROM application WHERE position = {position_id} "
@@ -327,14 +330,20 @@ async def b3_review_queue(ctx: Context) -> None:
     cursor = f"{stamp.isoformat()}_{deep_id}"
     floor_at = str(deep_at) if ctx.db.kind == "sqlite" else stamp.isoformat()
     base = f"/console/positions/{position_id}/applications"
-    floor = f"/bench/floor/select?position={position_id}"
+    floor = f"/bench/floor/select?position={position_id}&author={first_reviewer[0]}"
     pages = {
         "first page": (base, floor),
         "deep page (90%)": (f"{base}?after={quote(cursor)}",
                             f"{floor}&after_at={quote(floor_at)}&after_id={deep_id}"),
         "filtered page (stage)": (f"{base}?stage=interview", f"{floor}&stage=interview"),
+        # Issue 17: the other orders, each with the stage tabs' counts as on every page. The
+        # stage order's first page is the first stage oldest first: that stage's floor.
+        "newest first page": (f"{base}?sort=newest", f"{floor}&order=newest"),
+        "stage order first page": (f"{base}?sort=stage", f"{floor}&stage=received"),
+        "score order first page": (f"{base}?sort=score",
+                                   f"{floor}&order=score"),
     }  # fmt: skip
-    logins = iter(emails * 4)
+    logins = itertools.repeat(emails[0])  # one reviewer: the score order is theirs
 
     async def prepare(conn: Connection) -> None:
         await _hr_login(ctx, conn, next(logins))

@@ -157,6 +157,28 @@ def applications(
     )  # fmt: skip
 
 
+def scorecards(db: Database, position_id: int, emails: list[str], per_reviewer: int) -> int:
+    """Issue 17: a third of the position's applications scored (application.score_average),
+    and `per_reviewer` of those carry each reviewer's own scorecard, so the queue's score
+    order and score column have something to show. Scores are not read by the queue."""
+    ids = all_ids(db, f"SELECT id FROM application WHERE position = {int(position_id)} "
+                      "ORDER BY id")  # fmt: skip
+    scored = ids[::3]
+    scalar(db, f"UPDATE application SET score_average = 100 + (id * 7) % 301 "
+               f"WHERE position = {int(position_id)} AND id % 3 = {ids[0] % 3}")  # fmt: skip
+    scalar(db, "SELECT 1", "ANALYZE application")  # PostgreSQL's planner statistics
+    quoted = ", ".join(f"'{e}'" for e in emails)  # our own bench addresses
+    staff_ids = all_ids(db, f"SELECT id FROM staff_member WHERE email IN ({quoted}) ORDER BY id")
+    now = datetime.now(UTC)
+    return bulk(
+        db,
+        "scorecard",
+        ["application", "author", "submitted_at"],
+        ((app_id, sid, now) for n, sid in enumerate(staff_ids)
+         for app_id in scored[n * per_reviewer:(n + 1) * per_reviewer + per_reviewer // 2]),
+    )  # fmt: skip
+
+
 def visits(db: Database, count: int, erase_after: datetime) -> int:
     """`count` signed-out visits whose retention ran out by `erase_after`, signed in over the
     month before (so the anonymous statistics have days and purposes to count into)."""

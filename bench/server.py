@@ -86,14 +86,24 @@ async def floor_upload(request: Request) -> dict[str, int]:
 
 
 # The review queue's page (app/recruiting/review.py) as one raw SELECT: same columns, same
-# join, same keyset condition, same order, same LIMIT.
+# join, same keyset condition, same order, same LIMIT, the same lookups of the stage's start and
+# the reviewer's own scorecard (`author`). `order=newest` walks the index the
+# other way; `order=score` starts from one reviewer's own scorecards, as the score order does.
 SELECT_PAGE = (
     "SELECT a.id, a.created_at, a.updated_at, a.stage, a.restricted, a.objected, "
-    "c.id AS candidate_id, c.full_name, c.language, c.consent_m, c.consent_n, "
-    "c.consent_version_m, c.consent_version_n "
-    "FROM application a JOIN candidate c ON c.id = a.candidate WHERE {where} "
-    "ORDER BY a.created_at, a.id LIMIT {limit}"
+    "a.score_average, c.id AS candidate_id, c.full_name, c.language, c.consent_m, "
+    "c.consent_n, c.consent_version_m, c.consent_version_n, "
+    "(SELECT MAX(sc.at) FROM stage_change sc WHERE sc.application = a.id) AS stage_since, "
+    "EXISTS (SELECT 1 FROM scorecard own WHERE own.application = a.id AND own.author = {me}) "
+    "AS scored_by_me "
+    "FROM {source} JOIN candidate c ON c.id = a.candidate WHERE {where} "
+    "ORDER BY {order} LIMIT {limit}"
 )
+ORDERS = {
+    "": "a.created_at, a.id",
+    "newest": "a.created_at DESC, a.id DESC",
+    "score": "a.score_average DESC, a.id",
+}
 
 
 @get("/bench/floor/select", opt=public(), include_in_schema=False)
@@ -103,6 +113,8 @@ async def floor_select(
     after_at: FromQuery[str] = "",
     after_id: FromQuery[int] = 0,
     limit: FromQuery[int] = 51,
+    order: FromQuery[str] = "",
+    author: FromQuery[int] = 0,
 ) -> dict[str, int]:
     """The raw SELECT with the same LIMIT as a review-queue page: the floor of B3."""
     lite = _is_sqlite()
@@ -112,7 +124,13 @@ async def floor_select(
         args.append(value)
         return "?" if lite else f"${len(args)}{cast}"
 
-    where = [f"a.position = {arg(position)}"]
+    me = arg(author or None)
+    source = "application a"
+    where = []
+    if order == "score":
+        source = "scorecard s JOIN application a ON a.id = s.application"
+        where.append(f"s.author = {arg(author)} AND a.score_average IS NOT NULL")
+    where.append(f"a.position = {arg(position)}")
     if stage:
         where.append(f"a.stage = {arg(stage)}")
     if after_at:
@@ -121,7 +139,8 @@ async def floor_select(
             f"a.created_at >= {arg(at)} AND (a.created_at > {arg(at)} "
             f"OR (a.created_at = {arg(at)} AND a.id > {arg(after_id)}))"
         )
-    sql = SELECT_PAGE.format(where=" AND ".join(where), limit=int(limit))
+    sql = SELECT_PAGE.format(me=me, source=source, where=" AND ".join(where),
+                             order=ORDERS.get(order, ORDERS[""]), limit=int(limit))  # fmt: skip
     if lite:
         return {"rows": len(_lite().execute(sql, args).fetchall())}
     return {"rows": len(await _pool.fetch(sql, *args))}

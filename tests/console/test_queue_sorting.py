@@ -144,3 +144,22 @@ async def test_the_page_has_tabs_with_counts_days_in_stage_and_links_that_keep_t
     )
     script = await client.get("/static/review-keys.js")
     assert script.status_code == 200 and "keydown" in script.text
+
+
+async def test_acting_on_an_application_keeps_the_queue_it_was_opened_from(client):
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid, cv=None)
+    page = f"/console/positions/{pid}/applications/{a['application_id']}?sort=newest&stage=received"
+    shown = await client.get(page)
+    assert (
+        'action="' + page.split("?")[0] + '/comment?sort=newest&amp;stage=received"' in shown.text
+    )
+    from tests.helpers import csrf_from
+
+    done = await client.post(
+        page.replace("?", "/comment?"),
+        data={"body": "Fine", "_csrf_token": csrf_from(shown.text)},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"].endswith("?done=comment&sort=newest&stage=received")

@@ -105,7 +105,7 @@ async def test_a_reviewer_sees_colleagues_scores_only_after_submitting_their_own
     assert "1 colleague has submitted a scorecard." in before
     assert "Anchor note" not in before and 'id="score-average"' not in before
     queue = (await client.get(f"/console/positions/{pid}/applications")).text
-    assert "4.0" not in queue  # nor in the queue's score column
+    assert "4.00" not in queue  # nor in the queue's score column
     second = {f"score_{c1}": "2", f"score_{c2}": "1"}
     done = await post_on(client, page, page + "/scorecard", second)
     assert done.status_code == 303
@@ -115,7 +115,7 @@ async def test_a_reviewer_sees_colleagues_scores_only_after_submitting_their_own
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["score_average"] == 275
     queue = (await client.get(f"/console/positions/{pid}/applications")).text
-    assert "2.8" in queue  # shown once the reviewer's own card is in (one decimal)
+    assert "2.75" in queue  # shown once the reviewer's own card is in
 
 
 @pytest.mark.parametrize("how", ["withdrawn_n", "restricted", "objected", "withdrawn"])
@@ -130,6 +130,7 @@ async def test_without_purpose_n_scores_are_hidden_and_scoring_is_refused(client
     page = url(pid, a["application_id"])
     shown = await client.get(page)
     assert "Secret note" in shown.text
+    assert "3.00" in (await client.get(f"/console/positions/{pid}/applications")).text
     if how == "withdrawn_n":
         await set_consent(a["candidate_id"], a["candidate_uid"], "n", False)
     else:
@@ -140,7 +141,7 @@ async def test_without_purpose_n_scores_are_hidden_and_scoring_is_refused(client
     hidden = await client.get(page)
     assert "Secret note" not in hidden.text and 'id="scorecard-refused"' in hidden.text
     queue = (await client.get(f"/console/positions/{pid}/applications")).text
-    assert "3.0" not in queue and "Secret note" not in queue
+    assert "3.00" not in queue and "Secret note" not in queue
     from tests.helpers import csrf_from
 
     again = await client.post(

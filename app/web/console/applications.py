@@ -44,9 +44,10 @@ async def _page(
     )
 
 
-def _back(position_id: int, application_id: int, done: str) -> Redirect:
+def _back(position_id: int, application_id: int, done: str, keep: str = "") -> Redirect:
+    """Back to the page, still within the queue it was opened from (its query, issue 17)."""
     path = f"/console/positions/{position_id}/applications/{application_id}?done={done}"
-    return Redirect(path, status_code=303)
+    return Redirect(path + (f"&{keep}" if keep else ""), status_code=303)
 
 
 @get(BASE, opt=staff("hr", "admin"))
@@ -109,7 +110,7 @@ async def _act(
             status_code=exc.status_code,
             problem=translate(request, exc.message),
         )
-    return _back(position_id, application_id, kind)
+    return _back(position_id, application_id, kind, request.url.query)
 
 
 @post(BASE + "/comment", opt=staff("hr", "admin"))

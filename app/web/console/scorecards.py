@@ -12,7 +12,7 @@ from app.clock import utcnow
 from app.errors import IntakeError, NotFound, ValidationFailed
 from app.recruiting import positions_admin, scorecards
 from app.web.access import staff
-from app.web.console.applications import BASE, _page
+from app.web.console.applications import BASE, _back, _page
 from app.web.console.chrome import actor, console_page
 from app.web.forms import first_values
 from app.web.render import translate
@@ -49,9 +49,7 @@ async def submit_scorecard(
             request, position_id, application_id, status_code=exc.status_code,
             problem=translate(request, exc.message),
         )  # fmt: skip
-    keep = request.url.query
-    path = f"/console/positions/{position_id}/applications/{application_id}"
-    return Redirect(f"{path}?done=scorecard{'&' + keep if keep else ''}#scorecard", status_code=303)
+    return _back(position_id, application_id, "scorecard", request.url.query)
 
 
 async def _criteria_page(
