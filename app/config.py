@@ -29,6 +29,9 @@ class Retention(msgspec.Struct, frozen=True):
     waiting_consent_days: int = 30  # applications that never got consent m or n
     audit_days: int = 1095  # audit and consent records: 3 years
     mail_days: int = 7  # sent mail kept for troubleshooting, then erased
+    # A hired candidate handed over to the HR system: the employee record lives there now,
+    # so ours is erased this long after the HR system confirmed receipt (issue 17 point 10).
+    handed_over_days: int = 30
     # An application sent with a known candidate's address waits this long for the mailbox
     # owner's confirmation, then it and its CV are erased (issue 16; in hours: a link that
     # lives days in a mailbox is a link that leaks).
@@ -213,6 +216,10 @@ class Settings(msgspec.Struct, frozen=True):
     metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1")
     log_format: str = "text"  # text | json (one object a line, with the correlation id)
     smtp: Smtp = Smtp()
+    # The HR system's webhook (issue 17 point 10): empty means no hand-off. The secret signs
+    # every body (HMAC-SHA256, docs/operators.md "Hand-off to an HR system").
+    hris_webhook_url: str = ""
+    hris_webhook_secret: str = ""
     caps: MailCaps = MailCaps()
     # Proxies whose X-Forwarded-For / -Proto are believed (app.proxies); none by default.
     trusted_proxies: tuple[str, ...] = ()
@@ -252,6 +259,10 @@ class Settings(msgspec.Struct, frozen=True):
             problems.append("INTAKE_OIDC_ISSUER is not an https:// address")
         if idp.enabled and not idp.role_map:
             problems.append("INTAKE_OIDC_ROLE_MAP is empty: nobody could sign in with it")
+        if self.hris_webhook_url and not self.hris_webhook_url.startswith("https://"):
+            problems.append("INTAKE_HRIS_WEBHOOK_URL is not HTTPS: personal data in clear")
+        if self.hris_webhook_url and len(self.hris_webhook_secret) < 32:
+            problems.append("INTAKE_HRIS_WEBHOOK_SECRET is missing or shorter than 32 characters")
         return problems
 
 
@@ -297,6 +308,7 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
             waiting_consent_days=int(e.get("RETENTION_WAITING_CONSENT_DAYS", 30)),
             audit_days=int(e.get("RETENTION_AUDIT_DAYS", 1095)),
             mail_days=int(e.get("RETENTION_MAIL_DAYS", 7)),
+            handed_over_days=int(e.get("RETENTION_HANDED_OVER_DAYS", 30)),
             unconfirmed_application_hours=int(e.get("INTAKE_UNCONFIRMED_APPLICATION_HOURS", 48)),
             enabled=_bool(e.get("RETENTION_ENABLED", "1")),
         )
@@ -347,6 +359,8 @@ def load_settings(environ: Mapping[str, str] | None = None, check: bool = True) 
                 if a.strip()
             ),
             smtp=smtp,
+            hris_webhook_url=e.get("INTAKE_HRIS_WEBHOOK_URL", "").strip(),
+            hris_webhook_secret=e.get("INTAKE_HRIS_WEBHOOK_SECRET", ""),
             caps=_caps(e),
             trusted_proxies=_trusted_proxies(e.get("INTAKE_TRUSTED_PROXIES", "")),
             identity_provider=_identity_provider(e),

@@ -301,3 +301,14 @@ async def _consent_renewals(now: datetime) -> dict[str, Any]:
 
 
 JOBS.append(Job("consent_renewal_mails", _consent_renewals, "cron", {"hour": 9}))
+
+
+# Hand-off to the HR system (issue 17 point 10): the signed webhook, retried with the
+# outbox's backoff (app.recruiting.handover).
+async def _deliver_handovers(now: datetime) -> dict[str, Any]:
+    from app.recruiting.handover import deliver_handovers
+
+    return await deliver_handovers(now)
+
+
+JOBS.append(Job("hris_handover", _deliver_handovers, "interval", {"seconds": 60}, quiet=True))

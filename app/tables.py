@@ -245,6 +245,9 @@ class Application(Table, tablename="application"):
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())
     decided_at = Timestamptz(null=True, default=None)
+    # When the HR system confirmed the hand-off (app.recruiting.handover): the record's own
+    # retention starts then (RETENTION_HANDED_OVER_DAYS).
+    handed_over_at = Timestamptz(null=True, default=None)
     decided_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
     lock_version = Integer(default=0)  # optimistic lock for concurrent reviewers
     erase_after = Timestamptz(null=True, default=None, index=True)
@@ -337,6 +340,24 @@ class UnconfirmedApplication(Table, tablename="unconfirmed_application"):
     wrapped_key = Bytea()
     created_at = Timestamptz(default=TimestamptzNow())
     erase_after = Timestamptz(index=True)
+
+
+class HrisHandover(Table, tablename="hris_handover"):
+    """A hired candidate handed over to the company's HR system (issue 17 point 10). `body`
+    is the webhook's pending JSON, personal data: emptied once the HR system confirms, and
+    erased with the application (cascade) if that comes first. The rest is the delivery log
+    admins read: a reference and the attempts, nothing about the person."""
+
+    id: Serial
+    reference = UUID(unique=True)  # sent as X-Intake-Delivery; all the log shows of it
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    body = Text(default="")
+    status = Varchar(length=16, default="pending", index=True)  # pending | delivered | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None, index=True)
+    last_error = Varchar(length=64, default="")  # "HTTP 500" or the exception's type only
+    delivered_at = Timestamptz(null=True, default=None)
 
 
 class Rating(Table, tablename="rating"):
@@ -621,6 +642,7 @@ ALL_TABLES: list[type[Table]] = [
     CriterionScore,
     Comment,
     StageChange,
+    HrisHandover,
     Host,
     HostSite,
     Kiosk,

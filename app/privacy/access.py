@@ -20,7 +20,11 @@ PURPOSE_M_ACTIONS = ("view_cv", "view_background", "view_screening")
 PURPOSE_N_ACTIONS = ("view_evaluation", "rate", "comment", "move_stage")
 # The summary (name, position, state, "waiting for consent") needs no purpose: it is what
 # the reviewer must see to know the application exists and waits.
-ACTIONS = ("view_summary", *PURPOSE_M_ACTIONS, *PURPOSE_N_ACTIONS)
+# Handing a hired candidate over to the HR system (issue 17 point 10): the employment
+# contract is the basis now (Art. 6(1)(b)), not consent m or n; only a hired candidate, and
+# never while the application is frozen.
+HAND_OVER = "hand_over"
+ACTIONS = ("view_summary", *PURPOSE_M_ACTIONS, *PURPOSE_N_ACTIONS, HAND_OVER)
 
 
 class Decision(NamedTuple):
@@ -52,6 +56,10 @@ def decide(
         return Decision(False, "The candidate has objected; processing waits for our answer.")
     if application.get("stage") == "withdrawn":
         return Decision(False, "The candidate has withdrawn this application.")
+    if action == HAND_OVER:
+        if application.get("stage") != "hired":
+            return Decision(False, "Only a hired candidate is handed over to the HR system.")
+        return ALLOWED
     if action in PURPOSE_M_ACTIONS and not candidate.get("consent_m"):
         return Decision(False, "The candidate has not consented to purpose m (background).")
     if action in PURPOSE_N_ACTIONS and not candidate.get("consent_n"):

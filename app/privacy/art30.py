@@ -102,6 +102,11 @@ def record(settings: Settings, _: Gettext = _same) -> dict[str, Any]:
         _("Hosts: an e-mail when their visitor arrives"),
         _("Authorities only with a legal basis such as a warrant (disclosure register)"),
     ]
+    if settings.hris_webhook_url:
+        # Issue 17 point 10: a hired candidate's name, e-mail, language and position.
+        recipients.append(
+            _("The company's HR system: a hired candidate's name, e-mail, language and position")
+        )
     return {
         "controller": {"name": settings.company_name, "contact": settings.dpo_email},
         "supervisory_authority": {
@@ -133,6 +138,9 @@ def record(settings: Settings, _: Gettext = _same) -> dict[str, Any]:
                     _("after position closes or rejection (days)"): r.applications_days,
                     _("with talent pool consent (days)"): r.talent_pool_days,
                     _("waiting for consent (days)"): r.waiting_consent_days,
+                    _("hired, after the HR system confirmed the hand-off (days)"): (
+                        r.handed_over_days
+                    ),
                     _("withdrawal of both consents or erasure request"): _("erased at once"),
                 },
             },

@@ -25,6 +25,7 @@ ACTIONS = {
     "email_corrected": "E-mail corrected",
     "erasure": "Erased",
     "evacuation_list_viewed": "Evacuation list read",
+    "hris_handed_over": "Handed over to the HR system",
     "mail_language_changed": "Mail language changed",
     "objection_made": "Objection made",
     "outbox.viewed": "Outbox read",

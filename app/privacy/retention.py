@@ -29,11 +29,14 @@ def application_erase_after(
     talent_pool: bool,
     r: Retention,
     talent_pool_given_at: datetime | None = None,
+    handed_over_at: datetime | None = None,
 ) -> datetime | None:
     """When an application must be gone.
 
     - never had consent m or n: 30 days after it arrived (waiting for consent);
     - lost it after having it (withdrawal): erased at once, i.e. `consent_lost_at`;
+    - hired and handed over to the HR system, which confirmed it: RETENTION_HANDED_OVER_DAYS
+      after the confirmation (the employee record lives in the HR system now, issue 17.10);
     - rejected, or the position closed: 6 months later, or 24 with the talent pool (counted
       from the latest talent-pool consent if that came later: a renewal, issue 21.4);
     - otherwise (in progress): no date yet.
@@ -42,6 +45,8 @@ def application_erase_after(
         if consent_lost_at is not None:
             return consent_lost_at
         return created_at + timedelta(days=r.waiting_consent_days)
+    if stage == "hired" and handed_over_at is not None:
+        return handed_over_at + timedelta(days=r.handed_over_days)
     ends = [
         t
         for t in (decided_at if stage in EVALUATION_STAGES_CLOSED else None, position_closed_at)
@@ -114,6 +119,7 @@ def _application_date(
         talent_pool=bool(app["talent_pool"]),
         r=current().retention,
         talent_pool_given_at=pool_since,
+        handed_over_at=app["handed_over_at"],
     )
 
 
@@ -148,6 +154,7 @@ async def refresh_candidate_erase_after(candidate_id: int, now: datetime) -> Non
             Application.created_at,
             Application.stage,
             Application.decided_at,
+            Application.handed_over_at,
             Application.updated_at,
             Application.restricted,
             Application.erase_after,

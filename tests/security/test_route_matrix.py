@@ -184,6 +184,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/console/positions/{position_id:int}/applications/{application_id:int}/cv/{cv_id:int}/pages/{number:int}"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/comment"): HR_ADMIN,
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/stage"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/hand-over"): HR_ADMIN,
+    ("GET", "/console/hris"): ADMIN,
+    ("POST", "/console/hris/{reference:str}/retry"): ADMIN,
     ("GET", "/console/statistics"): HR_ADMIN,
     ("GET", "/console/statistics.csv"): HR_ADMIN,
     ("GET", "/console/statistics.json"): HR_ADMIN,
@@ -291,6 +294,7 @@ async def build_world() -> dict[str, Any]:
         "request_id": request.id,
         "step": "assign", "visit_id": visit_id, "host_id": host_id, "member_id": ids["hr"],
         "kiosk_id": kiosk_id, "site_id": await first_site_id(), "question_id": question_id, "source_id": await _source_id(),
+        "reference": "0b9e3c1e-2f4d-4a8e-9d61-5f0c1f2a7b3c",
     }
     return {"params": params, "a": a, "b": b, "staff": ids, "kiosk": kiosk_credential,
             "revoked_kiosk": revoked_credential}

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.errors import IntakeError, NotFound, ValidationFailed
-from app.recruiting import dossier, pipeline
+from app.recruiting import dossier, handover, pipeline
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page
 from app.web.console.review import queue_context
@@ -39,6 +39,7 @@ async def _page(
 ) -> Template:
     view = await dossier.open_application(actor(request), application_id, position_id, utcnow())
     around = await queue_context(request, position_id, application_id)
+    ctx.setdefault("handover", await handover.status_of(application_id))  # issue 17.10
     return console_page(
         request, "console/application.html", status_code=status_code, app=view, **around, **ctx
     )

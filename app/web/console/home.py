@@ -33,6 +33,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console/sources", "Sources of application", ("admin",)),
     ("/console/disclosures", "Disclosures", ("admin", "hr")),
     ("/console/audit", "Audit log", ("admin",)),
+    ("/console/hris", "HR system hand-off", ("admin",)),
     ("/console/notices", "Notices", ("admin",)),
     ("/console/art30", "Record of processing", ("admin",)),
     # Visits (issue 4): reception's desk, the tablets and the hosts list.
