@@ -45,22 +45,22 @@ async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(cli
 async def test_filters_by_staff_action_and_the_company_day_with_the_zone_shown(client):
     admin = await signed_in(client, "admin")
     other = audit.Actor("staff", admin + 1000, "hr")
-    # 23:30 UTC on 3 December is 00:30 on 4 December in Copenhagen (INTAKE_TIMEZONE).
-    late = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+    # 23:30 UTC on 3 November is 00:30 on 4 November in Copenhagen (INTAKE_TIMEZONE).
+    late = datetime(2026, 11, 3, 23, 30, tzinfo=UTC)
     await audit.record(audit.Actor("staff", admin, "admin"), "queue_viewed", late)
-    await audit.record(other, "queue_viewed", datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
-    await audit.record(other, "position_created", datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
-    page = await client.get("/console/audit?from=2026-12-04&to=2026-12-04")
+    await audit.record(other, "queue_viewed", datetime(2026, 11, 3, 12, 0, tzinfo=UTC))
+    await audit.record(other, "position_created", datetime(2026, 11, 4, 9, 0, tzinfo=UTC))
+    page = await client.get("/console/audit?from=2026-11-04&to=2026-11-04")
     rows = _table(page.text).count("<tr>") - 1
-    assert rows == 2 and "4 December 2026 00:30 CET" in page.text
+    assert rows == 2 and "4 November 2026 00:30 CET" in page.text
     assert "Europe/Copenhagen" in page.text  # the zone is said above the table
     only_admin = _table((await client.get(f"/console/audit?actor={admin}")).text)
     assert only_admin.count('data-action="queue_viewed"') == 1
     assert 'data-action="position_created"' not in only_admin
     action = _table((await client.get("/console/audit?action=position_created")).text)
     assert action.count("<tr>") == 2  # header and the one event
-    danish = await client.get("/console/audit?from=2026-12-04&to=2026-12-04&lang=da")
-    assert "4. december 2026 00.30 CET" in danish.text
+    danish = await client.get("/console/audit?from=2026-11-04&to=2026-11-04&lang=da")
+    assert "4. november 2026 00.30 CET" in danish.text
 
 
 async def test_pages_of_a_hundred_newest_first(client):
