@@ -286,10 +286,18 @@ def row(db: Database, sql: str) -> tuple:
     return _run(go)
 
 
+def first_site(db: Database) -> int:
+    """The first site, which the migration's data step made (issue 19.5)."""
+    return int(scalar(db, "SELECT MIN(id) FROM site"))
+
+
 def host(db: Database) -> int:
+    """A host at the first site: a kiosk offers only its own site's hosts."""
     bulk(db, "host", ["name", "email", "department", "active"],
          [("Hanne Host", "host@bench.example", "Sales", True)])  # fmt: skip
-    return int(scalar(db, "SELECT MAX(id) FROM host"))
+    host_id = int(scalar(db, "SELECT MAX(id) FROM host"))
+    bulk(db, "host_site", ["host", "site"], [(host_id, first_site(db))])
+    return host_id
 
 
 def kiosks(db: Database, count: int) -> list[str]:
@@ -298,12 +306,14 @@ def kiosks(db: Database, count: int) -> list[str]:
     import secrets
 
     now = datetime.now(UTC)
+    site = first_site(db)
     credentials = [secrets.token_urlsafe(32) for _ in range(count)]
     bulk(
         db,
         "kiosk",
-        ["name", "location", "credential_hash", "enrolled_at", "created_at", "last_seen_at"],
-        [(f"Tablet {i}", "Lobby", hashlib.sha256(c.encode()).hexdigest(), now, now, now)
+        ["name", "location", "credential_hash", "enrolled_at", "created_at", "last_seen_at",
+         "site"],
+        [(f"Tablet {i}", "Lobby", hashlib.sha256(c.encode()).hexdigest(), now, now, now, site)
          for i, c in enumerate(credentials)],
     )  # fmt: skip
     return credentials
