@@ -171,6 +171,9 @@ async def _migrate() -> None:
     from app.recruiting.sources import ensure_defaults
 
     await ensure_defaults()  # a first list for "How did you hear about us?" (issue 20.5)
+    from app.recruiting import message_templates
+
+    await message_templates.ensure_defaults()  # the three messages to candidates (issue 17.4)
 
 
 COMMANDS: list[click.Command] = [staff_group, bootstrap, migrate_command]

@@ -5,6 +5,7 @@ mail keeps no body: only its recipient, subject and status, for troubleshooting.
 import asyncio
 import contextlib
 import logging
+import re
 import smtplib
 import ssl
 from datetime import datetime, timedelta
@@ -31,6 +32,26 @@ async def queue(to: str, subject: str, body: str, now: datetime, *, category: st
     async with transaction():
         rows = await fetch(QUEUE, to, subject[:255], body, category, now, keep_until(now))
     return int(rows[0]["id"])
+
+
+async def queue_about(
+    to: str, subject: str, body: str, now: datetime, *, about: str, calendar: str = ""
+) -> None:
+    """Mail about one application (issue 17.4-5): `about` is its uid, so the mail is erased
+    with it whoever it went to (app.privacy.erasure); `calendar` an iCalendar invitation,
+    attached when sent and then cleared with the body. In the caller's transaction."""
+    await OutboxMail.insert(
+        OutboxMail(
+            to_address=to,
+            subject=subject[:255],
+            body=body,
+            category="admin",
+            created_at=now,
+            erase_after=keep_until(now),
+            calendar=calendar,
+            about=about,
+        )
+    )
 
 
 def keep_until(now: datetime) -> datetime:
@@ -76,12 +97,14 @@ class _Connection:
             raise MailServerUnavailable(type(exc).__name__) from exc
         return smtp
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, calendar: str = "") -> None:
         msg = EmailMessage()  # built first: a bad address fails here, before any connection
         msg["From"] = self.settings.smtp.sender
         msg["To"] = to
         msg["Subject"] = subject
         msg.set_content(body)
+        if calendar:
+            _attach_invitation(msg, calendar)
         if self.smtp is None:
             self.smtp = self._open()
         try:
@@ -95,6 +118,22 @@ class _Connection:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.smtp.quit()
             self.smtp = None
+
+
+_METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
+
+
+def _attach_invitation(msg: EmailMessage, calendar: str) -> None:
+    """The invitation as text/calendar with its METHOD (RFC 6047), which is what lets a mail
+    client offer to add, update or remove the entry."""
+    found = _METHOD.search(calendar)
+    msg.add_attachment(
+        calendar.encode(),
+        maintype="text",
+        subtype="calendar",
+        filename="invitation.ics",
+        params={"method": found.group(1) if found else "REQUEST", "charset": "utf-8"},
+    )
 
 
 class Delivery(NamedTuple):
@@ -120,6 +159,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
             OutboxMail.subject,
             OutboxMail.body,
             OutboxMail.attempts,
+            OutboxMail.calendar,
         )
         .where(
             OutboxMail.sent_at.is_null()
@@ -135,7 +175,11 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
         for row in rows:
             try:
                 await asyncio.to_thread(
-                    connection.send, row["to_address"], row["subject"], row["body"]
+                    connection.send,
+                    row["to_address"],
+                    row["subject"],
+                    row["body"],
+                    row["calendar"],
                 )
             except MailServerUnavailable as exc:
                 # Not this mail's fault: the next run tries them all again.
@@ -153,6 +197,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
                     OutboxMail.sent_at: now,
                     OutboxMail.attempts: row["attempts"] + 1,
                     OutboxMail.body: "",
+                    OutboxMail.calendar: "",
                     OutboxMail.next_attempt_at: None,
                 }
             ).where(OutboxMail.id == row["id"])

@@ -417,6 +417,58 @@ class StageChange(Table, tablename="stage_change"):
     to_stage = Varchar(length=16)
     actor = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
     at = Timestamptz(default=TimestamptzNow())
+    # A rejection sent as a message (issue 17.4): the reason is the template's key, never
+    # free text, so the human decision (Art. 22) is recorded with who, when and why.
+    reason = Varchar(length=32, default="")
+
+
+class MessageTemplate(Table, tablename="message_template"):
+    """A message HR sends a candidate (issue 17.4), in English and Danish, edited by admins.
+    Only {first_name}, {position} and {company} are filled in (app.recruiting.templates)."""
+
+    id: Serial
+    key = Varchar(length=32, unique=True)  # interview_invitation | rejection | more_information
+    subject_en = Varchar(length=200)
+    body_en = Text()
+    subject_da = Varchar(length=200)
+    body_da = Text()
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+
+
+class CandidateMessage(Table, tablename="candidate_message"):
+    """A message sent to a candidate, as they received it: shown on their page, exported,
+    erased with the application (CASCADE)."""
+
+    id: Serial
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    template_key = Varchar(length=32)
+    language = Varchar(length=8)
+    subject = Varchar(length=255)
+    body = Text()
+    sent_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    sent_at = Timestamptz(default=TimestamptzNow())
+
+
+class Interview(Table, tablename="interview"):
+    """An interview invitation (issue 17.5, purpose n): one per application at a time,
+    rescheduled in place (SEQUENCE grows) or cancelled. Erased with the application."""
+
+    id: Serial
+    uid = UUID(unique=True)  # the calendar entry's UID, the same through every update
+    application = ForeignKey(Application, on_delete=OnDelete.cascade, index=True)
+    starts_at = Timestamptz(index=True)
+    minutes = SmallInt(default=60)
+    place = Varchar(length=200, default="")
+    video_link = Varchar(length=500, default="")
+    interviewers = JSON(default="[]")  # staff ids
+    sequence = Integer(default=0)
+    status = Varchar(length=16, default="scheduled")  # scheduled | cancelled
+    answer = Varchar(length=16, default="")  # "" | accepted | another_time
+    answer_note = Varchar(length=500, default="")
+    answered_at = Timestamptz(null=True, default=None)
+    created_by = ForeignKey(StaffMember, on_delete=OnDelete.set_null, null=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
 
 
 # --- visits -----------------------------------------------------------------------------
@@ -606,6 +658,12 @@ class OutboxMail(Table, tablename="outbox_mail"):
     next_attempt_at = Timestamptz(null=True, default=None)
     failed_at = Timestamptz(null=True, default=None)
     erase_after = Timestamptz(index=True)
+    # An interview's iCalendar invitation (RFC 5545), attached when sent, then cleared as
+    # the body is (issue 17.5).
+    calendar = Text(default="")
+    # The application a mail is about (its uid), when it is: erased with it, whoever it was
+    # sent to (an interviewer's invitation too). PARTIAL_INDEXES: most mail is about none.
+    about = Varchar(length=36, null=True, default=None)
 
 
 class JobRun(Table, tablename="job_run"):
@@ -643,6 +701,9 @@ ALL_TABLES: list[type[Table]] = [
     Comment,
     StageChange,
     HrisHandover,
+    MessageTemplate,
+    CandidateMessage,
+    Interview,
     Host,
     HostSite,
     Kiosk,
@@ -691,6 +752,7 @@ PARTIAL_INDEXES: list[tuple[str, str, str, str]] = [  # name, table, column, whi
     ("visit_submission_hash", "visit", "submission_hash", "submission_hash IS NOT NULL"),
     ("visit_on_site_code", "visit", "signout_code_hash", "signout_code_hash IS NOT NULL"),
     ("single_use_token_candidate_set", "single_use_token", "candidate", "candidate IS NOT NULL"),
+    ("outbox_mail_about_set", "outbox_mail", "about", "about IS NOT NULL"),
 ]
 UNIQUE_INDEXES = ("visit_submission_hash",)
 # Databases made before had these: whole-column indexes where PARTIAL_INDEXES are now, and

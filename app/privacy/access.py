@@ -16,8 +16,19 @@ REVIEW_ROLES = ("hr", "admin")
 # Purpose m ("analyse your abilities and background"): read the CV and the background,
 # screening answers and their flags included (issue 21 point 7).
 PURPOSE_M_ACTIONS = ("view_cv", "view_background", "view_screening")
-# Purpose n ("evaluate your potential as an employee"): ratings, comments, stage moves.
-PURPOSE_N_ACTIONS = ("view_evaluation", "rate", "comment", "move_stage")
+# Purpose n ("evaluate your potential as an employee"): ratings, comments, stage moves, and
+# talking to the candidate about the evaluation (issue 17.4-5): messages (a rejection is a
+# stage move) and interview invitations. Administrative mail (sign-in links, answers to
+# rights requests) needs no purpose; contact about the candidate's fit for the job is the
+# evaluation itself, so without n the application waits and nobody writes to them about it.
+PURPOSE_N_ACTIONS = (
+    "view_evaluation",
+    "rate",
+    "comment",
+    "move_stage",
+    "send_message",
+    "invite_to_interview",
+)
 # The summary (name, position, state, "waiting for consent") needs no purpose: it is what
 # the reviewer must see to know the application exists and waits.
 # Handing a hired candidate over to the HR system (issue 17 point 10): the employment

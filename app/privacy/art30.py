@@ -33,6 +33,8 @@ ACTION_WORDS = {
     "rate": "rate",
     "comment": "comment",
     "move_stage": "move through interview stages",
+    "send_message": "send messages about the application",
+    "invite_to_interview": "invite to interviews",
 }
 
 
@@ -131,6 +133,7 @@ def record(settings: Settings, _: Gettext = _same) -> dict[str, Any]:
                     _("Name, e-mail address, phone number"),
                     _("CV and cover letter"),
                     _("Ratings, comments and interview stages (with purpose n)"),
+                    _("Messages and interview invitations sent to the candidate (with purpose n)"),
                     _("Consent records with truncated IP address"),
                 ],
                 "access_roles": list(REVIEW_ROLES),

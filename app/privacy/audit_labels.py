@@ -67,6 +67,14 @@ ACTIONS = {
     "visitor_request_erased": "Visitor's records erased",
     "visitor_signed_in_at_desk": "Visitor signed in at the desk",
     "visitor_visits_matched": "Visitor's visits looked up",
+    # Talking to candidates (issue 17.4-6)
+    "message_sent": "Message sent to the candidate",
+    "message_template_changed": "Message template changed",
+    "interview_scheduled": "Interview invitation sent",
+    "interview_rescheduled": "Interview moved",
+    "interview_cancelled": "Interview cancelled",
+    "interview_answered": "Interview answered",
+    "bulk_action": "Bulk action in the queue",
 }
 # Who acted, and whose data it was (audit_event.actor_kind and subject_kind).
 KINDS = {

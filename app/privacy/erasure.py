@@ -127,8 +127,13 @@ async def write_receipts(kind: str, references: Iterable[str], reason: str, now:
 # by json_each on SQLite, an array compared with = ANY(...) on PostgreSQL (_pg).
 _IN_LIST = " IN (SELECT value FROM json_each(?))"  # written out below (ruff S608), _pg swaps it
 _CV_NAMES = "SELECT storage_name FROM cv_file WHERE application IN (SELECT value FROM json_each(?))"
-_APPLICATIONS_OF = "SELECT id FROM application WHERE candidate IN (SELECT value FROM json_each(?))"
+_APPLICATIONS_OF = (
+    "SELECT id, uid FROM application WHERE candidate IN (SELECT value FROM json_each(?))"
+)
 _DELETE_MAIL_TO = "DELETE FROM outbox_mail WHERE to_address IN (SELECT value FROM json_each(?))"
+# Mail about an application (a message, an interviewer's invitation): goes with it, whoever
+# it was sent to (issue 17.4-5).
+_DELETE_MAIL_ABOUT = "DELETE FROM outbox_mail WHERE about IN (SELECT value FROM json_each(?))"
 _DELETE_CANDIDATES = "DELETE FROM candidate WHERE id IN (SELECT value FROM json_each(?))"
 _DELETE_APPLICATIONS = "DELETE FROM application WHERE id IN (SELECT value FROM json_each(?))"
 _UNCONFIRMED_CV_NAMES = (
@@ -204,6 +209,7 @@ async def erase_candidates_rows(candidates: list[dict], reason: str, now: dateti
     addresses = sorted({a for c in candidates for a in (c["email"], c["email_pending"]) if a})
     if addresses:
         await _fetch_in(_DELETE_MAIL_TO, addresses)
+    await erase_mail_about([str(a["uid"]) for a in apps])
     await _fetch_in(_DELETE_CANDIDATES, ids)
     await write_receipts("candidate", [str(c["uid"]) for c in candidates], reason, now)
     return names
@@ -260,9 +266,17 @@ async def erase_application_rows(app_rows: list[dict], reason: str, now: datetim
     if not ids:
         return []
     names = await cv_names(ids)
+    await erase_mail_about([str(a["uid"]) for a in app_rows])
     await _fetch_in(_DELETE_APPLICATIONS, ids)
     await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
     return names
+
+
+async def erase_mail_about(application_uids: list[str]) -> None:
+    """The outbox's mail about these applications (messages, interview invitations to the
+    candidate and to interviewers), sent or not: their copies go with them."""
+    if application_uids:
+        await _fetch_in(_DELETE_MAIL_ABOUT, application_uids)
 
 
 async def erase_unconfirmed_rows(rows: list[dict], reason: str, now: datetime) -> list[str]:

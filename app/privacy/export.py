@@ -18,9 +18,11 @@ from app.tables import (
     Application,
     AuditEvent,
     Candidate,
+    CandidateMessage,
     Comment,
     CriterionScore,
     CVFile,
+    Interview,
     Position,
     Rating,
     RightsRequest,
@@ -62,8 +64,27 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
         ScreeningAnswer.prompt, ScreeningAnswer.answer, ScreeningAnswer.flagged
     ).where(ScreeningAnswer.application == app_id)
     out["stage_changes"] = await StageChange.select(
-        StageChange.from_stage, StageChange.to_stage, StageChange.at
+        StageChange.from_stage, StageChange.to_stage, StageChange.at, StageChange.reason
     ).where(StageChange.application == app_id)
+    # What HR wrote to them and the interviews they were invited to (issue 17.4-5); the
+    # interviewers are staff, named by nobody here, as the ratings are.
+    out["messages"] = await CandidateMessage.select(
+        CandidateMessage.template_key,
+        CandidateMessage.language,
+        CandidateMessage.subject,
+        CandidateMessage.body,
+        CandidateMessage.sent_at,
+    ).where(CandidateMessage.application == app_id)
+    out["interviews"] = await Interview.select(
+        Interview.starts_at,
+        Interview.minutes,
+        Interview.place,
+        Interview.video_link,
+        Interview.status,
+        Interview.answer,
+        Interview.answer_note,
+        Interview.answered_at,
+    ).where(Interview.application == app_id)
     return out
 
 

@@ -10,7 +10,7 @@ from app.errors import NotFound
 from app.privacy import audit, consent
 from app.privacy.access import allowed_actions, decide, frozen, waiting_for_consent
 from app.privacy.notices import stale_consent_notices, stale_consents
-from app.recruiting import cv_preview, scorecards
+from app.recruiting import contact, cv_preview, scorecards
 from app.recruiting.cv_store import read_cv
 from app.recruiting.pipeline import TRANSITIONS, load, require
 from app.recruiting.screening import answers_of
@@ -79,6 +79,9 @@ async def open_application(
             view["scorecard_refused"] = decide(
                 actor.role, application, candidate, "view_evaluation"
             ).reason
+        if may["send_message"] or may["invite_to_interview"]:  # purpose n (issue 17.4-5)
+            view["contact"] = await contact.of_application(application)
+            shown.append("contact")
         await audit.record(
             actor,
             "application_viewed",

@@ -8,6 +8,7 @@ from app.config import current
 from app.i18n import gettext_for
 from app.privacy import art30
 from app.privacy.notices import current_notice, notice_by_id
+from app.recruiting import interviews, messages
 from app.recruiting.states import LABELS, candidate_state
 from app.tables import Application, ConsentEvent, CVFile
 
@@ -33,6 +34,9 @@ async def applications(candidate: dict[str, Any]) -> list[dict[str, Any]]:
         row["cvs"] = await CVFile.select(
             CVFile.id, CVFile.original_name, CVFile.size, CVFile.created_at
         ).where(CVFile.application == row["id"])
+        # What HR wrote to them, and the interview to answer (issue 17.4-5).
+        row["messages"] = await messages.of_application(row["id"])
+        row["interview"] = await interviews.current_of(row["id"])
     return rows
 
 

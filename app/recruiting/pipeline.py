@@ -76,9 +76,11 @@ async def move_stage(
     to_stage: str,
     lock_version: int,
     now: datetime,
+    reason: str = "",
 ) -> None:
     """Move to the next stage (or reject). `lock_version` is the version the reviewer saw: if
-    someone else moved the application meanwhile, nothing changes (optimistic locking)."""
+    someone else moved the application meanwhile, nothing changes (optimistic locking).
+    `reason` is a message template's key (a rejection sent as a message), never free text."""
     async with transaction():
         application, candidate = await load(application_id, position_id)
         require(actor, application, candidate, "move_stage")
@@ -109,6 +111,7 @@ async def move_stage(
                 to_stage=to_stage,
                 actor=actor.id,
                 at=now,
+                reason=reason,
             )
         )
         await audit.record(
@@ -118,7 +121,7 @@ async def move_stage(
             subject_kind="candidate",
             subject_ref=candidate["uid"],
             object_id=application_id,
-            reason=f"{application['stage']}->{to_stage}",
+            reason=f"{application['stage']}->{to_stage}" + (f" ({reason})" if reason else ""),
         )
         # Counted as it happens, in this transaction (policy: statistics only anonymised).
         await statistics.stage_moved(

@@ -95,7 +95,8 @@ async def world_data() -> list[str]:
     values: set[str] = set()
     for table in ("candidate", "position", "staff_member", "host", "kiosk", "visit",
                   "application", "cv_file", "screening_question", "expected_visit",
-                  "rights_request", "notice_version", "site"):
+                  "rights_request", "notice_version", "site", "message_template",
+                  "candidate_message", "interview"):
         for row in await fetch(f"SELECT * FROM {table}"):
             for v in row.values():
                 values.update(s for s in _strings(v) if len(s) > 1)

@@ -123,6 +123,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/me/applications/{application_id:int}/cv"): OWN_OBJECT,
     ("GET", "/me/applications/{application_id:int}/restrict"): OWN_OBJECT,
     ("POST", "/me/applications/{application_id:int}/restrict"): OWN_OBJECT,
+    ("POST", "/me/applications/{application_id:int}/interview"): OWN_OBJECT,  # 17.5
     # kiosk
     ("GET", "/kiosk"): PUBLIC,  # the pairing screen of a tablet not yet enrolled
     ("POST", "/kiosk/pair"): PUBLIC,
@@ -187,6 +188,13 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/hand-over"): HR_ADMIN,
     ("GET", "/console/hris"): ADMIN,
     ("POST", "/console/hris/{reference:str}/retry"): ADMIN,
+    # talking to candidates, bulk actions (issue 17.4-6)
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/message"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/interview"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/{application_id:int}/interview/cancel"): HR_ADMIN,
+    ("POST", "/console/positions/{position_id:int}/applications/bulk"): HR_ADMIN,
+    ("GET", "/console/messages"): ADMIN,
+    ("POST", "/console/messages"): ADMIN,
     ("GET", "/console/statistics"): HR_ADMIN,
     ("GET", "/console/statistics.csv"): HR_ADMIN,
     ("GET", "/console/statistics.json"): HR_ADMIN,
@@ -264,7 +272,10 @@ def concrete(path: str, world: dict[str, Any]) -> str:
 
 
 async def build_world() -> dict[str, Any]:
+    from app.recruiting.message_templates import ensure_defaults
+
     now = utcnow()
+    await ensure_defaults()  # as migrate makes them (issue 17.4)
     position_id = await open_position()
     # A real PDF: its pages are drawn in place (issue 17 point 1).
     a = await consenting_application(position_id, "Alice Applicant", cv=pdf_pages(1))

@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
     ("/console/requests", "Rights requests", ("admin", "hr")),
     ("/console/statistics", "Statistics", ("admin", "hr")),
     ("/console/sources", "Sources of application", ("admin",)),
+    ("/console/messages", "Message templates", ("admin",)),
     ("/console/disclosures", "Disclosures", ("admin", "hr")),
     ("/console/audit", "Audit log", ("admin",)),
     ("/console/hris", "HR system hand-off", ("admin",)),

@@ -34,16 +34,22 @@ def candidate_id(request: Request) -> int:
 
 @get("/me", opt=candidate())
 async def my_page_view(request: Request) -> Template:
+    return await me_page(request, done=request.query_params.get("done", ""))
+
+
+async def me_page(request: Request, status_code: int = 200, **ctx: object) -> Template:
+    """The candidate's page; a form on it that failed shows its messages (`errors`)."""
     me = await rights.my_candidate(candidate_id(request))
     return page(
         request,
         "portal/me.html",
+        status_code=status_code,
         me=me,
         applications=await my_page.applications(me),
         notice=await current_notice("candidate", language(request)),
         stale=await stale_consents(me),
-        done=request.query_params.get("done", ""),
         plain_words=PLAIN_WORDS,
+        **ctx,
     )
 
 
