@@ -23,6 +23,7 @@ async def reads_the_cv_pages_in_place(
         width = await image.evaluate("(img) => img.naturalWidth")
         assert width == 1000
     if shots is not None:
+        await page.evaluate("document.querySelector('.cv-pages').scrollTop = 0")
         await page.evaluate("document.querySelector('.cv-in-place').scrollIntoView()")
         await page.evaluate("window.scrollBy(0, -120)")  # the CV's heading and download too
         await page.screenshot(path=str(shots / f"{name}.png"))

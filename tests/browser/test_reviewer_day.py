@@ -1,7 +1,7 @@
 """Issue 17's reviewer day at 1366x768: HR gives a position its scorecard criteria; a reviewer
-opens a queue, sorts it by newest, opens an application, scores the criteria and only then sees
-a colleague's scores, and moves on to the next applicant with `j`. Other parts of the day (the CV read in place, an interview invitation)
-add their steps to this flow.
+opens a queue, sorts it by newest, opens an application, reads its CV pages in place, scores the
+criteria and only then sees a colleague's scores, and moves on to the next applicant with `j`.
+Other parts of the day (an interview invitation) add their steps to this flow.
 
 Screenshots of the queue and the application page in English and Danish go to
 INTAKE_SHOTS_DIR when set (for a person to look at), else to the test's temporary folder."""
@@ -16,6 +16,8 @@ from app.clock import utcnow
 from app.privacy.audit import Actor
 from app.recruiting import scorecards
 from app.tables import CriterionScore, Scorecard
+from tests.browser.cv_steps import reads_the_cv_pages_in_place
+from tests.documents import pdf_pages
 from tests.factories import consenting_application, open_position, staff_member
 
 pytestmark = pytest.mark.browser
@@ -38,7 +40,8 @@ async def test_a_reviewer_sorts_opens_scores_sees_colleagues_and_moves_on(
     start = utcnow() - timedelta(days=6)
     await consenting_application(pid, "Olga Oldest", created_at=start)
     middle = await consenting_application(pid, "Mads Middle", created_at=start + timedelta(days=2))
-    newest = await consenting_application(pid, "Nina Newest", created_at=start + timedelta(days=4))
+    newest = await consenting_application(pid, "Nina Newest", created_at=start + timedelta(days=4),
+                                          cv=pdf_pages(3, "Nina Newest"))  # fmt: skip
     await consenting_application(pid, "Wes Waiting", m=False, n=False, cv=None,
                                  created_at=start + timedelta(days=1))  # fmt: skip
     colleague_id, _, _ = await staff_member("hr", email="colleague@example.org")
@@ -79,6 +82,9 @@ async def test_a_reviewer_sorts_opens_scores_sees_colleagues_and_moves_on(
         assert await page.locator("table.queue tr.selected a.open").inner_text() == "Nina Newest"
         await page.keyboard.press("o")
         await page.wait_for_url(f"**/applications/{newest['application_id']}?sort=newest")
+
+        # 2. Reads the CV pages in place (each drawn on the server, watermarked).
+        await reads_the_cv_pages_in_place(page, 3, shots, "cv-in-place-en")
 
         # 3. Scores the criteria; the colleague's scores appear only after.
         hidden = await page.inner_text("#scores-hidden")
