@@ -49,6 +49,11 @@ def moment(value: datetime | None, language: str) -> str:
     return f"{day(value, language)} {clock(value, language)}"
 
 
+def today(now: datetime) -> date:
+    """The company's date at `now`."""
+    return now.astimezone(zone()).date()
+
+
 def local_days(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
     """The instants where local day `since` starts and the day after `until` starts: a filter
     "from 3 to 4 December" means the company's days, not UTC's."""

@@ -9,6 +9,7 @@ counted as work, and the count stays one GROUP BY however many applications ther
 from datetime import datetime
 from typing import Any
 
+from app import dates, tables
 from app.db import fetch
 from app.privacy.access import decide, waiting_for_consent
 
@@ -45,8 +46,32 @@ async def waiting_per_position(role: str) -> list[dict[str, Any]]:
     return sorted(shown, key=lambda p: (-p["review"], -p["consent"], p["title"]))
 
 
-async def interviews_today(now: datetime) -> int | None:
-    """Interviews planned for the company's today (issue 17 point 5). SLOT: the interview
-    table is another helper's work; until it exists this answers None and the home page
-    leaves the box out."""
-    return None
+async def interviews_today(role: str, now: datetime) -> int | None:
+    """Scheduled interviews on the company's today (issue 17 point 5), counted only where
+    decide() lets `role` see the evaluation (interviews are purpose n). The interview table
+    is another helper's work (app.tables.Interview); until it exists this answers None and
+    the home page leaves the box out."""
+    interview = getattr(tables, "Interview", None)
+    if interview is None:
+        return None
+    start, end = dates.local_days(dates.today(now), dates.today(now))
+    count = 0
+    for g in await fetch(_INTERVIEWS, "scheduled", start, end):
+        application = {
+            "restricted": g["restricted"],
+            "objected": g["objected"],
+            "stage": g["stage"],
+        }
+        candidate = {"consent_m": g["consent_m"], "consent_n": g["consent_n"]}
+        if decide(role, application, candidate, "view_evaluation").allowed:
+            count += g["n"]
+    return count
+
+
+_INTERVIEWS = (
+    "SELECT a.restricted, a.objected, a.stage, c.consent_m, c.consent_n, COUNT(*) AS n "
+    "FROM interview i JOIN application a ON a.id = i.application "
+    "JOIN candidate c ON c.id = a.candidate "
+    "WHERE i.status = ? AND i.starts_at >= ? AND i.starts_at < ? "
+    "GROUP BY a.restricted, a.objected, a.stage, c.consent_m, c.consent_n"
+)

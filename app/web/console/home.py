@@ -57,7 +57,7 @@ async def work_for(role: str, actor: Actor) -> dict[str, Any]:
     work: dict[str, Any] = {}
     if role in REVIEW_ROLES:
         work["positions"] = await waiting.waiting_per_position(role)
-        work["interviews"] = await waiting.interviews_today(now)
+        work["interviews"] = await waiting.interviews_today(role, now)
     if role in ("admin", "hr"):  # who answer rights requests (/console/requests)
         work["requests"] = await due_soon(now)
     if role in ("admin", "reception"):  # the reception desk's roles
