@@ -16,7 +16,16 @@ from app.privacy.audit import SYSTEM
 from app.privacy.erasure import erase_candidate
 from app.privacy.sweep import sweep
 from app.recruiting.cv_store import read_cv
-from app.tables import Application, Candidate, Comment, CVFile, OutboxMail
+from app.tables import (
+    Application,
+    Candidate,
+    Comment,
+    CriterionScore,
+    CVFile,
+    OutboxMail,
+    Scorecard,
+    ScorecardCriterion,
+)
 from tests.cv_storage import is_stored, stored_cv_names
 from tests.factories import application_row, candidate_row, cv_row, position_row
 
@@ -45,10 +54,18 @@ def _raw_hits(needle: bytes) -> list[str]:
 
 async def _plant() -> tuple[int, int, bytes, str]:
     candidate_id, _ = await candidate_row(f"Ann {MARKER}", f"{MARKER.lower()}@example.org")
-    app_id, _ = await application_row(candidate_id, await position_row(),
+    position_id = await position_row()
+    app_id, _ = await application_row(candidate_id, position_id,
                                       cover_letter=f"I am {MARKER} " * 20)
     name = await cv_row(app_id, f"%PDF-1.4 {MARKER} curriculum".encode() * 50)
     await Comment.insert(Comment(application=app_id, body=f"met {MARKER}"))
+    # A scorecard's note is free text about the person (issue 17): it goes with them too.
+    criterion = ScorecardCriterion(position=position_id, name="Craft")
+    await criterion.save()
+    card = Scorecard(application=app_id)
+    await card.save()
+    await CriterionScore.insert(CriterionScore(scorecard=card.id, criterion=criterion.id, score=3,
+                                               note=f"scored {MARKER}"))
     key = bytes((await CVFile.select(CVFile.wrapped_key).first())["wrapped_key"])
     return candidate_id, app_id, key, name
 
@@ -57,6 +74,7 @@ async def _nothing_left_in_tables() -> None:
     assert await Candidate.count().where(Candidate.full_name.like(f"%{MARKER}%")) == 0
     assert await Application.count().where(Application.cover_letter.like(f"%{MARKER}%")) == 0
     assert await Comment.count().where(Comment.body.like(f"%{MARKER}%")) == 0
+    assert await CriterionScore.count().where(CriterionScore.note.like(f"%{MARKER}%")) == 0
     assert await OutboxMail.count() == 0
     assert await CVFile.count() == 0
 
