@@ -103,15 +103,21 @@ async def _act(
             request, position_id, application_id, status_code=400, errors=exc.errors, values=form
         )
     except IntakeError as exc:
-        # Refused (frozen, no consent) or a conflict: say so plainly, change nothing.
-        return await _page(
-            request,
-            position_id,
-            application_id,
-            status_code=exc.status_code,
-            problem=translate(request, exc.message),
-        )
+        return await refused(request, position_id, application_id, exc)
     return _back(position_id, application_id, kind, request.url.query)
+
+
+async def refused(
+    request: Request, position_id: int, application_id: int, exc: IntakeError
+) -> Template:
+    """Refused (frozen, no consent) or a conflict: the page says so plainly, nothing changed."""
+    return await _page(
+        request,
+        position_id,
+        application_id,
+        status_code=exc.status_code,
+        problem=translate(request, exc.message),
+    )
 
 
 @post(BASE + "/comment", opt=staff("hr", "admin"))

@@ -11,9 +11,8 @@ from app.clock import utcnow
 from app.errors import IntakeError, NotFound
 from app.recruiting import handover
 from app.web.access import staff
-from app.web.console.applications import BASE, _back, _page
+from app.web.console.applications import BASE, _back, refused
 from app.web.console.chrome import actor, console_page
-from app.web.render import translate
 
 
 @post(BASE + "/hand-over", opt=staff("hr", "admin"))
@@ -25,14 +24,8 @@ async def hand_over(
     except NotFound:
         raise
     except IntakeError as exc:  # not hired, frozen, already handed over, nothing set up
-        return await _page(
-            request,
-            position_id,
-            application_id,
-            status_code=exc.status_code,
-            problem=translate(request, exc.message),
-        )
-    return _back(position_id, application_id, "hand-over")
+        return await refused(request, position_id, application_id, exc)
+    return _back(position_id, application_id, "hand-over", request.url.query)
 
 
 @get("/console/hris", opt=staff("admin"))
