@@ -142,13 +142,15 @@ async def finish_sign_in(
             redirect_uri=callback_url(), code=code[:2000], code_verifier=pending["code_verifier"]
         )
         # exp and iat are checked against the clock (authlib reads it, with 2 minutes of
-        # leeway for clock skew); the issuer must be the one configured, not only the one
-        # the discovery document names.
+        # leeway for clock skew). The issuer must be the one configured, and the audience
+        # must name us (Core 3.1.3.7): authlib checks aud only when told to.
+        idp = current().identity_provider
         claims = await client.parse_id_token(
             token,
             nonce=pending["nonce"],
             claims_options={
-                "iss": {"essential": True, "value": current().identity_provider.issuer}
+                "iss": {"essential": True, "values": [idp.issuer]},
+                "aud": {"essential": True, "values": [idp.client_id]},
             },
         )
     except REFUSED_ANSWER as exc:

@@ -86,6 +86,7 @@ async def test_a_replayed_code_is_refused(app_client, provider):
     replay = re.sub(r"code=[^&]+", f"code={code}", fresh)
     refused = await app_client.get(replay)
     assert refused.status_code == 400, refused.text[:300]
+    assert "could not confirm the answer from Example ID" in refused.text
     assert len(await audited("staff.signed_in")) == 1
 
 
