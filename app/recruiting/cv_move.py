@@ -6,7 +6,8 @@ file's SHA-256, and where a key row names the file, it must decrypt with that ke
 authenticates every byte). A run that stops half-way is simply run again: a file whose copy
 is already in the database is checked the same way and then deleted. A file that fails a
 check is kept where it is and reported. The key rows are not touched, so the files stay
-encrypted with their own keys and destroying a key still destroys its file."""
+encrypted with their own keys and destroying a key still destroys its file. A CV erased while
+its file is being moved may leave a copy without a key: unreadable, and the orphan sweep's."""
 
 import asyncio
 import hashlib
