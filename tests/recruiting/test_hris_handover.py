@@ -201,3 +201,14 @@ async def test_the_hired_record_is_swept_its_days_after_the_confirmation(hr_syst
     await sweep(now + timedelta(days=31))
     assert await Candidate.count().where(Candidate.id == a["candidate_id"]) == 0
     assert await Application.count().where(Application.id == a["application_id"]) == 0
+
+
+def test_the_deploy_check_wants_https_and_a_long_secret_for_the_hr_system():
+    plain = load_settings({**os.environ, "INTAKE_HRIS_WEBHOOK_URL": "http://hris.example/hook",
+                           "INTAKE_HRIS_WEBHOOK_SECRET": "short"})  # fmt: skip
+    problems = " ".join(plain.unsafe_settings())
+    assert "INTAKE_HRIS_WEBHOOK_URL is not HTTPS" in problems
+    assert "INTAKE_HRIS_WEBHOOK_SECRET is missing" in problems
+    good = _webhook_settings("https://hris.example/hook")
+    assert not [p for p in good.unsafe_settings() if "HRIS" in p]
+    assert not [p for p in load_settings().unsafe_settings() if "HRIS" in p]  # off: no finding
