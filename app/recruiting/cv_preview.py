@@ -90,6 +90,21 @@ async def _preview(cv: dict[str, Any]) -> Preview:
     return Preview(cv["id"], "none")
 
 
+async def readable_cv(
+    actor: audit.Actor, application_id: int, position_id: int, cv_id: int
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The candidate and the CV row, once decide() lets this staff member read the CV (in the
+    caller's transaction); the row is None when the application has no such CV."""
+    application, candidate = await load(application_id, position_id)
+    require(actor, application, candidate, "view_cv")
+    cv = (
+        await CVFile.select()
+        .where((CVFile.id == cv_id) & (CVFile.application == application_id))
+        .first()
+    )
+    return candidate, cv
+
+
 async def page_image(
     actor: audit.Actor,
     application_id: int,
@@ -101,13 +116,7 @@ async def page_image(
 ) -> bytes:
     """Page `number` of a PDF CV as a watermarked PNG, drawn for this request only."""
     async with transaction():
-        application, candidate = await load(application_id, position_id)
-        require(actor, application, candidate, "view_cv")
-        cv = (
-            await CVFile.select()
-            .where((CVFile.id == cv_id) & (CVFile.application == application_id))
-            .first()
-        )
+        candidate, cv = await readable_cv(actor, application_id, position_id, cv_id)
         if cv is None or cv["media_type"] != PDF or not 1 <= number <= MAX_PAGES_SHOWN:
             raise NotFound("We could not find that page.")
         await note_reading(actor, candidate["uid"], cv_id, now)

@@ -13,11 +13,12 @@ and one thread keeps the bitmaps in one malloc arena instead of one per pool thr
 a worker grow by 140 MB while four reviewers read through the default pool)."""
 
 import asyncio
+import contextlib
 import functools
 import io
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -69,8 +70,9 @@ def _pixels(width_pt: float, height_pt: float) -> tuple[float, PageSize]:
     return scale, PageSize(math.ceil(width_pt * scale), math.ceil(height_pt * scale))
 
 
-def pdf_pages(content: bytes) -> tuple[int, list[PageSize]]:
-    """The number of pages, and the size of each page shown in place as it will be drawn."""
+@contextlib.contextmanager
+def _document(content: bytes) -> Iterator[Any]:
+    """The PDF open, with PDFium held for this thread until it is closed again."""
     import pypdfium2 as pdfium
 
     with _PDFIUM:
@@ -79,37 +81,34 @@ def pdf_pages(content: bytes) -> tuple[int, list[PageSize]]:
         except pdfium.PdfiumError as exc:
             raise Unreadable(str(exc)) from exc
         try:
-            total = len(pdf)
-            sizes = [pdf.get_page_size(i) for i in range(min(total, MAX_PAGES_SHOWN))]
+            yield pdf
         finally:
             pdf.close()
+
+
+def pdf_pages(content: bytes) -> tuple[int, list[PageSize]]:
+    """The number of pages, and the size of each page shown in place as it will be drawn."""
+    with _document(content) as pdf:
+        total = len(pdf)
+        sizes = [pdf.get_page_size(i) for i in range(min(total, MAX_PAGES_SHOWN))]
     return total, [_pixels(w, h)[1] for w, h in sizes]
 
 
 def _draw(content: bytes, number: int) -> "Image.Image":
-    import pypdfium2 as pdfium
-
-    with _PDFIUM:
+    with _document(content) as pdf:
+        if not 1 <= number <= min(len(pdf), MAX_PAGES_SHOWN):
+            raise IndexError(number)
+        page = pdf[number - 1]
         try:
-            pdf = pdfium.PdfDocument(content)
-        except pdfium.PdfiumError as exc:
-            raise Unreadable(str(exc)) from exc
-        try:
-            if not 1 <= number <= min(len(pdf), MAX_PAGES_SHOWN):
-                raise IndexError(number)
-            page = pdf[number - 1]
-            try:
-                scale, _ = _pixels(*page.get_size())
-                bitmap = page.render(scale=scale, may_draw_forms=False)
-                # Pillow copies a BGR bitmap into its own RGB image (pypdfium2's to_pil); any
-                # other format is copied here: the bitmap's memory is PDFium's and goes with it.
-                image = bitmap.to_pil()
-                image = image if image.mode == "RGB" else image.convert("RGB")
-                bitmap.close()
-            finally:
-                page.close()
+            scale, _ = _pixels(*page.get_size())
+            bitmap = page.render(scale=scale, may_draw_forms=False)
+            # Pillow copies a BGR bitmap into its own RGB image (pypdfium2's to_pil); any
+            # other format is copied here: the bitmap's memory is PDFium's and goes with it.
+            image = bitmap.to_pil()
+            image = image if image.mode == "RGB" else image.convert("RGB")
+            bitmap.close()
         finally:
-            pdf.close()
+            page.close()
     return image
 
 

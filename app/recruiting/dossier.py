@@ -12,7 +12,7 @@ from app.privacy.access import allowed_actions, decide, frozen, waiting_for_cons
 from app.privacy.notices import stale_consent_notices, stale_consents
 from app.recruiting import contact, cv_preview, scorecards
 from app.recruiting.cv_store import read_cv
-from app.recruiting.pipeline import TRANSITIONS, load, require
+from app.recruiting.pipeline import TRANSITIONS, load
 from app.recruiting.screening import answers_of
 from app.tables import Comment, CVFile, Position, Rating, StageChange
 
@@ -140,13 +140,7 @@ async def cv_download(
 ) -> tuple[str, str, bytes]:
     """(file name, media type, bytes) of one CV, decrypted for this request only."""
     async with transaction():
-        application, candidate = await load(application_id, position_id)
-        require(actor, application, candidate, "view_cv")
-        cv = (
-            await CVFile.select()
-            .where((CVFile.id == cv_id) & (CVFile.application == application_id))
-            .first()
-        )
+        candidate, cv = await cv_preview.readable_cv(actor, application_id, position_id, cv_id)
         if cv is None:
             raise NotFound("We could not find that CV.")
         await audit.record(
