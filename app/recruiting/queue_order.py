@@ -138,6 +138,20 @@ async def ordered(
     return await _walk(reviewer[0], _FROM, where, args, "a.created_at", descending, after, limit)
 
 
+async def in_score_order(reviewer: tuple[int | None, str], application_id: int) -> bool:
+    """Is this application one the score order lists for this reviewer? Only then may its
+    place there be used (the application page's previous and next): the place of one they
+    have not scored, or may not evaluate, would tell its score."""
+    staff_id, role = reviewer
+    visible, visible_args = allowed_rows_sql(role, "view_evaluation")
+    rows = await fetch(
+        f"SELECT a.id {_FROM_OWN_CARDS}WHERE s.author = ? AND a.id = ? "
+        f"AND a.score_average IS NOT NULL AND {visible}",
+        staff_id, application_id, *visible_args,
+    )  # fmt: skip
+    return bool(rows)
+
+
 async def _by_stage(
     reviewer_id: int | None,
     where: str,

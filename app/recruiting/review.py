@@ -206,14 +206,17 @@ async def neighbours(
         application_id,
         position_id,
     )
-    if not here or (f.order == "score" and here[0]["score_average"] is None):
+    reviewer = (actor.id, actor.role)
+    if not here or (
+        f.order == "score" and not await queue_order.in_score_order(reviewer, application_id)
+    ):
         return None, None
     key = queue_order.key_of(f.order, here[0])
     where, args = _where(position_id, f)
     found = []
     for backwards in (True, False):
         rows = await queue_order.ordered(
-            f.order, where, args, key, 1, backwards=backwards, reviewer=(actor.id, actor.role)
+            f.order, where, args, key, 1, backwards=backwards, reviewer=reviewer
         )
         found.append(int(rows[0]["id"]) if rows else None)
     return found[0], found[1]

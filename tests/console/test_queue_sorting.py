@@ -92,6 +92,12 @@ async def test_score_order_lists_only_own_scored_rows_whose_evaluation_may_be_se
     assert len(everyone) == 7
     for hidden in ("Applicant 00", "Applicant 04", "Applicant 06"):
         assert everyone[hidden].score_average is None and not everyone[hidden].score_shown
+    # Nor does the application page place them in the score order (previous/next).
+    by_score = review.QueueFilter(sort="score")
+    for hidden in (made[0], made[4], made[6]):
+        assert await review.neighbours(me, pid, by_score, hidden["application_id"]) == (None, None)
+    ids = [made[i]["application_id"] for i in (2, 5, 1, 3)]
+    assert await review.neighbours(me, pid, by_score, ids[1]) == (ids[0], ids[2])
 
 
 async def test_neighbours_follow_the_filter_and_the_order():
