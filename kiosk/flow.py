@@ -20,10 +20,11 @@ _markdown = MarkdownIt("commonmark", {"html": False})  # notice text is ours, bu
 class VisitorForm(msgspec.Struct):
     """Lengths are checked again by the service; these only stop absurd input early."""
 
-    visitor_name: text(1000)  # type: ignore[valid-type]
     host_id: int
     purpose: choice(*PURPOSES)  # type: ignore[valid-type]
     notice_id: int
+    # Blank for a delivery (issue 19.8); any other purpose needs it, the service says so.
+    visitor_name: text(1000) = ""  # type: ignore[valid-type]
     company: text(1000) = ""  # type: ignore[valid-type]
     submission: text(64) = ""  # type: ignore[valid-type]
     invitation_code: Code = ""

@@ -15,7 +15,7 @@ from app.errors import Conflict, TooManyAttempts, ValidationFailed
 from app.visits import preregistration
 from app.visits.hosts import MIN_TYPED, HostInfo, chosen_host, matching_hosts
 from app.visits.kiosks import device, enrol
-from app.visits.visits import PURPOSES, Badge, review, sign_in, sign_out_with_code
+from app.visits.visits import DELIVERY, PURPOSES, Badge, review, sign_in, sign_out_with_code
 from app.web.access import kiosk, public
 from app.web.badge import badge_values
 from app.web.forms import first_values, form_fields, parse_form
@@ -130,7 +130,10 @@ async def edit(request: Request) -> Template:
 
 def _visible(form: dict) -> dict:
     keys = ("visitor_name", "company", "host_id", "purpose", "notice_id", "language")
-    return {k: str(form.get(k, ""))[:1000] for k in keys} | {"submission": form.get("submission")}
+    shown = {k: str(form.get(k, ""))[:1000] for k in keys} | {"submission": form.get("submission")}
+    if shown["purpose"] == DELIVERY:  # never the courier's name, not even typed back
+        shown["visitor_name"] = ""
+    return shown
 
 
 @post("/kiosk/confirm", opt=kiosk())
@@ -166,6 +169,8 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
         return page(request, "kiosk/message.html", status_code=409, message="replayed")
     except TooManyAttempts:
         return page(request, "kiosk/message.html", status_code=429, message="too_many")
+    if data.purpose == DELIVERY:  # no badge: the courier leaves (issue 19.8)
+        return page(request, "kiosk/message.html", message="delivery", host_name=badge.host_name)
     return badge_page(request, badge)
 
 

@@ -27,8 +27,14 @@ IN_HOST_LANGUAGE = "CASE WHEN h.language = ? THEN ? ELSE ? END"
 def host_mail(
     name: str, company: str, purpose: str, now: datetime, language: str
 ) -> tuple[str, str]:
-    """Subject and body in `language`."""
+    """Subject and body in `language`. A delivery names only its company (issue 19.8)."""
     _ = gettext_for(language)
+    if purpose == "delivery":
+        body = _("A delivery from %(company)s arrived for you at reception at %(time)s.") % {
+            "company": company,
+            "time": local_time(now),
+        }
+        return _("A delivery has arrived for you"), body + "\n"
     visitor = f"{name} ({company})" if company else name
     body = _("%(visitor)s has signed in at reception at %(time)s and is waiting for you.") % {
         "visitor": visitor,

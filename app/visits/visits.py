@@ -33,6 +33,7 @@ from app.visits.sites import first_site_id, in_scope, site_clocks, site_scope
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
 PURPOSES = ("meeting", "interview", "delivery", "maintenance", "event", "other")
+DELIVERY = "delivery"  # the courier leaves at once: signed in and out together (issue 19.8)
 NAME_MAX = 200
 COMPANY_MAX = 200
 # Control characters (NUL included) in a name: refused, as the HTML forms refuse them
@@ -133,8 +134,14 @@ _SIGN_IN_AT_ONCE_FROM_KIOSK = (
 
 def _check_fields(data: SignIn) -> None:
     errors: dict[str, str] = {}
+    if data.purpose == DELIVERY:
+        # A delivery names its company and recipient, never the courier (issue 19.8; data
+        # minimisation, Art. 5(1)(c)): whatever was typed as a name is dropped here.
+        data.visitor_name = ""
+        if not data.company.strip():
+            errors["company"] = "Please write the delivery company."
     name = data.visitor_name.strip()
-    if not name:
+    if not name and data.purpose != DELIVERY:
         errors["visitor_name"] = "Please write your full name."
     elif len(name) > NAME_MAX:
         errors["visitor_name"] = f"Use at most {NAME_MAX} characters."
@@ -258,6 +265,8 @@ async def sign_in(
             )  # fmt: skip
             subject, body = _host_mail(data, now, host["language"])
             await queue(host["email"], subject, body, now)
+            if data.purpose == DELIVERY:  # not on the evacuation list: nobody stays
+                await sign_out_visit(Visit.uid == visit_uid, DELIVERY, now)
             await statistics.visit_signed_in(data.purpose, data.site_id, now)
             if actor is not None:
                 await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
@@ -270,7 +279,7 @@ async def sign_in(
         if _is_duplicate(exc):  # two sends of one form raced past the check
             raise Conflict("This form was already sent. Please start again.") from None
         raise
-    first = data.visitor_name.strip().split()[0]
+    first = (data.visitor_name.strip().split() or [""])[0]
     return Badge(str(visit_uid), first, host["name"], local_date(now), code)
 
 
@@ -282,7 +291,7 @@ async def _sign_in_at_once(
     transaction does the work, or says what is wrong (a replayed form, an unknown host, an
     old notice); after a code that happened to be in use, it simply succeeds with another.
     The statements are sign_in's own: the rows stored are the same either way."""
-    if data.invitation_code or not data.submission:
+    if data.invitation_code or not data.submission or data.purpose == DELIVERY:
         return None
     try:
         _check_fields(data)

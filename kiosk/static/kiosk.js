@@ -77,6 +77,24 @@
 
   // Host search: nothing is listed until two letters are typed; then the server sends the
   // few matching hosts (no list of every employee reaches the tablet). Nothing is remembered.
+  // A delivery (issue 19.8) asks for the company and the recipient, never the courier's
+  // name: choosing it hides the name field and empties it (the server drops it too).
+  Array.prototype.forEach.call(document.querySelectorAll("form.visit-form"), function (form) {
+    var nameField = document.getElementById("name-field");
+    function purposeChosen() {
+      var delivery = !!form.querySelector("input[name=purpose][value=delivery]:checked");
+      form.classList.toggle("delivery", delivery);
+      if (nameField) {
+        nameField.hidden = delivery;
+        if (delivery) { nameField.querySelector("input").value = ""; }
+      }
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "purpose") { purposeChosen(); }
+    });
+    purposeChosen();
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll("input[data-hosts]"), function (input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
     var hint = document.getElementById(input.getAttribute("aria-describedby"));

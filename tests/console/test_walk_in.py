@@ -21,7 +21,7 @@ def _form(page, host_id: int, **changes: str) -> dict:
     submission = re.search(r'name="submission" value="([^"]+)"', page.text).group(1)
     form = {"_csrf_token": csrf_from(page.text), "submission": submission, "language": "da",
             "notice_given": "true", "visitor_name": "Walter Walkin", "company": "Acme",
-            "host_id": str(host_id), "purpose": "delivery", "print_layout": "dymo89x36"}
+            "host_id": str(host_id), "purpose": "meeting", "print_layout": "dymo89x36"}
     return {**form, **changes}
 
 

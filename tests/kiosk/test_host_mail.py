@@ -18,7 +18,7 @@ async def _host(language: str) -> int:
                                         language=language))
 
 
-async def _sign_in(host_id: int, *, submission: str | None = None, actor=None, purpose="delivery"):
+async def _sign_in(host_id: int, *, submission: str | None = None, actor=None, purpose="maintenance"):
     kiosk_id, _ = await enrolled_kiosk()
     notice = await current_notice("visitor", "en")
     data = SignIn(visitor_name="Ann Visitor", host_id=host_id, purpose=purpose, language="en",
@@ -38,7 +38,7 @@ async def test_a_danish_host_reads_danish_and_an_english_host_english(notices):
     await _sign_in(english, purpose="interview")
     da, en = await _mail("da@example.org"), await _mail("en@example.org")
     assert da["subject"] == "Din besøgende er ankommet"
-    assert "venter på dig" in da["body"] and "Formål: Levering" in da["body"]
+    assert "venter på dig" in da["body"] and "Formål: Vedligeholdelse eller reparation" in da["body"]
     assert en["subject"] == "Your visitor has arrived"
     assert "Purpose: Job interview" in en["body"] and "Purpose: interview" not in en["body"]
 
@@ -49,7 +49,7 @@ async def test_the_general_transaction_and_the_desk_mail_in_the_hosts_language_t
     await _sign_in(danish, actor=Actor(kind="staff", id=None, role="admin"))
     mails = await OutboxMail.select().where(OutboxMail.to_address == "da@example.org")
     assert len(mails) == 2
-    assert all("Formål: Levering" in m["body"] for m in mails)
+    assert all("Formål: Vedligeholdelse eller reparation" in m["body"] for m in mails)
 
 
 async def test_an_admin_sets_a_hosts_mail_language(client):

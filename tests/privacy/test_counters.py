@@ -97,13 +97,13 @@ async def test_a_sign_in_counts_once_per_day_purpose_and_site(notices):
     notice = await current_notice("visitor", "en")
     now = utcnow()
     today = local_date(now).isoformat()
-    walk_in = sign_in_form(host_id, notice.id, purpose="delivery", submission="form-1",
+    walk_in = sign_in_form(host_id, notice.id, purpose="maintenance", submission="form-1",
                            site_id=aarhus)
 
     # The kiosk's own path: SQLite's short write on the event loop (group commit), or
     # PostgreSQL's single statement.
     assert await moved(lambda: visits.sign_in(walk_in, kiosk_id, now)) == {
-        f"visits|{today}|delivery|Aarhus": 1
+        f"visits|{today}|maintenance|Aarhus": 1
     }
     # The same form again is refused, and counts nothing (the statement stored no visit).
     with pytest.raises(Conflict):
@@ -111,15 +111,15 @@ async def test_a_sign_in_counts_once_per_day_purpose_and_site(notices):
     assert await moved(lambda: visits._sign_in_at_once(walk_in, kiosk_id, now)) == {}
     # The general path (no submission id: sign_in's transaction) counts the same way; a
     # sign-in that names no site is at the first one.
-    general = sign_in_form(host_id, notice.id, purpose="delivery", site_id=aarhus)
+    general = sign_in_form(host_id, notice.id, purpose="maintenance", site_id=aarhus)
     assert await moved(lambda: visits.sign_in(general, kiosk_id, now)) == {
-        f"visits|{today}|delivery|Aarhus": 1
+        f"visits|{today}|maintenance|Aarhus": 1
     }
-    nowhere = sign_in_form(host_id, notice.id, purpose="delivery")
+    nowhere = sign_in_form(host_id, notice.id, purpose="maintenance")
     assert await moved(lambda: visits.sign_in(nowhere, None, now)) == {
-        f"visits|{today}|delivery|Main office": 1
+        f"visits|{today}|maintenance|Main office": 1
     }
-    again = sign_in_form(host_id, notice.id, purpose="delivery", site_id=aarhus)
+    again = sign_in_form(host_id, notice.id, purpose="maintenance", site_id=aarhus)
     assert await rolled_back(lambda: visits.sign_in(again, kiosk_id, now)) == {}
 
 
