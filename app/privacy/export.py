@@ -22,6 +22,7 @@ from app.tables import (
     Comment,
     CriterionScore,
     CVFile,
+    HrisHandover,
     Interview,
     Position,
     Rating,
@@ -85,6 +86,14 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
         Interview.answer_note,
         Interview.answered_at,
     ).where(Interview.application == app_id)
+    # Handed over to the company's HR system (issue 17.10): a recipient of their data
+    # (Art. 15(1)(c)), when, and whether it confirmed; what was sent is documented, not kept.
+    out["hr_system_hand_off"] = await HrisHandover.select(
+        HrisHandover.reference,
+        HrisHandover.status,
+        HrisHandover.created_at,
+        HrisHandover.delivered_at,
+    ).where(HrisHandover.application == app_id)
     return out
 
 

@@ -9,7 +9,7 @@ counted as work, and the count stays one GROUP BY however many applications ther
 from datetime import datetime
 from typing import Any
 
-from app import dates, tables
+from app import dates
 from app.db import fetch
 from app.privacy.access import decide, waiting_for_consent
 
@@ -46,14 +46,9 @@ async def waiting_per_position(role: str) -> list[dict[str, Any]]:
     return sorted(shown, key=lambda p: (-p["review"], -p["consent"], p["title"]))
 
 
-async def interviews_today(role: str, now: datetime) -> int | None:
-    """Scheduled interviews on the company's today (issue 17 point 5), counted only where
-    decide() lets `role` see the evaluation (interviews are purpose n). The interview table
-    is another helper's work (app.tables.Interview); until it exists this answers None and
-    the home page leaves the box out."""
-    interview = getattr(tables, "Interview", None)
-    if interview is None:
-        return None
+async def interviews_today(role: str, now: datetime) -> int:
+    """Scheduled interviews (app.tables.Interview, issue 17 point 5) on the company's today,
+    counted only where decide() lets `role` see the evaluation (interviews are purpose n)."""
     start, end = dates.local_days(dates.today(now), dates.today(now))
     count = 0
     for g in await fetch(_INTERVIEWS, "scheduled", start, end):

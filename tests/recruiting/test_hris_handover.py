@@ -20,6 +20,7 @@ from app.errors import Forbidden
 from app.mail import BACKOFF
 from app.privacy import audit
 from app.privacy.erasure import erase_candidate
+from app.privacy.export import collect
 from app.privacy.sweep import sweep
 from app.recruiting.handover import deliver_handovers, hand_over
 from app.tables import Application, Candidate, HrisHandover, Position
@@ -138,6 +139,10 @@ async def test_a_hired_candidate_is_handed_over_signed_and_retried_after_a_500(c
     assert application["handed_over_at"] == later
     assert application["erase_after"] == later + timedelta(days=30)
     assert 'id="hand-over-button"' not in (await client.get(page)).text
+    # The candidate's own export names the recipient and when (Art. 15(1)(c)).
+    exported = (await collect(a["candidate_id"]))["applications"][0]["hr_system_hand_off"]
+    assert exported == [{"reference": row["reference"], "status": "delivered",
+                         "created_at": row["created_at"], "delivered_at": later}]  # fmt: skip
 
 
 async def test_admins_read_the_delivery_log_without_the_persons_data(client, hr_system):
