@@ -41,5 +41,9 @@ def configure(debug: bool = False, json_lines: bool = False) -> None:
     handler._intake = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
-    for noisy in ("uvicorn.access", "apscheduler.executors.default", "aiosqlite", "asyncio"):
+    # authlib logs the PKCE code_verifier at DEBUG, and httpx each call to the identity
+    # provider at INFO: neither belongs in Intake's log, even with INTAKE_DEBUG.
+    noisy_loggers = ("uvicorn.access", "apscheduler.executors.default", "aiosqlite", "asyncio",
+                     "authlib", "httpx", "httpcore")  # fmt: skip
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -3,12 +3,14 @@ Connect provider on loopback (tests/staff/sso_support.py says which and why): th
 directory group, a wrong state, a replayed code, an unverified e-mail, a group that maps to no
 role, sign-out at the provider, and the pages in Danish."""
 
+import json
+import logging
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from app.tables import Session, StaffMember
+from app.tables import Session, StaffMember, Token
 from tests.factories import staff_member
 from tests.helpers import form_token
 from tests.staff.sso_support import (
@@ -17,6 +19,8 @@ from tests.staff.sso_support import (
     person,
     provider_answer,
     signed_in_role,
+    sso_client,
+    sso_settings,
 )
 
 
@@ -154,3 +158,26 @@ async def test_the_button_and_the_refusal_speak_danish(app_client, provider):
     person(provider, "eve", email="eve@example.com", email_verified=True, groups=["x"])
     refused = await app_client.get(await provider_answer(app_client, "eve"))
     assert "Ingen af dine grupper hos Example ID giver adgang til Intake." in refused.text
+
+
+async def test_a_sign_in_logs_no_personal_data_and_no_secret_even_in_debug(provider, caplog):
+    caplog.set_level(logging.DEBUG)
+    await staff_member("hr", "hanne.logged@example.com")
+    person(provider, "hanne", email="hanne.logged@example.com", email_verified=True,
+           groups=["hr-group"])  # fmt: skip
+    async for client in sso_client(sso_settings(provider, INTAKE_DEBUG="1")):
+        caplog.clear()  # from here on, what the app (and the libraries it calls) logs
+        callback = await provider_answer(client, "hanne")
+        assert (await client.get(callback)).status_code == 303
+    pending = await Token.select().where(Token.purpose == "sso_sign_in").first()
+    payload = pending["payload"]
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    session = await Session.select().first()
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    # the provider runs in this process too: its own log lines are the provider's, not ours
+    ours = [r for r in caplog.records if not r.name.startswith(("werkzeug", "oidc_provider_mock"))]
+    assert ours  # the app did log (with the level at DEBUG)
+    logged = "\n".join(f"{r.name} {r.getMessage()} {r.args}" for r in ours)
+    for secret in ("hanne.logged@example.com", payload["code_verifier"], payload["nonce"],
+                   code, session["id_token"]):  # fmt: skip
+        assert secret not in logged
