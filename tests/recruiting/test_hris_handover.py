@@ -217,3 +217,20 @@ def test_the_deploy_check_wants_https_and_a_long_secret_for_the_hr_system():
     good = _webhook_settings("https://hris.example/hook")
     assert not [p for p in good.unsafe_settings() if "HRIS" in p]
     assert not [p for p in load_settings().unsafe_settings() if "HRIS" in p]  # off: no finding
+
+
+async def test_no_trace_of_a_pending_body_in_the_database_files_after_erasure(hr_system):
+    from app.config import current
+    from app.privacy.erasure import checkpoint
+    from tests.retention.test_no_trace import MARKER, _raw_hits
+
+    pid, a = await _application("hired", f"Ann {MARKER}")
+    await hand_over(audit.Actor("staff", 1, "hr"), a["application_id"], pid, utcnow())
+    assert MARKER in (await HrisHandover.select().first())["body"]
+    if current().is_sqlite:
+        await checkpoint()
+        assert _raw_hits(MARKER.encode()), "the raw database should hold the marker"
+    await erase_candidate(a["candidate_id"], "erasure request", utcnow(), audit.SYSTEM)
+    assert await HrisHandover.count() == 0
+    if current().is_sqlite:
+        assert _raw_hits(MARKER.encode()) == []
