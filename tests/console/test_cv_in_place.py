@@ -146,3 +146,13 @@ async def test_a_file_that_cannot_be_drawn_is_offered_as_a_download(client):
     assert page.status_code == 200 and "cannot be shown in place" in page.text
     assert (await client.get(page_url(pid, a, 1))).status_code == 404
     assert (await client.get(url(pid, a, f"/cv/{a['cv_id']}"))).status_code == 200
+
+
+async def test_a_long_cv_shows_its_first_pages_in_place_and_says_so(client):
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid, cv=pdf_pages(32, lines=2))
+    page = await client.get(url(pid, a))
+    assert page.text.count('class="cv-page"') == 30
+    assert "32 pages · the first 30 are shown here; download the file for the rest" in page.text
+    assert (await client.get(page_url(pid, a, 31))).status_code == 404
