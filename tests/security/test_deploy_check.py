@@ -58,6 +58,11 @@ UNSAFE = [
     ({"RETENTION_ENABLED": "0"}, "retention is turned off"),
     ({"INTAKE_ARGON2_PROFILE": "test"}, "INTAKE_ARGON2_PROFILE is not 'production'"),
     ({"INTAKE_BASE_URL": "http://intake.example.com"}, "INTAKE_BASE_URL is not https"),
+    # issue 18.5: the identity provider's answers must come over TLS, and must let someone in
+    ({"INTAKE_OIDC_ISSUER": "http://idp.example.com", "INTAKE_OIDC_CLIENT_ID": "intake",
+      "INTAKE_OIDC_ROLE_MAP": "it-admins=admin"}, "INTAKE_OIDC_ISSUER is not an https"),
+    ({"INTAKE_OIDC_ISSUER": "https://idp.example.com", "INTAKE_OIDC_CLIENT_ID": "intake"},
+     "INTAKE_OIDC_ROLE_MAP is empty"),
 ]
 
 

@@ -1,13 +1,17 @@
 """Passwords next to the company's identity provider (issue 18.5): turned off once a colleague
 signs in through it (INTAKE_OIDC_ONLY) or by an admin for one colleague; the PKCE challenge
-the provider is sent; a provider that cannot be reached; the limit on starting a sign-in."""
+the provider is sent; a provider that cannot be reached; the limit on starting a sign-in; a
+role map that names no role; an account an admin disabled."""
 
 import base64
 import hashlib
 import json
 from urllib.parse import parse_qs, urlsplit
 
-from app.tables import OutboxMail, Token
+import pytest
+
+from app.config import ConfigError
+from app.tables import OutboxMail, StaffMember, Token
 from tests.conftest import free_port
 from tests.factories import staff_member
 from tests.helpers import form_token, login_staff
@@ -106,3 +110,22 @@ async def test_the_sign_in_start_is_rate_limited_like_the_login_form(app_client)
     answers = [(await app_client.get("/console/login/sso")).status_code for _ in range(31)]
     assert answers[:30] == [303] * 30 and answers[30] == 429
     assert await Token.count().where(Token.purpose == "sso_sign_in") == 30
+
+
+@pytest.mark.parametrize("role_map", ["hr-group=hr,sales=superuser", "hr-group", "=hr"])
+def test_a_role_map_naming_no_intake_role_refuses_to_start(role_map):
+    with pytest.raises(ConfigError, match="INTAKE_OIDC_ROLE_MAP"):
+        sso_settings("https://idp.example.com", INTAKE_OIDC_ROLE_MAP=role_map)
+
+
+async def test_a_disabled_account_stays_shut_whatever_the_provider_says(app_client, provider):
+    staff_id, email, _ = await staff_member("hr", "hanne@example.com")
+    await StaffMember.update({StaffMember.disabled: True}).where(StaffMember.id == staff_id)
+    person(provider, "hanne", email=email, email_verified=True, groups=["it-admins"])
+    refused = await app_client.get(await provider_answer(app_client, "hanne"))
+    assert refused.status_code == 403 and "account is turned off" in refused.text
+    member = await StaffMember.select().where(StaffMember.id == staff_id).first()
+    assert member["role"] == "hr" and member["disabled"]
+    assert [a["reason"] for a in await audited("staff.sign_in_refused")] == [
+        "identity provider: disabled"
+    ]
