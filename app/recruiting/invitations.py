@@ -70,12 +70,8 @@ def details(interview: dict, language: str) -> str:
     """When, how long and where, in the reader's language and the company's time zone."""
     _ = gettext_for(language)
     lines = [
-        _("When: %(time)s (%(zone)s time), %(minutes)s minutes")
-        % {
-            "time": moment(interview["starts_at"], language),
-            "zone": current().timezone,
-            "minutes": interview["minutes"],
-        }
+        _("When: %(time)s, %(minutes)s minutes")
+        % {"time": moment(interview["starts_at"], language), "minutes": interview["minutes"]}
     ]
     if interview["place"]:
         lines.append(_("Where: %(place)s") % {"place": interview["place"]})

@@ -9,13 +9,15 @@ INTAKE_SHOTS_DIR when set (for a person to look at), else to the test's temporar
 import os
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.clock import utcnow
+from app.config import current
 from app.privacy.audit import Actor
 from app.recruiting import scorecards
-from app.tables import CriterionScore, Scorecard
+from app.tables import CriterionScore, Interview, OutboxMail, Scorecard
 from tests.browser.cv_steps import reads_the_cv_pages_in_place
 from tests.documents import pdf_pages
 from tests.factories import consenting_application, open_position, staff_member
@@ -100,6 +102,20 @@ async def test_a_reviewer_sorts_opens_scores_sees_colleagues_and_moves_on(
         assert "Colleague's planted note" in await page.inner_text("table.scorecards")
         await page.screenshot(path=str(shots / "application-en.png"), full_page=True)
 
+        # 4. Sends an interview invitation: a local time, a place, an interviewer.
+        when = (utcnow() + timedelta(days=3)).astimezone(ZoneInfo(current().timezone))
+        await page.fill("#starts_at", when.strftime("%Y-%m-%dT10:00"))
+        await page.select_option("#minutes", "45")
+        await page.fill("#place", "Room 4, Main street 1")
+        await page.check("#interviewers input[type=checkbox] >> nth=0")
+        await page.click("#interview-form button[type=submit]")
+        await page.wait_for_url("**?done=interview")
+        assert "Waiting for the candidate" in await page.inner_text("#interview-answer")
+        assert "Room 4" in await page.inner_text("#interview")
+        await page.screenshot(path=str(shots / "invitation-en.png"), full_page=True)
+        await page.goto(f"{base}/console/positions/{pid}/applications/"
+                        f"{newest['application_id']}?sort=newest")  # fmt: skip
+
         # 5. On to the next applicant in the same order with j.
         await page.keyboard.press("j")
         await page.wait_for_url(f"**/applications/{middle['application_id']}?sort=newest")
@@ -118,3 +134,6 @@ async def test_a_reviewer_sorts_opens_scores_sees_colleagues_and_moves_on(
     finally:
         await context.close()
     assert await Scorecard.count() == 2 and await CriterionScore.count() == 4
+    # The invitation went to the candidate and the interviewer, each with its calendar entry.
+    assert await Interview.count() == 1
+    assert await OutboxMail.count().where(OutboxMail.calendar != "") == 2
