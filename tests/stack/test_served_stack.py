@@ -6,13 +6,14 @@ Caddy spreads requests round-robin; each process names itself in a response head
 --header, a test-only argument), so a step can go to the process it means to and the test
 checks that it did."""
 
+import re
 import socket
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
-from app.tables import ConsentEvent
+from app.tables import Application, ConsentEvent, CVFile, Position
 from tests.conftest import DATABASE
 from tests.factories import staff_member
 from tests.helpers import csrf_from
@@ -126,6 +127,21 @@ async def test_the_real_client_address_is_seen_through_the_proxy(stack, browser,
     assert prefixes == {"127.1.2.0"}
 
 
+async def test_a_cv_sent_through_one_process_is_read_through_the_other(stack, browser, notices):
+    """Issue 18.1: each process has its own data folder; the CV is in the database."""
+    slug = await position_slug()
+    applied = await apply_on(browser, "1", slug)
+    assert applied.status_code == 200, applied.text[:300]
+    _, email, password = await staff_member("hr")
+    assert (await login_on(browser, "2", email, password)).status_code == 303
+    position = await Position.select(Position.id).where(Position.slug == slug).first()
+    application = await Application.select(Application.id).first()
+    cv = await CVFile.select(CVFile.id).first()
+    url = f"/console/positions/{position['id']}/applications/{application['id']}/cv/{cv['id']}"
+    download = await on(browser, "2", "GET", url)
+    assert download.status_code == 200 and download.content == PDF
+
+
 async def test_a_lockout_holds_across_both_processes(stack, browser):
     _, email, password = await staff_member("hr")
     for attempt in range(5):
@@ -162,7 +178,7 @@ async def test_bodies_past_intakes_limit_are_refused(stack, browser):
 def raw_answer(caddy: Caddy, length: int, sent: int = 0) -> bytes:
     """Headers that announce `length` bytes, then `sent` of them: what comes back."""
     with (
-        socket.create_connection(("127.0.0.1", caddy.https_port), timeout=10) as raw,
+        socket.create_connection(("127.0.0.1", caddy.https_port), timeout=60) as raw,
         caddy.trust().wrap_socket(raw, server_hostname="localhost") as tls,
     ):
         tls.sendall(
@@ -171,11 +187,13 @@ def raw_answer(caddy: Caddy, length: int, sent: int = 0) -> bytes:
             + b"x" * sent
         )
         answer = b""
-        while chunk := tls.recv(65536):
+        while b"\r\n\r\n" not in answer and (chunk := tls.recv(65536)):
             answer += chunk
-            if b"</html>" in answer or answer.endswith(b"\r\n\r\n"):  # a page, or none
-                break
-        return answer
+        head, _, body = answer.partition(b"\r\n\r\n")
+        declared = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        while declared and len(body) < int(declared.group(1)) and (chunk := tls.recv(65536)):
+            body += chunk
+        return head + b"\r\n\r\n" + body
 
 
 def test_a_client_that_never_finishes_its_headers_is_cut_off(stack):
