@@ -312,3 +312,14 @@ async def _deliver_handovers(now: datetime) -> dict[str, Any]:
 
 
 JOBS.append(Job("hris_handover", _deliver_handovers, "interval", {"seconds": 60}, quiet=True))
+
+
+# Host notification through chat webhooks (issue 19.7): queued by the sign-in, sent here, so a
+# slow or failing webhook never delays a visitor; quiet, as mail delivery.
+async def _chat_notices(now: datetime) -> dict[str, Any]:
+    from app.visits.chat import deliver
+
+    return await deliver(now)
+
+
+JOBS.append(Job("chat_notices", _chat_notices, "interval", {"seconds": 30}, quiet=True))

@@ -42,6 +42,8 @@ class Site(Table, tablename="site"):
     address = Text(default="")
     timezone = Varchar(length=64, default="Europe/Copenhagen")
     end_of_day = Varchar(length=5, default="20:00")  # automatic sign-out, the site's local time
+    # A Slack or Teams incoming webhook told of each arrival (app.visits.chat), "" for none.
+    chat_webhook = Varchar(length=500, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -481,6 +483,9 @@ class Host(Table, tablename="host"):
     department = Varchar(length=200, default="")
     active = Boolean(default=True)
     language = Varchar(length=8, default="en")  # the host's own: their visitor mail's language
+    chat_webhook = Varchar(
+        length=500, default=""
+    )  # their own, before their site's (app.visits.chat)
 
 
 class HostSite(Table, tablename="host_site"):
@@ -549,6 +554,20 @@ class Visit(Table, tablename="visit"):
     # read filters visitors on site (signed_out_at) or the latest ones, and a sign-in writes
     # one index page less (bench B1).
     site = ForeignKey(Site, on_delete=OnDelete.restrict, null=True)
+
+
+class ChatNotice(Table, tablename="chat_notice"):
+    """An arrival still to be told to a chat webhook (issue 19.7). It copies nothing: the
+    job reads the visitor's first name from the visit when it sends, and the row goes with
+    its visit (CASCADE) or once sent."""
+
+    id: Serial
+    visit = ForeignKey(Visit, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    failed_at = Timestamptz(null=True, default=None)  # given up: shown to admins
+    last_error = Varchar(length=64, default="")  # an HTTP status or an exception's type
 
 
 # --- rights, audit, disclosure, statistics ----------------------------------------------
@@ -709,6 +728,7 @@ ALL_TABLES: list[type[Table]] = [
     Kiosk,
     ExpectedVisit,
     Visit,
+    ChatNotice,
     RightsRequest,
     AuditEvent,
     Disclosure,

@@ -8,6 +8,7 @@ from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.search import contains
 from app.tables import Host, HostSite
+from app.visits.chat import checked_webhook
 from app.visits.sites import join_first_site
 
 # A visitor sees hosts only once they have typed two letters of one, and then only the few
@@ -31,6 +32,7 @@ class HostFields(msgspec.Struct):
     department: str = ""
     active: bool = True
     language: str = "en"  # their visitor mail's language
+    chat_webhook: str = ""  # their own Slack or Teams webhook (app.visits.chat)
 
 
 async def active_hosts(sites: tuple[int, ...] | None = None) -> list[HostInfo]:
@@ -94,6 +96,7 @@ def _check(fields: HostFields) -> None:
     if fields.language not in current().languages:
         raise ValidationFailed({"language": "Choose one of the options."})
     checked_address(fields.email)  # a host's address receives every arrival mail
+    fields.chat_webhook = checked_webhook(fields.chat_webhook)
 
 
 async def create_host(fields: HostFields) -> int:
@@ -106,6 +109,7 @@ async def create_host(fields: HostFields) -> int:
             department=fields.department.strip(),
             active=fields.active,
             language=fields.language,
+            chat_webhook=fields.chat_webhook,
         )
         await row.save()
         await join_first_site(host_id=int(row.id))
@@ -124,5 +128,6 @@ async def update_host(host_id: int, fields: HostFields) -> None:
                 Host.department: fields.department.strip(),
                 Host.active: fields.active,
                 Host.language: fields.language,
+                Host.chat_webhook: fields.chat_webhook,
             }
         ).where(Host.id == host_id)

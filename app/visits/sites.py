@@ -18,6 +18,7 @@ from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.privacy.audit import Actor
 from app.tables import HostSite, Kiosk, Site, StaffMember, StaffSite
+from app.visits.chat import checked_webhook
 
 _HM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ALL_SITES = None  # an admin's scope: no filter
@@ -28,6 +29,7 @@ class SiteFields(msgspec.Struct):
     address: str = ""
     timezone: str = "Europe/Copenhagen"
     end_of_day: str = "20:00"
+    chat_webhook: str = ""  # Slack or Teams, for hosts without their own (app.visits.chat)
 
 
 class Assignments(msgspec.Struct):
@@ -53,10 +55,14 @@ def _check(fields: SiteFields) -> SiteFields:
         errors["timezone"] = "Choose one of the options."
     if not _HM.match(fields.end_of_day.strip()):
         errors["end_of_day"] = "Enter a time as HH:MM."
+    try:
+        hook = checked_webhook(fields.chat_webhook)
+    except ValidationFailed as exc:
+        errors |= exc.errors
     if errors:
         raise ValidationFailed(errors)
     return SiteFields(name, fields.address.strip(), fields.timezone.strip(),
-                      fields.end_of_day.strip())  # fmt: skip
+                      fields.end_of_day.strip(), hook)  # fmt: skip
 
 
 async def _name_taken(name: str, other_than: int = 0) -> None:
@@ -69,7 +75,8 @@ async def create_site(fields: SiteFields, now: datetime) -> int:
     async with transaction():
         await _name_taken(fields.name)
         row = Site(name=fields.name, address=fields.address, timezone=fields.timezone,
-                   end_of_day=fields.end_of_day, created_at=now)  # fmt: skip
+                   end_of_day=fields.end_of_day, chat_webhook=fields.chat_webhook,
+                   created_at=now)  # fmt: skip
         await row.save()
     return int(row.id)
 
@@ -84,7 +91,8 @@ async def update_site(site_id: int, fields: SiteFields, assigned: Assignments) -
         await _name_taken(fields.name, site_id)
         await Site.update({Site.name: fields.name, Site.address: fields.address,
                            Site.timezone: fields.timezone,
-                           Site.end_of_day: fields.end_of_day}).where(Site.id == site_id)  # fmt: skip
+                           Site.end_of_day: fields.end_of_day,
+                           Site.chat_webhook: fields.chat_webhook}).where(Site.id == site_id)  # fmt: skip
         await _assign(site_id, assigned)
 
 

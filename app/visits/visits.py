@@ -24,7 +24,7 @@ from app.privacy import statistics
 from app.privacy.audit import Actor, record
 from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
-from app.visits import codes
+from app.visits import chat, codes
 from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
 from app.visits.hosts import AT_SITE, active_host
 from app.visits.local_time import last_end_of_day, local_date
@@ -119,6 +119,7 @@ _SIGN_IN_AT_ONCE_STEPS = (
     + IN_HOST_LANGUAGE
     + ", 'admin', ?, 0, '', ? FROM h, v RETURNING id), "
     + statistics.VISIT_COUNTED_PG_STEP
+    + ", " + chat.QUEUE_PG_STEP
 )
 _SIGN_IN_AT_ONCE = (
     "WITH h AS (" + _FREE_HOST + "), " + _SIGN_IN_AT_ONCE_STEPS + " SELECT h.name FROM h, v, m, s"  # noqa: S608
@@ -268,6 +269,7 @@ async def sign_in(
             if data.purpose == DELIVERY:  # not on the evacuation list: nobody stays
                 await sign_out_visit(Visit.uid == visit_uid, DELIVERY, now)
             await statistics.visit_signed_in(data.purpose, data.site_id, now)
+            await fetch(chat.QUEUE, now, now, visit_uid)  # sent by a job (app.visits.chat)
             if actor is not None:
                 await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
                              subject_ref=str(visit_uid))  # fmt: skip
@@ -328,6 +330,7 @@ async def _sign_in_at_once(
             mail = (host_email, subject[mine], body[mine], "admin", now, keep_until(now))
             db.execute(QUEUE, mail).fetchall()
             db.execute(statistics.VISIT_COUNTED, counted)
+            db.execute(chat.QUEUE, (now, now, visit_uid))  # only with a webhook set
             return str(host_name)
 
         host_name = await write_now(walk_in)
@@ -337,6 +340,7 @@ async def _sign_in_at_once(
             code_hash, sent, data.channel, data.site_id,
             *subject, *body, now, keep_until(now),
             *statistics.visit_counted_pg_args(data.purpose, data.site_id, now),
+            now, now, data.site_id,  # chat.QUEUE_PG_STEP
         )  # fmt: skip
         free_host = (data.host_id, data.site_id, data.notice_id, code_hash)
         if kiosk_id is None:

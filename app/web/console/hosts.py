@@ -22,6 +22,7 @@ class HostForm(msgspec.Struct):
     department: text(200) = ""  # type: ignore[valid-type]
     active: bool = False
     language: choice("en", "da") = "en"  # type: ignore[valid-type]
+    chat_webhook: text(500) = ""  # type: ignore[valid-type]
 
 
 async def _hosts_page(request: Request, status_code: int = 200, **ctx: object) -> Template:
@@ -37,7 +38,9 @@ async def _hosts_page(request: Request, status_code: int = 200, **ctx: object) -
 
 
 def _fields(data: HostForm) -> hosts.HostFields:
-    return hosts.HostFields(data.name, data.email, data.department, data.active, data.language)
+    return hosts.HostFields(
+        data.name, data.email, data.department, data.active, data.language, data.chat_webhook
+    )
 
 
 @get("/console/hosts", opt=ADMIN)

@@ -28,10 +28,13 @@ class SiteForm(msgspec.Struct):
     timezone: text(64, 1)  # type: ignore[valid-type]
     end_of_day: text(5, 1)  # type: ignore[valid-type]
     address: text(1000) = ""  # type: ignore[valid-type]
+    chat_webhook: text(500) = ""  # type: ignore[valid-type]
 
 
 def _fields(data: SiteForm) -> sites.SiteFields:
-    return sites.SiteFields(data.name, data.address, data.timezone, data.end_of_day)
+    return sites.SiteFields(
+        data.name, data.address, data.timezone, data.end_of_day, data.chat_webhook
+    )
 
 
 def _ids(values: list[str]) -> list[int]:

@@ -12,6 +12,7 @@ from app.mail import outbox_status
 from app.privacy.audit import Actor, record
 from app.staff import services
 from app.tables import StaffMember
+from app.visits.chat import failures as chat_failures
 from app.web.access import staff
 from app.web.console.home import navigation_for
 from app.web.forms import Email, choice, first_values, parse_form
@@ -110,6 +111,7 @@ async def outbox(request: Request) -> Template:
         request,
         "console/outbox.html",
         failed=failed,
+        chat_failed=await chat_failures(),  # issue 19.7: webhooks that were given up on
         mails=latest,
         development=development,
         nav=navigation_for(me.role),
