@@ -151,13 +151,21 @@ async def test_sign_out_ends_the_session_here_and_at_the_provider(app_client, pr
     assert back.headers["location"].startswith(f"{BASE}/console/login?signed_out=1")
 
 
-async def test_the_button_and_the_refusal_speak_danish(app_client, provider):
+async def test_the_button_the_refusal_and_the_sign_out_speak_danish(app_client, provider):
     login = await app_client.get("/console/login?lang=da&next=/console/hosts")
     assert "Log ind med Example ID" in login.text
     assert 'href="/console/login/sso?next=/console/hosts"' in login.text
     person(provider, "eve", email="eve@example.com", email_verified=True, groups=["x"])
     refused = await app_client.get(await provider_answer(app_client, "eve"))
     assert "Ingen af dine grupper hos Example ID giver adgang til Intake." in refused.text
+    await staff_member("reception", "rie@example.com")
+    person(provider, "rie", email="rie@example.com", email_verified=True,
+           groups=["reception-group"])  # fmt: skip
+    assert (await app_client.get(await provider_answer(app_client, "rie"))).status_code == 303
+    token = await form_token(app_client, "/console")
+    out = await app_client.post("/console/logout", data={"_csrf_token": token})
+    assert "Du er logget ud af Intake. Nu logger vi dig også ud af Example ID." in out.text
+    assert "Fortsæt til Example ID" in out.text
 
 
 async def test_a_sign_in_logs_no_personal_data_and_no_secret_even_in_debug(provider, caplog):
