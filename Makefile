@@ -3,21 +3,47 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
+# Every package pinned with its hashes (issue 18.8): the app's, and the app's with the tests'.
+# `make lock` brings them up to date with pyproject.toml, `make lock-upgrade` to the newest.
+APP_LOCK := requirements/app.lock
+TEST_LOCK := requirements/test.lock
+LOCK_TOOLS := $(VENV)/lock-tools
+COMPILE = $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: run serve test lint bench security screenshots install install-test browser caddy clean
+.PHONY: run serve test lint bench security screenshots install install-test browser caddy clean \
+  lock lock-upgrade
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# The pinned, hash-checked packages, then Intake itself in place without resolving anything.
+$(VENV)/.installed: $(APP_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(APP_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e ".[test]"
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q --require-hashes -r $(TEST_LOCK)
 	touch $@
+
+# pip-tools in a venv of its own (never among the app's packages). The test lock is resolved
+# first; the app's is resolved within it, so both pin the same versions. Pins already in a
+# lock are kept (pip-compile reuses them) unless `lock-upgrade`.
+$(LOCK_TOOLS)/bin/pip-compile:
+	$(PY) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install -q "pip-tools>=7.5"
+
+lock: $(LOCK_TOOLS)/bin/pip-compile
+	@mkdir -p requirements
+	$(COMPILE) $(UPGRADE) --extra test --output-file $(TEST_LOCK) pyproject.toml
+	$(COMPILE) $(UPGRADE) --constraint $(TEST_LOCK) --output-file $(APP_LOCK) pyproject.toml
+	@echo "locked: $(APP_LOCK) $(TEST_LOCK) (commit both)"
+
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
