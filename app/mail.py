@@ -4,6 +4,7 @@ mail keeps no body: only its recipient, subject and status, for troubleshooting.
 
 import asyncio
 import contextlib
+import io
 import logging
 import re
 import smtplib
@@ -11,6 +12,8 @@ import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import NamedTuple
+
+import segno
 
 from app.config import Settings, current
 from app.db import fetch, transaction
@@ -97,7 +100,7 @@ class _Connection:
             raise MailServerUnavailable(type(exc).__name__) from exc
         return smtp
 
-    def send(self, to: str, subject: str, body: str, calendar: str = "") -> None:
+    def send(self, to: str, subject: str, body: str, calendar: str = "", qr: str = "") -> None:
         msg = EmailMessage()  # built first: a bad address fails here, before any connection
         msg["From"] = self.settings.smtp.sender
         msg["To"] = to
@@ -105,6 +108,8 @@ class _Connection:
         msg.set_content(body)
         if calendar:
             _attach_invitation(msg, calendar)
+        if qr:
+            _attach_qr(msg, qr)
         if self.smtp is None:
             self.smtp = self._open()
         try:
@@ -121,6 +126,14 @@ class _Connection:
 
 
 _METHOD = re.compile(r"^METHOD:([A-Z]+)\r?$", re.MULTILINE)
+
+
+def _attach_qr(msg: EmailMessage, text: str) -> None:
+    """`text` as a QR code (segno: DESIGN.md "Libraries first"), a PNG the kiosk's camera or
+    reception can read off the visitor's phone (issue 19.9)."""
+    png = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    msg.add_attachment(png.getvalue(), maintype="image", subtype="png", filename="invitation.png")
 
 
 def _attach_invitation(msg: EmailMessage, calendar: str) -> None:
@@ -160,6 +173,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
             OutboxMail.body,
             OutboxMail.attempts,
             OutboxMail.calendar,
+            OutboxMail.qr,
         )
         .where(
             OutboxMail.sent_at.is_null()
@@ -180,6 +194,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
                     row["subject"],
                     row["body"],
                     row["calendar"],
+                    row["qr"],
                 )
             except MailServerUnavailable as exc:
                 # Not this mail's fault: the next run tries them all again.
@@ -198,6 +213,7 @@ async def deliver_pending(now: datetime, limit: int = 50) -> Delivery:
                     OutboxMail.attempts: row["attempts"] + 1,
                     OutboxMail.body: "",
                     OutboxMail.calendar: "",
+                    OutboxMail.qr: "",
                     OutboxMail.next_attempt_at: None,
                 }
             ).where(OutboxMail.id == row["id"])

@@ -680,6 +680,9 @@ class OutboxMail(Table, tablename="outbox_mail"):
     # An interview's iCalendar invitation (RFC 5545), attached when sent, then cleared as
     # the body is (issue 17.5).
     calendar = Text(default="")
+    # What a QR code attached when sent encodes (a pre-registration's invitation code, issue
+    # 19.9), "" for none; cleared with the body once delivered.
+    qr = Varchar(length=64, default="")
     # The application a mail is about (its uid), when it is: erased with it, whoever it was
     # sent to (an interviewer's invitation too). PARTIAL_INDEXES: most mail is about none.
     about = Varchar(length=36, null=True, default=None)

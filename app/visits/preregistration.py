@@ -12,9 +12,9 @@ from app.config import current
 from app.db import transaction
 from app.errors import ValidationFailed
 from app.i18n import gettext_for
-from app.mail import queue
+from app.mail import keep_until
 from app.privacy.audit import Actor
-from app.tables import ExpectedVisit
+from app.tables import ExpectedVisit, OutboxMail
 from app.visits import codes
 from app.visits.hosts import active_host
 from app.visits.local_time import local_date, zone
@@ -77,24 +77,36 @@ async def preregister(
         )
         await row.save()
         _ = gettext_for(data.language)
-        await queue(data.visitor_email.strip(), _("Your visit"), _mail(data, host, code), now)
+        # The code also as a QR code, attached when sent (issue 19.9): shown at reception or
+        # to a kiosk's camera instead of typed. Cleared with the body once delivered.
+        await OutboxMail.insert(OutboxMail(
+            to_address=data.visitor_email.strip(), subject=_("Your visit"),
+            body=_mail(data, host, code), category="admin", created_at=now,
+            erase_after=keep_until(now), qr=code,
+        ))  # fmt: skip
     return code
 
 
 def _mail(data: Expected, host: dict, code: str) -> str:
     _ = gettext_for(data.language)
-    return _(
-        "Hello %(name)s,\n\n"
-        "You are expected on %(date)s by %(host)s.\n"
-        'At the reception tablet, choose "I have read this and have an invitation code" and '
-        "type: %(code)s\n\n"
-        "The tablet will show you our privacy notice for visitors before you sign in.\n"
-    ) % {
-        "name": data.visitor_name.strip(),
-        "date": dates.day(data.expected_on, data.language),
-        "host": host["name"],
-        "code": code,
-    }
+    return (
+        _(
+            "Hello %(name)s,\n\n"
+            "You are expected on %(date)s by %(host)s.\n"
+            'At the reception tablet, choose "I have read this and have an invitation code" and '
+            "type: %(code)s\n\n"
+            "The tablet will show you our privacy notice for visitors before you sign in.\n"
+        )
+        % {
+            "name": data.visitor_name.strip(),
+            "date": dates.day(data.expected_on, data.language),
+            "host": host["name"],
+            "code": code,
+        }
+        + "\n"
+        + _("The QR code attached to this mail holds the same code.")
+        + "\n"
+    )
 
 
 async def invitation(code: str, kiosk_id: int, now: datetime, site_id: int = 0) -> Invitation:
