@@ -7,6 +7,7 @@ Caddy spreads requests round-robin; each process names itself in a response head
 checks that it did."""
 
 import re
+import signal
 import socket
 from collections.abc import AsyncIterator, Iterator
 
@@ -212,3 +213,17 @@ def test_a_client_that_never_finishes_its_headers_is_cut_off(stack):
         except ConnectionResetError:
             closed = b""
     assert closed == b"" or closed.startswith(b"HTTP/1.1 408"), closed
+
+
+def test_a_stopped_process_is_passed_over_without_an_error(stack):
+    """Last in this file: it stops process 1, as a deploy or a crash takes a host away. Caddy
+    tries the other for up to 5 s (lb_try_duration) instead of answering 502 to every second
+    request."""
+    first = stack.apps[0]
+    assert first.proc is not None
+    first.proc.send_signal(signal.SIGTERM)
+    first.proc.wait(60)  # gone (one worker: uvicorn exits by the signal it received)
+    with httpx.Client(verify=stack.caddy.trust(), timeout=30) as http:
+        answers = [http.get(f"{stack.caddy.url}/healthz") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200] * 4
+    assert {a.headers[PROCESS] for a in answers} == {"2"}
