@@ -17,7 +17,12 @@ NAME = "Annika Visitorsen"
 
 async def staff_page(browser, live_server, role: str = "reception"):
     _, email, password = await staff_member(role)
-    context = await browser.new_context()
+    return await signed_in_page(browser, live_server, email, password)
+
+
+async def signed_in_page(browser, live_server, email: str, password: str, size=None):
+    """A browser signed in to the console as an existing staff member."""
+    context = await browser.new_context(viewport=size) if size else await browser.new_context()
     page = await context.new_page()
     await page.goto(f"{live_server.url}/console/login")
     await page.fill("#email", email)

@@ -11,22 +11,12 @@ import pytest
 
 from app.tables import Visit
 from tests.browser.test_kiosk_journey import leftovers
+from tests.browser.test_kiosk_journey import signed_in_page as _staff
 from tests.visits.test_sites import two_sites, visit_at
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 1024, "height": 768}
 LAPTOP = {"width": 1366, "height": 768}
-
-
-async def _staff(browser, live_server, email: str, password: str, size: dict):
-    context = await browser.new_context(viewport=size)
-    page = await context.new_page()
-    await page.goto(f"{live_server.url}/console/login")
-    await page.fill("#email", email)
-    await page.fill("#password", password)
-    await page.click("form[action='/console/login'] button[type=submit]")
-    await page.wait_for_url("**/console")
-    return context, page
 
 
 async def _shot(page, name: str) -> None:
