@@ -85,6 +85,8 @@ class MailCaps(msgspec.Struct, frozen=True):
     password_reset_client: Cap = Cap(20, 3600)  # per client
     visitor_rights_recipient: Cap = Cap(3, 86400)  # per requester address
     visitor_rights_client: Cap = Cap(10, 3600)  # per client
+    # per application: HR's messages and interview invitations, moves and cancellations
+    candidate_messages: Cap = Cap(10, 86400)
 
 
 def _caps(e: Mapping[str, str]) -> MailCaps:

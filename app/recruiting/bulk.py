@@ -11,7 +11,7 @@ refused are skipped and reported with the reason, never silently changed."""
 from datetime import datetime
 from typing import NamedTuple
 
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, MailCapped, NotFound
 from app.privacy import audit
 from app.recruiting import message_templates, messages, pipeline
 from app.tables import Application
@@ -69,6 +69,9 @@ async def apply(
             await _one(actor, position_id, app_id, action, now)
         except (Forbidden, Conflict, NotFound) as exc:
             outcomes.append(Outcome(app_id, names[app_id], exc.message))
+            continue
+        except MailCapped as exc:
+            outcomes.append(Outcome(app_id, names[app_id], exc.detail))
             continue
         outcomes.append(Outcome(app_id, names[app_id], ""))
     done = sum(1 for o in outcomes if not o.refused)

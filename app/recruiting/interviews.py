@@ -228,6 +228,7 @@ async def schedule(
             )
             await row.save()
             interview = {**fields, "id": row.id, "uid": row.uid, "sequence": 0}
+        await messages.spend_cap(application_id, now)
         title = await messages.position_title(position_id)
         await _mail_everyone(
             interview, application, candidate, title, kind, actor, staff_language, now, dropped
@@ -260,6 +261,7 @@ async def cancel(
                 Interview.updated_at: now,
             }
         ).where(Interview.id == before["id"])
+        await messages.spend_cap(application_id, now)
         title = await messages.position_title(position_id)
         await _mail_everyone(
             interview,

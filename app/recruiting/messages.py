@@ -8,7 +8,7 @@ transaction as the message: both or neither."""
 
 from datetime import datetime
 
-from app import mail
+from app import mail, throttle
 from app.config import current
 from app.db import transaction
 from app.errors import ValidationFailed
@@ -48,6 +48,13 @@ def page_line(language: str) -> str:
     }
 
 
+async def spend_cap(application_id: int, now: datetime) -> None:
+    """HR's mail to one candidate is capped like every mail (SECURITY.md "Mail and
+    limits"); over it MailCapped rolls the caller's transaction back: nothing sent or kept."""
+    cap = current().caps.candidate_messages
+    await throttle.spend([(throttle.key("candidate-messages", str(application_id)), cap)], now)
+
+
 async def send(
     actor: audit.Actor,
     application_id: int,
@@ -64,6 +71,7 @@ async def send(
     async with transaction():
         application, candidate = await pipeline.load(application_id, position_id)
         pipeline.require(actor, application, candidate, "send_message")
+        await spend_cap(application_id, now)
         if key == templates.REJECTION:
             await pipeline.move_stage(
                 actor, application_id, position_id, "rejected", lock_version, now, reason=key

@@ -7,9 +7,11 @@ import io
 import json
 import zipfile
 
+import msgspec
 import pytest
 
 from app.clock import utcnow
+from app.config import Cap, current, use
 from app.recruiting import message_templates
 from app.staff.sessions import open_session
 from app.tables import (
@@ -182,3 +184,27 @@ async def test_a_forged_template_is_a_message_beside_the_field(client):
     forged = await send(client, pid, a["application_id"], "offer_letter")
     assert forged.status_code == 400 and 'id="template-error"' in forged.text
     assert await OutboxMail.count() == 0
+
+
+async def test_hrs_mail_to_one_candidate_is_capped(client):
+    """SECURITY.md "Mail and limits": every action that mails is capped; over the cap the
+    reviewer is told why, in their language, and nothing is sent, kept or decided."""
+    before = current()
+    caps = msgspec.structs.replace(before.caps, candidate_messages=Cap(2, 86400))
+    use(msgspec.structs.replace(before, caps=caps))
+    try:
+        await signed_in(client, "hr")
+        pid = await open_position()
+        a = await consenting_application(pid, "Carla Capped")
+        for _ in range(2):
+            assert (
+                await send(client, pid, a["application_id"], "more_information")
+            ).status_code == 303
+        refused = await send(client, pid, a["application_id"], "rejection")
+        assert refused.status_code == 429
+        assert "This was sent too often for now" in refused.text
+        assert await OutboxMail.count() == 2 and await CandidateMessage.count() == 2
+        app = await Application.select().where(Application.id == a["application_id"]).first()
+        assert app["stage"] == "received" and await StageChange.count() == 0
+    finally:
+        use(before)

@@ -48,7 +48,7 @@ async def _answer(
             position_id,
             application_id,
             status_code=exc.status_code,
-            problem=translate(request, exc.message),
+            problem=translate(request, getattr(exc, "detail", exc.message)),
         )
     return _back(position_id, application_id, done)
 
