@@ -86,3 +86,21 @@ KINDS = {
     "position": "position",
     "outbox": "outbox",
 }
+
+# Staff roles as people read them: the codes themselves ("hr", "admin") were shown to users.
+ROLES = {"admin": "Admin", "hr": "HR", "reception": "Reception"}
+# The words of a reason that the code writes itself, comma-separated (dossier.py lists the
+# sections a reader was shown; services.py the sign-in method). Free text stays as typed.
+REASON_WORDS = {
+    "summary": "Summary",
+    "background": "Background",
+    "evaluation": "Evaluation",
+    "contact": "Contact",
+    "password": "Password",
+}
+
+
+def reason_words(reason: str | None) -> list[str] | None:
+    """The reason's words to translate, or None when it is not only our own words."""
+    words = [w.strip() for w in (reason or "").split(",")]
+    return words if words and all(w in REASON_WORDS for w in words) else None

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from app import dates
 from app.config import current
 from app.i18n import translations
+from app.privacy.audit_labels import ROLES
 from app.web.i18n import LANGUAGE_NAMES, pick_language
 
 LANG_COOKIE = "intake_lang"
@@ -138,6 +139,7 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         day_text=lambda value: dates.day(value, lang),  # never ISO on a page (issue 21 point 8)
         moment_text=lambda value: dates.moment(value, lang),
         time_text=lambda value: dates.clock(value, lang),  # with its zone (issue 17 point 8)
+        role_text=lambda role: gettext(ROLES.get(role, role)),  # never the code "hr"
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,

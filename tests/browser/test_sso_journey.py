@@ -52,7 +52,7 @@ async def test_sign_in_and_out_through_the_identity_provider(browser, sso_server
         await page.fill("input[name=sub]", "hanne")
         await page.click("button:has-text('Authorize')")
         await page.wait_for_url(f"{sso_server.url}/console")
-        assert await page.is_visible("text=· hr")  # the group made her HR
+        assert await page.is_visible("text=· HR")  # the group made her HR
         await page.click("button:has-text('Log out')")
         # Intake's session is gone; the page moves on to the provider's end_session_endpoint
         await page.wait_for_url(f"{provider}/oauth2/end_session?**")

@@ -29,13 +29,16 @@ async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(cli
     app_page = f"/console/positions/{pid}/applications/{a['application_id']}"
     assert (await client.get(app_page)).status_code == 200
     table = _table((await client.get("/console/audit?action=application_viewed")).text)
-    assert "Astrid Admin" in table and "(admin)" in table and "Application read" in table
+    assert "Astrid Admin" in table and "(Admin)" in table and "Application read" in table
+    # The sections read, in words (the code "summary,background" was shown before).
+    assert "Summary, Background" in table and "summary,background" not in table
     assert f'href="{app_page}"' in table and a["candidate_uid"][:8] in table
     assert "Frida Filter" not in table and "application_viewed<" not in table
     assert f"staff {admin}" not in table
     danish = _table((await client.get("/console/audit?action=application_viewed&lang=da")).text)
     assert "Ansøgning læst" in danish and "Application read" not in danish
-    assert "(administrator)" in danish or "(admin)" in danish
+    assert "(Administrator)" in danish and "(admin)" not in danish
+    assert "Oversigt, Baggrund" in danish and "Summary" not in danish
 
     await erase_candidate(a["candidate_id"], "test", utcnow(), audit.SYSTEM)
     after = _table((await client.get("/console/audit?action=application_viewed&lang=en")).text)

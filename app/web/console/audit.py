@@ -64,8 +64,17 @@ async def audit_page(request: Request) -> Template:
         action_labels=audit_labels.ACTIONS,
         kind_labels=audit_labels.KINDS,
         link=link,
+        reason_text=lambda reason: _reason(lang, reason),
         zone=dates.zone().key,
     )
+
+
+def _reason(lang: str, reason: str | None) -> str:
+    """A reason made of our own words in the reader's language; anything else as written."""
+    words = audit_labels.reason_words(reason)
+    if words is None:
+        return reason or ""
+    return ", ".join(translate_message(lang, audit_labels.REASON_WORDS[w]) for w in words)
 
 
 @get("/console/audit.csv", opt=staff("admin"))
