@@ -82,6 +82,9 @@ async def test_nothing_is_preselected_and_a_missing_score_is_told_beside_the_fie
     fresh = await client.get(page)
     form = fresh.text.split('id="scorecard"')[1]
     assert form.count('type="radio"') == 8 and "checked" not in form
+    # A first reviewer reads words, not "0 colleagues", and an empty history says so.
+    assert "No colleague has submitted a scorecard yet." in fresh.text
+    assert "0 colleagues" not in fresh.text and 'id="no-history"' in fresh.text
     missing = await post_on(client, page, page + "/scorecard",
                             {f"score_{c1}": "3", f"note_{c2}": "Kept note"})  # fmt: skip
     assert missing.status_code == 400
