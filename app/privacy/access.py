@@ -35,7 +35,11 @@ PURPOSE_N_ACTIONS = (
 # contract is the basis now (Art. 6(1)(b)), not consent m or n; only a hired candidate, and
 # never while the application is frozen.
 HAND_OVER = "hand_over"
-ACTIONS = ("view_summary", *PURPOSE_M_ACTIONS, *PURPOSE_N_ACTIONS, HAND_OVER)
+# Calling a planned interview off stops processing, so it stays open to reviewers whatever
+# the consents, a restriction or an objection say (Art. 7(3), 18, 21): refusing it would keep
+# an evaluation in the interviewers' calendars that the candidate has stopped.
+CANCEL_INTERVIEW = "cancel_interview"
+ACTIONS = ("view_summary", *PURPOSE_M_ACTIONS, *PURPOSE_N_ACTIONS, HAND_OVER, CANCEL_INTERVIEW)
 
 
 class Decision(NamedTuple):
@@ -57,7 +61,7 @@ def decide(
         return Decision(False, "This action is not known.")
     if staff_role not in REVIEW_ROLES:
         return Decision(False, "Your role does not handle applications.")
-    if action == "view_summary":
+    if action in ("view_summary", CANCEL_INTERVIEW):
         return ALLOWED
     # Art. 18 restriction and an open Art. 21 objection freeze the application: kept, but
     # hidden from all processing until lifted or answered.
@@ -86,10 +90,12 @@ def allowed_rows_sql(staff_role: str, action: str) -> tuple[str, tuple[Any, ...]
     agrees with decide() on every combination of the flags, on both databases."""
     if action not in ACTIONS or staff_role not in REVIEW_ROLES:
         return "1 = 0", ()
-    if action == "view_summary":
+    if action in ("view_summary", CANCEL_INTERVIEW):
         return "1 = 1", ()
     sql = "a.restricted = ? AND a.objected = ? AND a.stage <> ?"
     args: tuple[Any, ...] = (False, False, "withdrawn")
+    if action == HAND_OVER:
+        return sql + " AND a.stage = ?", (*args, "hired")
     if action in PURPOSE_M_ACTIONS:
         return sql + " AND c.consent_m = ?", (*args, True)
     return sql + " AND c.consent_n = ?", (*args, True)

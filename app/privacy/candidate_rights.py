@@ -17,6 +17,7 @@ from app.privacy.notices import CANDIDATE_PURPOSES, current_notice, stale_consen
 from app.privacy.retention import EVALUATION_STAGES_CLOSED
 from app.recruiting.cv_check import sniff_cv
 from app.recruiting.cv_store import destroy_cv, store_cv
+from app.recruiting.interviews import stop_planned
 from app.recruiting.signin import (
     EMAIL_VERIFY,
     MARKETING_OPTOUT,
@@ -138,6 +139,8 @@ async def change_consent(
             await statistics.withdrawn(await _open_applications(candidate_id), now)
         else:
             await refresh_retention(candidate_id, now)
+            if purpose == "n" and not given:
+                await stop_planned(candidate_id, now)
     if erases:
         return await erase_me(candidate_id, now, reason="consent_withdrawn")
     return None
@@ -286,6 +289,8 @@ async def set_restriction(
             now,
             object_id=application_id,
         )
+        if restricted:
+            await stop_planned(candidate_id, now, application_id)
 
 
 async def object_to_processing(
@@ -307,6 +312,7 @@ async def object_to_processing(
             Application.candidate == candidate_id
         )
         await _audit(candidate, "objection_made", now, object_id=str(request.uid))
+        await stop_planned(candidate_id, now)
         return str(request.uid)
 
 

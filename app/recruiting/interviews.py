@@ -18,7 +18,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.privacy import audit
 from app.privacy.access import REVIEW_ROLES
 from app.recruiting import invitations, message_templates, messages, pipeline
-from app.tables import Application, CandidateMessage, Interview, StaffMember
+from app.tables import Application, Candidate, CandidateMessage, Interview, StaffMember
 
 LENGTHS = (30, 45, 60, 90, 120)
 ANSWERS = ("accepted", "another_time")
@@ -247,41 +247,78 @@ async def schedule(
 async def cancel(
     actor: audit.Actor, application_id: int, position_id: int, staff_language: str, now: datetime
 ) -> None:
+    """Call the interview off. Allowed after the candidate withdrew n, restricted or objected
+    (decide()'s `cancel_interview`): stopping is never processing we may not do."""
     async with transaction():
         application, candidate = await pipeline.load(application_id, position_id)
-        pipeline.require(actor, application, candidate, "invite_to_interview")
+        pipeline.require(actor, application, candidate, "cancel_interview")
         before = await current_of(application_id)
         if before is None or before["status"] != "scheduled":
             raise Conflict("There is no interview to cancel.")
-        interview = {**before, "sequence": before["sequence"] + 1, "status": "cancelled"}
-        await Interview.update(
-            {
-                Interview.sequence: interview["sequence"],
-                Interview.status: "cancelled",
-                Interview.updated_at: now,
-            }
-        ).where(Interview.id == before["id"])
         await messages.spend_cap(application_id, now)
-        title = await messages.position_title(position_id)
-        await _mail_everyone(
-            interview,
-            application,
-            candidate,
-            title,
-            "interview_cancelled",
-            actor,
-            staff_language,
-            now,
-            [],
-        )
-        await audit.record(
-            actor,
-            "interview_cancelled",
-            now,
-            subject_kind="candidate",
-            subject_ref=str(candidate["uid"]),
-            object_id=application_id,
-        )
+        await _call_off(before, application, candidate, actor, staff_language, now)
+
+
+async def _call_off(
+    before: dict,
+    application: dict,
+    candidate: dict,
+    actor: audit.Actor,
+    staff_language: str,
+    now: datetime,
+) -> None:
+    """METHOD:CANCEL (SEQUENCE + 1) to the candidate and every interviewer, and the audit line;
+    in the caller's transaction."""
+    interview = {**before, "sequence": before["sequence"] + 1, "status": "cancelled"}
+    await Interview.update(
+        {
+            Interview.sequence: interview["sequence"],
+            Interview.status: "cancelled",
+            Interview.updated_at: now,
+        }
+    ).where(Interview.id == before["id"])
+    title = await messages.position_title(application["position"])
+    await _mail_everyone(
+        interview,
+        application,
+        candidate,
+        title,
+        "interview_cancelled",
+        actor,
+        staff_language,
+        now,
+        [],
+    )
+    await audit.record(
+        actor,
+        "interview_cancelled",
+        now,
+        subject_kind="candidate",
+        subject_ref=str(candidate["uid"]),
+        object_id=application["id"],
+    )
+
+
+async def stop_planned(candidate_id: int, now: datetime, application_id: int | None = None) -> int:
+    """The candidate withdrew consent n, restricted an application or objected: an interview
+    is evaluation (purpose n), so every one still planned is called off at once, with
+    cancellations to the candidate and the interviewers' calendars (Art. 7(3): a withdrawal
+    takes effect at once; Art. 18, 21). In the caller's transaction; returns how many."""
+    query = Application.select().where(Application.candidate == candidate_id)
+    if application_id is not None:
+        query = query.where(Application.id == application_id)
+    applications = await query
+    candidate = await Candidate.select().where(Candidate.id == candidate_id).first()
+    if candidate is None:
+        return 0
+    stopped = 0
+    for application in applications:
+        before = await current_of(application["id"])
+        if before is not None and before["status"] == "scheduled":
+            language = current().languages[0]
+            await _call_off(before, application, candidate, audit.SYSTEM, language, now)
+            stopped += 1
+    return stopped
 
 
 async def answer(

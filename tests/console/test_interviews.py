@@ -293,6 +293,9 @@ async def test_no_invitation_without_purpose_n(client, how):
         url(pid, a["application_id"], "/interview/cancel"),
         {},
     )
-    assert cancel.status_code == 403
-    assert await OutboxMail.count() == before
+    # Calling off is never refused (tests/console/test_interview_stops.py): with an interview
+    # planned it goes, without one there is nothing to cancel.
+    assert cancel.status_code == (303 if how == "withdrawn" else 409)
+    if how != "withdrawn":
+        assert await OutboxMail.count() == before
     assert await Interview.count() == (1 if how == "withdrawn" else 0)

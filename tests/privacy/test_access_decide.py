@@ -36,7 +36,10 @@ def test_purpose_n_allows_evaluation_only(role):
 def test_without_consent_only_the_summary():
     neither = {"consent_m": False, "consent_n": False}
     assert decide("hr", OPEN, neither, "view_summary").allowed
-    assert not any(decide("hr", OPEN, neither, a).allowed for a in ACTIONS if a != "view_summary")
+    # Calling an interview off stops processing: never refused (Art. 7(3), 18, 21).
+    always = ("view_summary", "cancel_interview")
+    assert decide("hr", OPEN, neither, "cancel_interview").allowed
+    assert not any(decide("hr", OPEN, neither, a).allowed for a in ACTIONS if a not in always)
 
 
 @pytest.mark.parametrize("flag", ["restricted", "objected"])
@@ -44,7 +47,7 @@ def test_restriction_or_objection_freezes_everything(flag):
     both = {"consent_m": True, "consent_n": True}
     frozen = {**OPEN, flag: True}
     for action in ACTIONS:
-        if action != "view_summary":
+        if action not in ("view_summary", "cancel_interview"):
             assert not decide("admin", frozen, both, action).allowed
 
 

@@ -15,7 +15,7 @@ async def test_the_sql_form_agrees_with_decide_on_every_combination():
     facts: dict[int, tuple[dict, dict]] = {}
     for i, (m, n, restricted, objected, stage) in enumerate(
         itertools.product((False, True), (False, True), (False, True), (False, True),
-                          ("received", "interview", "withdrawn"))
+                          ("received", "interview", "hired", "withdrawn"))
     ):  # fmt: skip
         cid, _ = await candidate_row(f"Combo {i}", consent_m=m, consent_n=n)
         aid, _ = await application_row(cid, pid, stage=stage)
@@ -34,4 +34,4 @@ async def test_the_sql_form_agrees_with_decide_on_every_combination():
         )
         expected = {aid for aid, (a, c) in facts.items() if decide(role, a, c, action).allowed}
         assert {r["id"] for r in rows} == expected, (role, action)
-    assert len(facts) == 48
+    assert len(facts) == 64
