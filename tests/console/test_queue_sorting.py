@@ -137,6 +137,10 @@ async def test_the_page_has_tabs_with_counts_days_in_stage_and_links_that_keep_t
     assert '<td class="number">3</td>' in row  # three days in screening
     assert f'href="{base}/{made[1]["application_id"]}?sort=newest"' in page
     assert 'src="/static/review-keys.js"' in page and "Keyboard shortcuts" in page
+    # The m and n badges are explained on the page, in Danish too.
+    assert 'id="consent-legend"' in page and "lets HR read their CV" in page
+    danish = (await client.get(base + "?sort=newest&lang=da")).text
+    assert "lader HR læse sit CV" in danish
     tab = (await client.get(base + "?sort=newest&stage=received")).text
     assert "Applicant 00" not in tab and "Applicant 03" in tab
     one = await client.get(f"{base}/{made[2]['application_id']}?sort=newest&stage=received")
