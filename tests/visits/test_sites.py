@@ -5,6 +5,7 @@ each site signs its visitors out at its own end of day; existing data moves to a
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 
 from app.clock import utcnow
@@ -274,3 +275,26 @@ async def test_an_admin_publishes_a_visitor_notice_for_one_site(client, notices)
     await visit_at(w["aarhus"], w["anders"], "Aase Aarhus")
     evacuation = await client.get("/console/reception/evacuation")
     assert "Aase Aarhus" in evacuation.text and "<td>Aarhus</td>" in evacuation.text
+
+
+async def test_an_invitation_is_valid_only_at_its_own_sites_kiosks(notices):
+    from app.visits import preregistration
+    from app.visits.local_time import local_date
+
+    w = await two_sites()
+    admin = Actor(kind="staff", id=None, role="admin")
+    expected = preregistration.Expected(
+        visitor_name="Ivy Invited", visitor_email="ivy@example.org", host_id=w["anders"],
+        expected_on=local_date(utcnow()), site_id=w["aarhus"],
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed):  # Anders is not a host of the first site
+        await preregistration.preregister(
+            msgspec.structs.replace(expected, site_id=w["cph"]), None, utcnow(), admin
+        )
+    with pytest.raises(ValidationFailed):  # reception of Copenhagen cannot invite to Aarhus
+        await preregistration.preregister(expected, None, utcnow(), reception(w["rec_cph"]))
+    code = await preregistration.preregister(expected, None, utcnow(), reception(w["rec_aar"]))
+    with pytest.raises(ValidationFailed):
+        await preregistration.invitation(code, w["kiosk_cph"], utcnow(), w["cph"])
+    shown = await preregistration.invitation(code, w["kiosk_aar"], utcnow(), w["aarhus"])
+    assert shown.host_name == "Anders Aarhus"
