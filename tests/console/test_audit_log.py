@@ -39,6 +39,10 @@ async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(cli
     assert "Ansøgning læst" in danish and "Application read" not in danish
     assert "(Administrator)" in danish and "(admin)" not in danish
     assert "Oversigt, Baggrund" in danish and "Summary" not in danish
+    await audit.record(audit.Actor("staff", admin, "admin"), "stage_changed", utcnow(),
+                       reason="received->offer (rejection)")  # fmt: skip
+    moved = (await client.get("/console/audit?action=stage_changed&lang=da")).text
+    assert "modtaget → tilbud (rejection)" in _table(moved) and "received->" not in moved
 
     await erase_candidate(a["candidate_id"], "test", utcnow(), audit.SYSTEM)
     after = _table((await client.get("/console/audit?action=application_viewed&lang=en")).text)
