@@ -73,7 +73,7 @@ def _row(table: dict, key: str, label: str, cells: list[str], total: bool = Fals
 
 
 class Report:
-    def __init__(self, rows: list[dict], period: Period, language: str) -> None:
+    def __init__(self, rows: list[dict], period: Period, language: str, site: str = "") -> None:
         self.period, self.language = period, language
         self._ = gettext_for(language)
         self.by_month: dict[tuple[str, str, date], int] = defaultdict(int)
@@ -85,6 +85,8 @@ class Report:
             if not first <= day < end:
                 continue
             metric, dimension, detail = r["metric"], r["dimension"] or "", r.get("detail") or ""
+            if site and metric == "visits" and detail != site:  # one site's visits (issue 19.5)
+                continue
             self.totals[(metric, dimension, detail)] += r["total"]
             if metric == "applications":
                 self.by_month[(metric, dimension, date(day.year, day.month, 1))] += r["total"]
@@ -307,9 +309,11 @@ def build_report(
     period: Period,
     language: str,
     configured_sources: Sequence[tuple[str, str]] = (),
+    site: str = "",
 ) -> dict[str, Any]:
-    """Every published table of the period (pure: the property tests feed it counters)."""
-    r = Report(rows, period, language)
+    """Every published table of the period (pure: the property tests feed it counters); the
+    visits of one site only when `site` names one."""
+    r = Report(rows, period, language, site)
     apps = applications(r)
     received = apps["rows"][-1]["cells"][-1]
     tables = [apps, funnel(r, received), timings(r), sources(r, configured_sources),
@@ -318,11 +322,14 @@ def build_report(
 
 
 async def report(
-    period: Period, language: str, configured_sources: Sequence[tuple[str, str]] = ()
+    period: Period,
+    language: str,
+    configured_sources: Sequence[tuple[str, str]] = (),
+    site: str = "",
 ) -> dict[str, Any]:
     """The period's counters, read in one indexed query (never a personal row)."""
     rows = await AnonymousStat.select(
         AnonymousStat.metric, AnonymousStat.period, AnonymousStat.dimension,
         AnonymousStat.detail, AnonymousStat.total,
     ).where((AnonymousStat.period >= period.first) & (AnonymousStat.period < period.end))  # fmt: skip
-    return build_report(rows, period, language, configured_sources)
+    return build_report(rows, period, language, configured_sources, site)

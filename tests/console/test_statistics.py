@@ -233,3 +233,33 @@ async def _texts(client, lang: str) -> list[str]:
     parser = Texts()
     parser.feed(main)
     return parser.texts
+
+
+async def test_the_visits_of_one_site_are_shown_on_their_own(client):
+    """Issue 19.5: statistics per site, a filter beside the period."""
+    from app.visits.sites import SiteFields, create_site, first_site_id
+
+    now = utcnow()
+    await first_site_id()
+    await create_site(SiteFields("Aarhus"), now)
+    day = statistics.local_day(now)
+    await statistics.add("visits", day, "meeting", 7, detail="Main office")
+    await statistics.add("visits", day, "delivery", 9, detail="Aarhus")
+    await signed_in(client, "admin")
+    code = statistics.local_month(now).strftime("%Y-%m")
+
+    async def visits(query: str) -> dict[str, dict[str, list[str]]]:
+        exported = json.loads((await client.get(f"/console/statistics.json?{query}")).text)
+        return {t["id"]: {r["label"]: r["values"] for r in t["rows"]}
+                for t in exported["tables"] if t["id"] in ("visits_location", "visits_purpose")}
+
+    everything = await visits(f"period={code}")
+    assert set(everything["visits_location"]) >= {"Main office", "Aarhus"}
+    aarhus = await visits(f"period={code}&site=Aarhus")
+    assert "Main office" not in aarhus["visits_location"]
+    assert aarhus["visits_location"]["Aarhus"][0] == "9"
+    assert aarhus["visits_purpose"]["Meeting"][0] == "0"
+    assert aarhus["visits_purpose"]["Delivery"][0] == "9"
+    page = await client.get(f"/console/statistics?period={code}&site=Aarhus")
+    assert '<option value="Aarhus" selected>' in page.text
+    assert f"statistics.csv?period={code}&amp;site=Aarhus" in page.text

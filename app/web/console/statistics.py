@@ -16,6 +16,7 @@ from app.privacy.statistics import local_day
 from app.privacy.statistics_periods import Period
 from app.privacy.statistics_report import report
 from app.recruiting import sources
+from app.visits.sites import all_sites
 from app.web.access import staff
 from app.web.console.chrome import console_page, query
 from app.web.render import language
@@ -25,7 +26,8 @@ async def _report(request: Request) -> dict:
     today = local_day(utcnow())
     period = statistics_periods.parse(query(request, "period", 16), today)
     lang = language(request)
-    return await report(period, lang, await sources.listed(lang, active_only=False))
+    site = query(request, "site", 120)  # a site's name, as its visits are counted
+    return await report(period, lang, await sources.listed(lang, active_only=False), site)
 
 
 def period_label(period: Period, lang: str) -> str:
@@ -62,6 +64,8 @@ async def statistics_page(request: Request) -> Template:
         after_label=period_label(period.after(), lang),
         first_day=day_text(period.first, lang),
         last_day=day_text(date.fromordinal(period.end.toordinal() - 1), lang),
+        site=query(request, "site", 120),
+        sites=[s["name"] for s in await all_sites()],
     )
 
 
