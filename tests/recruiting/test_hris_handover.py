@@ -9,7 +9,7 @@ import hmac
 import json
 import os
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -163,6 +163,11 @@ async def test_admins_read_the_delivery_log_without_the_persons_data(client, hr_
     retried = await post_on(client, "/console/hris", f"/console/hris/{row['reference']}/retry", {})
     assert retried.status_code == 303
     assert (await HrisHandover.select().first())["status"] == "pending"
+    # The next attempt can be tomorrow (6 h of backoff): its day is said, with the zone.
+    await HrisHandover.update(
+        {HrisHandover.next_attempt_at: datetime(2026, 11, 3, 23, 30, tzinfo=UTC)}
+    ).where(HrisHandover.id == row["id"])
+    assert "next attempt 4 November 2026 00:30 CET" in (await client.get("/console/hris")).text
 
 
 async def test_never_sent_for_a_candidate_who_is_not_hired(client, hr_system):
