@@ -5,7 +5,7 @@ loopback (aiosmtpd). The job's log names no address."""
 
 import logging
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -116,6 +116,14 @@ async def test_admins_see_failed_mail_on_the_outbox_page(client):
     assert 'class="failed-mail"' in page.text and "AttributeError" in page.text
     page = await client.get("/console/outbox", headers={"accept-language": "da"})
     assert "Post, der ikke kunne leveres" in page.text
+    # A mail waiting for its next attempt says the day too (2 or 6 h of backoff cross
+    # midnight): 23:30 UTC on 3 November is 00:30 on 4 November in Copenhagen.
+    await OutboxMail.insert(OutboxMail(to_address="later@example.org", subject="Later", body="x",
+                                       created_at=now, erase_after=now + timedelta(days=30),
+                                       attempts=4,
+                                       next_attempt_at=datetime(2026, 11, 3, 23, 30, tzinfo=UTC)))
+    page = await client.get("/console/outbox?lang=en")
+    assert "next attempt 4 November 2026 00:30 CET" in page.text
 
 
 async def test_a_delivery_run_is_kept_only_when_it_sent_or_failed_something(inbox):

@@ -1,11 +1,13 @@
 """The kiosk over HTTP: only enrolled tablets, the flow in the chosen language, bad input."""
 
 import re
+from datetime import UTC, datetime
 
 from app.clock import utcnow
 from app.privacy.notices import current_notice
 from app.tables import Kiosk, OutboxMail, Visit
 from app.visits.kiosks import create_kiosk, revoke
+from tests.console.support import signed_in
 from tests.factories import enrolled_kiosk, host
 from tests.helpers import csrf_from
 
@@ -59,6 +61,17 @@ async def test_pairing_at_the_tablet_sets_a_strict_httponly_cookie(client):
     assert "httponly" in cookie.lower() and "secure" in cookie.lower()
     assert "samesite=strict" in cookie.lower()
     assert (await Kiosk.select().first())["credential_hash"] != cookie
+
+
+async def test_the_kiosk_list_says_the_day_a_tablet_was_last_seen(client):
+    """A tablet unplugged for a week must not read as seen at 00:30 today."""
+    await create_kiosk("Front", "Lobby", utcnow())
+    await Kiosk.update({Kiosk.last_seen_at: datetime(2026, 11, 3, 23, 30, tzinfo=UTC)}).where(
+        Kiosk.name == "Front"
+    )
+    await signed_in(client, "admin")
+    page = await client.get("/console/kiosks?lang=en")
+    assert "4 November 2026 00:30 CET" in page.text  # Copenhagen's day, with the zone
 
 
 async def test_the_whole_flow_in_danish_records_the_notice_and_mails_the_host(client, notices):
