@@ -46,7 +46,11 @@ async def open_application(
             # Why a section is not shown, in its place (issue 17 point 7): decide()'s reason.
             "reasons": {
                 section: decide(actor.role, application, candidate, action).reason
-                for section, action in (("cv", "view_cv"), ("evaluation", "view_evaluation"))
+                for section, action in (
+                    ("cv", "view_cv"),
+                    ("evaluation", "view_evaluation"),
+                    ("contact", "send_message"),
+                )
             },
             # Consents given by whoever typed the address on a first application (issue 16).
             "unproven": await consent.unproven(str(candidate["uid"])),

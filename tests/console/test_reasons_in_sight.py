@@ -67,7 +67,9 @@ async def test_the_reason_stands_where_the_section_would_be(
     if change:
         await Application.update(change).where(Application.id == a["application_id"])
     html = await _page(client, a, pid, lang)
-    for section, expected in (("background", background), ("evaluation", evaluation)):
+    # Messages and interviews are purpose n too: their section says the same reason.
+    sections = (("background", background), ("evaluation", evaluation), ("contact", evaluation))
+    for section, expected in sections:
         shown = _refusal(html, section)
         if expected is None:
             assert shown is None and f'id="{section}"' in html
