@@ -67,8 +67,9 @@ async def test_the_reason_stands_where_the_section_would_be(
     if change:
         await Application.update(change).where(Application.id == a["application_id"])
     html = await _page(client, a, pid, lang)
-    # Messages and interviews are purpose n too: their section says the same reason.
-    sections = (("background", background), ("evaluation", evaluation), ("contact", evaluation))
+    # The scorecard and messages are purpose n too: their sections say the same reason.
+    sections = (("background", background), ("evaluation", evaluation),
+                ("scorecard", evaluation), ("contact", evaluation))  # fmt: skip
     for section, expected in sections:
         shown = _refusal(html, section)
         if expected is None:
