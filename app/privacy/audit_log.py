@@ -103,7 +103,7 @@ async def readable(rows: list[dict]) -> list[dict]:
     uids = _uids({r["subject_ref"] for r in rows if r["subject_kind"] == "candidate"})
     applications = await _applications_of(uids)
     candidates = await _existing_candidates(uids)
-    positions = await _existing(Position, {r["object_id"] for r in rows if _position(r)})
+    positions = await _position_titles({r["object_id"] for r in rows if _position(r)})
     requests = await _existing(RightsRequest, {r["object_id"] for r in rows if _request(r)})
     for r in rows:
         r["staff_name"] = names.get(r["actor_id"]) if r["actor_kind"] == "staff" else None
@@ -117,7 +117,7 @@ def _subject(
     r: dict,
     names: dict[int, str],
     applications: dict[str, list[tuple[int, int]]],
-    positions: set[str],
+    positions: dict[str, str],
     requests: set[str],
 ) -> dict:
     kind, ref, obj = r["subject_kind"], r["subject_ref"], r["object_id"]
@@ -134,8 +134,8 @@ def _subject(
         return {"ref": ref[:8], "target": target, "erased": not own}
     if _position(r):
         exists = obj in positions
-        return {
-            "ref": f"#{obj}",
+        return {  # a position's title is no one's personal data: the admin reads which one
+            "ref": positions.get(obj) or f"#{obj}",
             "target": ("position", obj) if exists else None,
             "erased": not exists,
         }
@@ -198,6 +198,15 @@ async def _applications_of(parsed: list[uuid.UUID]) -> dict[str, list[tuple[int,
     for row in rows:
         found.setdefault(str(row["uid"]), []).append((row["position"], row["id"]))
     return found
+
+
+async def _position_titles(ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = await Position.select(Position.id, Position.title).where(
+        Position.id.is_in([int(i) for i in ids])
+    )
+    return {str(r["id"]): r["title"] for r in rows}
 
 
 async def _existing(table: type[Position] | type[RightsRequest], ids: set[str]) -> set[str]:

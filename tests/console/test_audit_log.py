@@ -118,3 +118,13 @@ async def test_only_admins_read_or_export_the_log(client):
     assert (await client.get("/console/audit")).status_code in (403, 404)
     assert (await client.get("/console/audit.csv")).status_code in (403, 404)
     assert await AuditEvent.count().where(AuditEvent.action == "audit_log_exported") == 0
+
+
+async def test_a_position_is_named_by_its_title_while_it_exists(client):
+    admin = await signed_in(client, "admin")
+    pid = await open_position("Platform engineer")
+    await audit.record(audit.Actor("staff", admin, "admin"), "queue_viewed", utcnow(),
+                       subject_kind="position", object_id=pid)  # fmt: skip
+    table = _table((await client.get("/console/audit?action=queue_viewed")).text)
+    assert f'<a href="/console/positions/{pid}/edit">Platform engineer</a>' in table
+    assert f"#{pid}<" not in table
