@@ -95,7 +95,7 @@ REASON_WORDS = {
     "summary": "Summary",
     "background": "Background",
     "evaluation": "Evaluation",
-    "contact": "Contact",
+    "contact": "Messages and interviews",
     "password": "Password",
 }
 
