@@ -26,7 +26,7 @@ async def of_application(application: dict[str, Any]) -> dict[str, Any]:
     interview = await interviews.current_of(application["id"])
     return {
         "reference": invitations.reference(application["uid"]),
-        "templates": message_templates.KEYS,
+        "templates": message_templates.MESSAGE_KEYS,
         "messages": await messages.of_application(application["id"]),
         "interview": interview,
         "form": _form(interview),

@@ -14,6 +14,10 @@ from app.privacy import audit
 from app.tables import MessageTemplate
 
 KEYS = ("interview_invitation", "more_information", "rejection")
+# The interview invitation's text goes out with the calendar entry the interview form makes
+# (app.recruiting.interviews); sent as a bare message it would invite to no time at all.
+INTERVIEW = "interview_invitation"
+MESSAGE_KEYS = tuple(k for k in KEYS if k != INTERVIEW)
 # The key a rejection's stage change records as its reason (Art. 22: who, when, and why).
 REJECTION = "rejection"
 PLACEHOLDERS = ("first_name", "position", "company")

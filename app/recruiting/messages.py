@@ -65,7 +65,7 @@ async def send(
 ) -> int:
     """Send template `key` to the candidate; a rejection also rejects the application (the
     version the reviewer saw, `lock_version`). Returns the message's id."""
-    if key not in templates.KEYS:
+    if key not in templates.MESSAGE_KEYS:
         raise ValidationFailed({"template": "Choose one of the options."})
     template = await templates.get(key)
     async with transaction():

@@ -208,3 +208,17 @@ async def test_hrs_mail_to_one_candidate_is_capped(client):
         assert app["stage"] == "received" and await StageChange.count() == 0
     finally:
         use(before)
+
+
+async def test_the_interview_invitation_goes_only_with_a_calendar_entry(client):
+    """Sent as a bare message it would invite to no time at all: the select leaves it out and
+    the form refuses it; the interview form sends it with the entry (test_interviews.py)."""
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid)
+    page = await client.get(url(pid, a["application_id"]))
+    select = page.text.split('id="template"', 1)[1].split("</select>", 1)[0]
+    assert 'value="more_information"' in select and 'value="interview_invitation"' not in select
+    refused = await send(client, pid, a["application_id"], "interview_invitation")
+    assert refused.status_code == 400 and 'id="template-error"' in refused.text
+    assert await OutboxMail.count() == 0
