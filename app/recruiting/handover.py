@@ -25,6 +25,7 @@ from app.mail import BACKOFF, MAX_ATTEMPTS
 from app.privacy import audit
 from app.privacy.access import HAND_OVER, frozen
 from app.privacy.retention import refresh_application_erase_after
+from app.recruiting.invitations import reference as application_reference
 from app.recruiting.pipeline import load, require
 from app.tables import Application, HrisHandover, Position
 
@@ -229,8 +230,9 @@ async def _end(handover_id: int, status: str, why: str) -> None:
 
 
 async def delivery_log(limit: int = 200) -> list[dict]:
-    """For admins: references and attempts, nothing about the person (issue 17 point 10)."""
-    return await (
+    """For admins: references and attempts, nothing about the person (issue 17 point 10).
+    The application is named by the same short reference as its page and its interviews."""
+    rows = await (
         HrisHandover.select(
             HrisHandover.reference,
             HrisHandover.status,
@@ -241,10 +243,14 @@ async def delivery_log(limit: int = 200) -> list[dict]:
             HrisHandover.delivered_at,
             HrisHandover.application,
             HrisHandover.application.position.as_alias("position"),
+            HrisHandover.application.uid.as_alias("application_uid"),
         )
         .order_by(HrisHandover.id, ascending=False)
         .limit(limit)
     )
+    for row in rows:
+        row["application_ref"] = application_reference(row.pop("application_uid"))
+    return rows
 
 
 async def retry(reference: str, now: datetime) -> None:

@@ -23,6 +23,7 @@ from app.privacy.erasure import erase_candidate
 from app.privacy.export import collect
 from app.privacy.sweep import sweep
 from app.recruiting.handover import deliver_handovers, hand_over
+from app.recruiting.invitations import reference
 from app.tables import Application, Candidate, HrisHandover, Position
 from tests.console.support import post_on, signed_in
 from tests.factories import consenting_application, open_position
@@ -158,6 +159,9 @@ async def test_admins_read_the_delivery_log_without_the_persons_data(client, hr_
     assert row["status"] == "failed" and row["body"]  # kept for a retry, erased with them
     log = (await client.get("/console/hris")).text
     assert str(row["reference"])[:8] in log and "HTTP 503" in log
+    # The application by the reference its page and its interviews show, not a row id.
+    uid = (await Application.select(Application.uid).first())["uid"]
+    assert reference(uid) in log and reference(uid) in (await client.get(page)).text
     email = (await Candidate.select(Candidate.email).first())["email"]
     assert "Hanna Hired" not in log and email not in log
     retried = await post_on(client, "/console/hris", f"/console/hris/{row['reference']}/retry", {})
