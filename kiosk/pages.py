@@ -185,14 +185,14 @@ def badge_page(request: Request, badge: Badge) -> Response[str]:
     )
 
 
-@get("/kiosk/invitation", opt=kiosk())
+@get("/kiosk/invitation", opt=kiosk(camera=True))
 async def invitation_page(request: Request) -> Template:
     chosen_language(request, request.query_params.get("language"))
     notice_id = _int(request.query_params.get("notice"))
     return page(request, "kiosk/invitation.html", values={"notice_id": str(notice_id)})
 
 
-@post("/kiosk/invitation", opt=kiosk())
+@post("/kiosk/invitation", opt=kiosk(camera=True))
 async def invitation(request: Request) -> Template:
     form = first_values(await request.form())
     chosen_language(request, form.get("language"))
@@ -227,13 +227,13 @@ async def invitation(request: Request) -> Template:
     )
 
 
-@get("/kiosk/sign-out", opt=kiosk())
+@get("/kiosk/sign-out", opt=kiosk(camera=True))
 async def sign_out_page(request: Request) -> Template:
     chosen_language(request, request.query_params.get("language"))
     return page(request, "kiosk/sign_out.html")
 
 
-@post("/kiosk/sign-out", opt=kiosk())
+@post("/kiosk/sign-out", opt=kiosk(camera=True))
 async def sign_out(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
     lang = chosen_language(request, form.get("language"))

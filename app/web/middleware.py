@@ -32,9 +32,21 @@ STATIC_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# The camera is blocked on every page but the kiosk screens that scan a QR code (the
+# invitation, the badge at sign-out: issue 19.2, 19.9), which declare `opt={"camera": True}`
+# on their route. Microphone and location stay blocked everywhere (data minimisation, Art. 5(1)(c)).
+NO_CAMERA = (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")
+OWN_CAMERA = (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()")
+
+
+def _permissions(scope: Scope) -> tuple[bytes, bytes]:
+    """Only for an enrolled tablet (kiosk.routes.check_kiosk let it in): a refused device
+    gets the blocking policy like any other page."""
+    handler = scope.get("route_handler")
+    wants = handler is not None and handler.opt.get("camera")
+    return OWN_CAMERA if wants and scope["state"].get("kiosk") is not None else NO_CAMERA
 
 
 def privacy_middleware(app: ASGIApp, proxies: TrustedProxies | None = None) -> ASGIApp:
@@ -69,6 +81,7 @@ def privacy_middleware(app: ASGIApp, proxies: TrustedProxies | None = None) -> A
                     elif h[1].startswith(b"no-store"):
                         strict = h[1]
                 headers.extend(STATIC_HEADERS)
+                headers.append(_permissions(scope))
                 headers.append((b"x-request-id", request_id.encode()))
                 if not cacheable:
                     headers.append((b"cache-control", strict or b"no-store"))

@@ -13,6 +13,8 @@
   var last = Date.now();
 
   function clearFields() {
+    // Every way off a screen empties its fields: the camera, if scanning, goes off too (scan.js).
+    document.dispatchEvent(new Event("kiosk:leave"));
     var fields = document.querySelectorAll("input, textarea, select");
     Array.prototype.forEach.call(fields, function (el) {
       if (el.name === "_csrf_token") { return; }

@@ -1,0 +1,173 @@
+"""The kiosk's camera (issue 19, points 9 and 2): Chromium's fake camera plays a video made in
+the test (a y4m file at 1024x768) of a real QR code, the one the invitation mail carries or
+the one on a printed badge; the tablet reads it with jsQR and goes on as if it had been typed.
+Without a camera, or where it is refused, the button says so and typing still works.
+Screenshots go to INTAKE_SCREENSHOTS when it is set, to look at."""
+
+import io
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+import segno
+from PIL import Image
+
+from app.clock import utcnow
+from app.tables import Visit
+from app.visits.local_time import local_date
+from app.visits.preregistration import Expected, preregister
+from tests.browser.test_kiosk_journey import leftovers
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import enrolled_kiosk, host
+
+pytestmark = pytest.mark.browser
+SIZES = [{"width": 1024, "height": 768}, {"width": 768, "height": 1024}]
+SCAN = {"en": "Scan the QR code", "da": "Scan QR-koden"}
+NOT_INVITATION = {"en": "not an invitation", "da": "ikke en invitation"}
+
+
+def qr_png(text: str) -> bytes:
+    """As the invitation mail draws it (app/mail.py _attach_qr)."""
+    png = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    return png.getvalue()
+
+
+def y4m_of(png: bytes, path: Path, width: int = 1024, height: int = 768) -> Path:
+    """A picture held up to the camera: the PNG on a white frame, as a two-frame y4m video
+    (YUV 4:2:0, full range), which Chromium's fake camera plays in a loop."""
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    side = int(height * 0.6)
+    picture = picture.resize((side, side), Image.Resampling.NEAREST)
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(picture, ((width - side) // 2, (height - side) // 2))
+    grey = bytes([128]) * ((width // 2) * (height // 2))  # U and V: no colour
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F1:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(2):
+            out.write(b"FRAME\n" + frame.tobytes() + grey + grey)
+    return path
+
+
+@asynccontextmanager
+async def camera_browser(video: Path):
+    """Chromium with a fake camera playing `video`, its permission prompt answered yes."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("!!! Debian's chromium is missing: SKIPPING the camera tests !!!")
+    from playwright.async_api import async_playwright
+
+    fake = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def tablet_on(browser, live_server, size, lang: str):
+    """An enrolled tablet at the invitation-code screen, after the privacy notice."""
+    _, credential = await enrolled_kiosk()
+    context = await browser.new_context(viewport=size, has_touch=True)
+    await context.add_cookies([{"name": "intake_kiosk", "value": credential,
+                                "url": live_server.url}])  # fmt: skip
+    tablet = await context.new_page()
+    await tablet.goto(f"{live_server.url}/kiosk")
+    await tablet.click("#start-sign-in")
+    await tablet.click(f".choices a[hreflang={lang}]")
+    await tablet.wait_for_selector("#have-code")  # the notice comes first, as when typing
+    await tablet.click("#have-code")
+    await tablet.wait_for_selector("#invitation_code")
+    return context, tablet
+
+
+async def invite(name: str = "Ivy Invited") -> str:
+    return await preregister(
+        Expected(visitor_name=name, visitor_email="ivy@example.org", host_id=await host(),
+                 expected_on=local_date(utcnow())),
+        None, utcnow(),
+    )  # fmt: skip
+
+
+async def camera_live(tablet) -> bool:
+    return await tablet.evaluate(
+        """() => { const v = document.querySelector('.scan-video');
+                   return !!(v && v.srcObject && v.srcObject.getVideoTracks()
+                              .some(t => t.readyState === 'live')); }"""
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+async def test_an_invitation_is_accepted_by_showing_its_qr_code(
+    live_server, notices, tmp_path, lang
+):
+    code = await invite()
+    video = y4m_of(qr_png(code), tmp_path / "invitation.y4m")
+    async with camera_browser(video) as browser:
+        context, tablet = await tablet_on(browser, live_server, SIZES[0], lang)
+        try:
+            await tablet.click(f"button.scan-start:has-text('{SCAN[lang]}')")
+            # Read, filled in and sent as typing would: the confirm screen of the invitation.
+            await tablet.wait_for_selector("#sign-me-in", timeout=20000)
+            assert "Ivy Invited" in await tablet.inner_text(".summary")
+            await tablet.click("#sign-me-in")
+            await tablet.wait_for_selector("#signout-code")
+            visit = await Visit.select().first()
+            assert visit["visitor_name"] == "Ivy Invited" and visit["notice_version"]
+            assert visit["signed_out_at"] is None  # on site
+            assert "Ivy" not in await leftovers(tablet)
+            assert "[0,0,[],[]" in await leftovers(tablet)
+        finally:
+            await context.close()
+
+
+async def test_a_wrong_qr_code_is_said_and_the_camera_goes_off(live_server, notices, tmp_path):
+    video = y4m_of(qr_png("https://example.org/not-a-code"), tmp_path / "other.y4m")
+    shots = Path(os.environ.get("INTAKE_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    async with camera_browser(video) as browser:
+        for size in SIZES:
+            for lang in ("en", "da"):
+                context, tablet = await tablet_on(browser, live_server, size, lang)
+                try:
+                    name = f"kiosk-scan-{lang}-{size['width']}"
+                    await tablet.screenshot(path=str(shots / f"{name}-before.png"))
+                    await tablet.click("button.scan-start")
+                    await tablet.wait_for_selector(
+                        f".scan-status:has-text('{NOT_INVITATION[lang]}')"
+                    )
+                    assert await camera_live(tablet)
+                    assert await tablet.is_visible("form button[type=submit]")  # still in sight
+                    await tablet.screenshot(path=str(shots / f"{name}.png"))
+                    await tablet.click("button.scan-stop")
+                    assert not await camera_live(tablet)
+                    assert await tablet.is_visible("button.scan-start")
+                    assert (await tablet.input_value("#invitation_code")) == ""
+                    # Every other screen blocks the camera (Permissions-Policy).
+                    await tablet.goto(f"{live_server.url}/kiosk/details")
+                    refused = await tablet.evaluate(
+                        """() => navigator.mediaDevices.getUserMedia({video: true})
+                                 .then(s => { s.getTracks().forEach(t => t.stop()); return 'opened'; },
+                                       e => e.name)"""
+                    )
+                    assert refused == "NotAllowedError"
+                finally:
+                    await context.close()
+
+
+async def test_without_a_camera_the_button_says_so_and_typing_works(browser, live_server, notices):
+    code = await invite()
+    context, tablet = await tablet_on(browser, live_server, SIZES[1], "da")
+    try:
+        await tablet.click("button.scan-start")
+        await tablet.wait_for_selector("button.scan-start:disabled")
+        said = await tablet.inner_text("button.scan-start")
+        assert said.endswith("Indtast venligst koden."), said
+        await tablet.fill("#invitation_code", code.lower())
+        await tablet.click("form button[type=submit]")
+        await tablet.wait_for_selector("#sign-me-in")
+        assert "Ivy Invited" in await tablet.inner_text(".summary")
+    finally:
+        await context.close()

@@ -1,0 +1,63 @@
+"""The camera (issue 19.2, 19.9): the Permissions-Policy allows this origin to use it only on
+the kiosk screens that scan a QR code; every other page, error pages and static files
+included, blocks it. The scanner is the vendored jsQR file, exactly as its README records."""
+
+import hashlib
+import re
+from pathlib import Path
+
+from tests.factories import host
+from tests.helpers import csrf_from
+from tests.kiosk.test_kiosk_pages import as_kiosk
+
+BLOCKED = "camera=(), microphone=(), geolocation=()"
+OWN_CAMERA = "camera=(self), microphone=(), geolocation=()"
+VENDOR = Path(__file__).resolve().parents[2] / "kiosk" / "static" / "vendor"
+
+
+def _policy(response) -> str:
+    (value,) = response.headers.get_list("permissions-policy")  # one header, never two
+    return value
+
+
+async def test_only_the_scanning_screens_may_use_the_camera(client, notices):
+    await host()
+    await as_kiosk(client)
+    for path in ("/kiosk/invitation?language=en", "/kiosk/sign-out?language=da"):
+        page = await client.get(path)
+        assert page.status_code == 200 and _policy(page) == OWN_CAMERA, path
+        assert 'class="scan"' in page.text and "/kiosk/static/vendor/jsQR.js" in page.text
+    # Their answers to a wrong code show the scan button again: still allowed.
+    form = await client.get("/kiosk/sign-out?language=en")
+    wrong = await client.post(
+        "/kiosk/sign-out", data={"_csrf_token": csrf_from(form.text), "code": "ZZZZZZ"}
+    )
+    assert wrong.status_code == 400 and _policy(wrong) == OWN_CAMERA
+    for path in (
+        "/kiosk",
+        "/kiosk/notice?language=en",
+        "/kiosk/details",
+        "/kiosk/goodbye",
+        "/kiosk/static/kiosk.css",
+        "/kiosk/static/vendor/jsQR.js",
+        "/kiosk/no-such-screen",
+        "/console/login",
+        "/",
+    ):
+        response = await client.get(path)
+        assert _policy(response) == BLOCKED, path
+        assert "/kiosk/static/scan.js" not in response.text, path
+
+
+async def test_a_tablet_that_is_not_enrolled_gets_no_camera(client):
+    refused = await client.get("/kiosk/invitation")
+    assert refused.status_code == 403 and _policy(refused) == BLOCKED
+
+
+def test_the_vendored_scanner_is_the_recorded_release():
+    readme = (VENDOR / "README.md").read_text()
+    recorded = re.search(r"\| jsQR\.js \|.*\| ([0-9a-f]{64}) \|", readme)
+    assert recorded, "jsQR.js must be listed with its sha256"
+    assert hashlib.sha256((VENDOR / "jsQR.js").read_bytes()).hexdigest() == recorded.group(1)
+    assert "Apache License" in (VENDOR / "jsQR.LICENSE").read_text()
+    assert "eval(" not in (VENDOR / "jsQR.js").read_text()  # runs under script-src 'self'
