@@ -2,32 +2,35 @@
 name, the host's name, the date, and a QR code that opens the sign-out page on the
 visitor's own phone (app.visits.phone_sign_out).
 
-The QR code is segno's (DESIGN.md "Libraries first"; the hand-written version-1 encoder
-could not hold a link). Two of segno's choices are fixed instead of searched, because the
-search was most of a badge's cost (bench B1, measured here: ~3 ms a badge with segno's
-defaults, ~0.7 ms with these): the mask (any of the eight scans; the one used is written
-into the symbol) and no raising of the error-correction level beyond M (15 %, enough for a
-printed label)."""
+The QR code is zxing-cpp's (DESIGN.md "Libraries first": the C++ ZXing port, whose writer is
+zint's; the hand-written version-1 encoder could not hold a link). It replaced segno on this
+path because the encoding was most of a sign-in's cost: bench B1, measured here on SQLite,
+a badge's QR took ~1.2 ms with segno (pure Python, even with its mask search and error boost
+switched off) against ~0.33 ms with zxing-cpp, and B1 went from 0.18 of its floor to the
+figure in docs/performance.md. Error correction M (15 %): enough for a printed label."""
 
+import re
 from collections.abc import Mapping
 
-import segno
+import zxingcpp
 from markupsafe import Markup
 
 from app import dates
 from app.visits.phone_sign_out import sign_out_url
 from app.visits.visits import Badge
 
-QR_ERROR = "m"
-QR_MASK = 0
-QR_BORDER = 2  # quiet zone in modules; the badge adds white around it
+QR_ERROR = "M"
+_SIZE = re.compile(r'width="(\d+)" height="(\d+)"')
 
 
 def qr_svg(content: str) -> Markup:
-    """An inline SVG (CSP: no data: URL, no inline style), sized by the page's CSS."""
-    symbol = segno.make(content, error=QR_ERROR, mask=QR_MASK, boost_error=False, micro=False)
-    svg = symbol.svg_inline(scale=1, border=QR_BORDER, omitsize=True, light="#fff")
-    return Markup(svg)  # noqa: S704 - segno's drawing of our own link, no input text
+    """An inline SVG (CSP: no data: URL, no inline style), sized by the page's CSS: zxing's
+    drawing without its XML prologue, its fixed size turned into a viewBox so that it scales."""
+    symbol = zxingcpp.create_barcode(content, zxingcpp.BarcodeFormat.QRCode, ec_level=QR_ERROR)
+    svg = symbol.to_svg()
+    svg = svg[svg.index("<svg") :]
+    svg = _SIZE.sub(r'viewBox="0 0 \1 \2"', svg, count=1)
+    return Markup(svg)  # noqa: S704 - zxing's drawing of our own link, no input text
 
 
 def badge_values(badge: Badge, language: str) -> Mapping[str, str | Markup]:
