@@ -6,6 +6,7 @@ Screenshots go to INTAKE_SCREENSHOTS when it is set, to look at."""
 
 import io
 import os
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,9 +15,13 @@ import segno
 from PIL import Image
 
 from app.clock import utcnow
+from app.privacy.notices import current_notice
 from app.tables import Visit
 from app.visits.local_time import local_date
+from app.visits.phone_sign_out import sign_out_url
 from app.visits.preregistration import Expected, preregister
+from app.visits.visits import SignIn, sign_in
+from app.web.badge import QR_ERROR, QR_MASK
 from tests.browser.test_kiosk_journey import leftovers
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import enrolled_kiosk, host
@@ -141,7 +146,17 @@ async def test_a_wrong_qr_code_is_said_and_the_camera_goes_off(live_server, noti
                     assert await camera_live(tablet)
                     assert await tablet.is_visible("form button[type=submit]")  # still in sight
                     await tablet.screenshot(path=str(shots / f"{name}.png"))
-                    await tablet.click("button.scan-stop")
+                    if size == SIZES[0]:
+                        await tablet.click("button.scan-stop")
+                    else:
+                        # The idle return to the welcome screen switches it off too (kiosk.js
+                        # goHome; data-at-home keeps this page so the camera can be checked).
+                        await tablet.evaluate(
+                            """() => { const s = document.getElementById('kiosk');
+                                       s.setAttribute('data-at-home', 'true');
+                                       s.setAttribute('data-idle-seconds', '1'); }"""
+                        )
+                        await tablet.wait_for_selector(".scan-video", state="hidden")
                     assert not await camera_live(tablet)
                     assert await tablet.is_visible("button.scan-start")
                     assert (await tablet.input_value("#invitation_code")) == ""
@@ -171,3 +186,43 @@ async def test_without_a_camera_the_button_says_so_and_typing_works(browser, liv
         assert "Ivy Invited" in await tablet.inner_text(".summary")
     finally:
         await context.close()
+
+
+async def test_a_visitor_signs_out_by_showing_the_badge(live_server, notices, tmp_path):
+    """Issue 19.2: the badge's QR code (its phone sign-out link) read at the kiosk's sign-out
+    screen signs its visitor out, as the six-character code typed there would."""
+    host_id = await host()
+    kiosk_id, _ = await enrolled_kiosk()
+    notice = await current_notice("visitor", "en")
+    badge = await sign_in(
+        SignIn(visitor_name="Bea Badge", host_id=host_id, purpose="meeting", language="en",
+               notice_id=notice.id, submission=secrets.token_urlsafe(9)),
+        kiosk_id, utcnow(),
+    )  # fmt: skip
+    link = sign_out_url(badge.signout_code, badge.visit_ref)
+    png = io.BytesIO()
+    segno.make(link, error=QR_ERROR, mask=QR_MASK, boost_error=False, micro=False).save(
+        png, kind="png", scale=6, border=4
+    )
+    video = y4m_of(png.getvalue(), tmp_path / "badge.y4m")
+    shots = Path(os.environ.get("INTAKE_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    async with camera_browser(video) as browser:
+        _, credential = await enrolled_kiosk()
+        context = await browser.new_context(viewport=SIZES[1], has_touch=True)
+        await context.add_cookies([{"name": "intake_kiosk", "value": credential,
+                                    "url": live_server.url}])  # fmt: skip
+        tablet = await context.new_page()
+        try:
+            await tablet.goto(f"{live_server.url}/kiosk")
+            await tablet.click("#start-sign-out")
+            await tablet.click(".choices a[hreflang=da]")
+            await tablet.wait_for_selector("#do-sign-out")
+            await tablet.screenshot(path=str(shots / "kiosk-scan-badge-da-768.png"))
+            await tablet.click("button.scan-start:has-text('Scan QR-koden på dit besøgskort')")
+            await tablet.wait_for_url("**/kiosk/goodbye*", timeout=20000)
+            visit = await Visit.select().first()
+            assert visit["signed_out_at"] is not None and visit["signed_out_by"] == "kiosk"
+            assert "Bea" not in await leftovers(tablet)
+        finally:
+            await context.close()
