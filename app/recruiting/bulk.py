@@ -45,9 +45,10 @@ async def _one(
     )
     if row is None:
         raise NotFound("We could not find that application.")
-    if action == "reject_with_template":
-        await messages.send(
-            actor, app_id, position_id, message_templates.REJECTION, row["lock_version"], now
+    if action in ("rejected", "reject_with_template"):  # the same decision, mail or not
+        mail = action == "reject_with_template"
+        await messages.reject(
+            actor, app_id, position_id, message_templates.REJECTION, mail, row["lock_version"], now
         )
     else:
         await pipeline.move_stage(actor, app_id, position_id, action, row["lock_version"], now)

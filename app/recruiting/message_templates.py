@@ -20,6 +20,8 @@ INTERVIEW = "interview_invitation"
 MESSAGE_KEYS = tuple(k for k in KEYS if k != INTERVIEW)
 # The key a rejection's stage change records as its reason (Art. 22: who, when, and why).
 REJECTION = "rejection"
+# The reasons a rejection may record: rejection templates' keys, never free text.
+REJECTION_REASONS = (REJECTION,)
 PLACEHOLDERS = ("first_name", "position", "company")
 LANGUAGES = ("en", "da")
 SUBJECT_MAX = 200

@@ -72,7 +72,7 @@ async def send(
         application, candidate = await pipeline.load(application_id, position_id)
         pipeline.require(actor, application, candidate, "send_message")
         await spend_cap(application_id, now)
-        if key == templates.REJECTION:
+        if key in templates.REJECTION_REASONS:
             await pipeline.move_stage(
                 actor, application_id, position_id, "rejected", lock_version, now, reason=key
             )
@@ -104,6 +104,29 @@ async def send(
             reason=key,
         )
     return int(row.id)
+
+
+async def reject(
+    actor: audit.Actor,
+    application_id: int,
+    position_id: int,
+    reason: str,
+    send_mail: bool,
+    lock_version: int,
+    now: datetime,
+) -> None:
+    """Reject from the stage form or a bulk action: the same decision as the rejection
+    message (who, when, the template's key as the reason: Art. 22), with or without its mail.
+    Without the mail (as Greenhouse allows: told by phone, say) the reason is still recorded
+    and the candidate's page still shows the decision and its time."""
+    if reason not in templates.REJECTION_REASONS:
+        raise ValidationFailed({"reason": pipeline.NO_REASON})
+    if send_mail:
+        await send(actor, application_id, position_id, reason, lock_version, now)
+    else:
+        await pipeline.move_stage(
+            actor, application_id, position_id, "rejected", lock_version, now, reason=reason
+        )
 
 
 async def of_application(application_id: int) -> list[dict]:

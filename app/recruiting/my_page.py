@@ -22,6 +22,7 @@ async def applications(candidate: dict[str, Any]) -> list[dict[str, Any]]:
             Application.restricted,
             Application.objected,
             Application.created_at,
+            Application.decided_at,
             Application.erase_after,
             Application.position.title.as_alias("position_title"),
         )

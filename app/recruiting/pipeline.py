@@ -12,6 +12,7 @@ from app.db import transaction
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.privacy import audit, retention, statistics
 from app.privacy.access import decide
+from app.recruiting.message_templates import REJECTION_REASONS
 from app.tables import Application, Candidate, Comment, StageChange
 
 # The interview pipeline. A stage can only move forward one step, or to "rejected".
@@ -24,6 +25,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 STAGES = ("received", "screening", "interview", "offer", "hired", "rejected", "withdrawn")
 DECISIONS = ("hired", "rejected")  # only ever a person's action, recorded with who and when
 MAX_COMMENT = 5000
+NO_REASON = "Choose the reason for the rejection."
 
 
 async def load(application_id: int, position_id: int | None) -> tuple[dict, dict]:
@@ -80,7 +82,11 @@ async def move_stage(
 ) -> None:
     """Move to the next stage (or reject). `lock_version` is the version the reviewer saw: if
     someone else moved the application meanwhile, nothing changes (optimistic locking).
-    `reason` is a message template's key (a rejection sent as a message), never free text."""
+    `reason` is a rejection template's key, never free text: a rejection is always the
+    recorded human decision of GDPR Art. 22 (who, when, why), whichever page or action made
+    it, with or without the mail (messages.reject)."""
+    if to_stage == "rejected" and reason not in REJECTION_REASONS:
+        raise ValidationFailed({"reason": NO_REASON})
     async with transaction():
         application, candidate = await load(application_id, position_id)
         require(actor, application, candidate, "move_stage")

@@ -159,7 +159,10 @@ async def test_two_reviewers_moving_at_once_the_second_is_told_and_nothing_chang
     assert first.status_code == 303
     # The second reviewer still had version 0 on screen and chose "rejected".
     second = await post_on(
-        client, page, page + "/stage", {"to_stage": "rejected", "lock_version": "0"}
+        client,
+        page,
+        page + "/stage",
+        {"to_stage": "rejected", "lock_version": "0", "reason": "rejection"},
     )
     assert second.status_code == 409 and "Someone else changed" in second.text
     row = await Application.select().where(Application.id == a["application_id"]).first()
@@ -173,7 +176,10 @@ async def test_a_rejection_records_who_and_when(client):
     a = await consenting_application(pid)
     page = url(pid, a["application_id"])
     response = await post_on(
-        client, page, page + "/stage", {"to_stage": "rejected", "lock_version": "0"}
+        client,
+        page,
+        page + "/stage",
+        {"to_stage": "rejected", "lock_version": "0", "reason": "rejection"},
     )
     assert response.status_code == 303
     row = await Application.select().where(Application.id == a["application_id"]).first()
@@ -266,7 +272,15 @@ async def test_truly_concurrent_stage_moves_one_wins_the_other_is_told():
     a = await consenting_application(pid, cv=None)
     results = await asyncio.gather(
         move_stage(Actor("staff", first, "hr"), a["application_id"], pid, "screening", 0, utcnow()),
-        move_stage(Actor("staff", second, "hr"), a["application_id"], pid, "rejected", 0, utcnow()),
+        move_stage(
+            Actor("staff", second, "hr"),
+            a["application_id"],
+            pid,
+            "rejected",
+            0,
+            utcnow(),
+            reason="rejection",
+        ),
         return_exceptions=True,
     )
     assert sum(r is None for r in results) == 1

@@ -34,6 +34,6 @@ async def test_the_system_or_reception_cannot_reject(actor):
     pid = await open_position()
     a = await consenting_application(pid, cv=None)
     with pytest.raises(Forbidden):
-        await move_stage(actor, a["application_id"], pid, "rejected", 0, utcnow())
+        await move_stage(actor, a["application_id"], pid, "rejected", 0, utcnow(), "rejection")
     row = await Application.select().where(Application.id == a["application_id"]).first()
     assert row["stage"] == "received" and await StageChange.count() == 0

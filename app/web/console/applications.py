@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from app.clock import utcnow
 from app.errors import IntakeError, NotFound, ValidationFailed
-from app.recruiting import dossier, handover, pipeline
+from app.recruiting import dossier, handover, message_templates, messages, pipeline
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page
 from app.web.console.review import queue_context
@@ -28,6 +28,8 @@ class CommentForm(msgspec.Struct):
 class StageForm(msgspec.Struct):
     to_stage: text(16, 1)  # type: ignore[valid-type]
     lock_version: int
+    reason: text(64) = ""  # type: ignore[valid-type]  # a rejection template's key
+    notify: text(8) = ""  # type: ignore[valid-type]  # "true": send the rejection mail
 
 
 async def _page(
@@ -40,6 +42,7 @@ async def _page(
     view = await dossier.open_application(actor(request), application_id, position_id, utcnow())
     around = await queue_context(request, position_id, application_id)
     ctx.setdefault("handover", await handover.status_of(application_id))  # issue 17.10
+    ctx.setdefault("rejection_reasons", message_templates.REJECTION_REASONS)
     return console_page(
         request, "console/application.html", status_code=status_code, app=view, **around, **ctx
     )
@@ -93,9 +96,15 @@ async def _act(
             await pipeline.comment(me, application_id, position_id, body, utcnow())
         else:
             move = parse_form(form, StageForm)
-            await pipeline.move_stage(
-                me, application_id, position_id, move.to_stage, move.lock_version, utcnow()
-            )
+            if move.to_stage == "rejected":  # the rejection message's path (Art. 22)
+                await messages.reject(
+                    me, application_id, position_id, move.reason, move.notify == "true",
+                    move.lock_version, utcnow(),
+                )  # fmt: skip
+            else:
+                await pipeline.move_stage(
+                    me, application_id, position_id, move.to_stage, move.lock_version, utcnow()
+                )
     except NotFound:
         raise
     except ValidationFailed as exc:
