@@ -38,10 +38,12 @@ async def queue(to: str, subject: str, body: str, now: datetime, *, category: st
 
 
 async def queue_about(
-    to: str, subject: str, body: str, now: datetime, *, about: str, calendar: str = ""
+    to: str, subject: str, body: str, now: datetime, *, about: str | None, calendar: str = ""
 ) -> None:
     """Mail about one application (issue 17.4-5): `about` is its uid, so the mail is erased
-    with it whoever it went to (app.privacy.erasure); `calendar` an iCalendar invitation,
+    with it whoever it went to (app.privacy.erasure); None only for the interviewers'
+    cancellation sent as it is erased, which must outlive it (app.recruiting.erased_interviews);
+    `calendar` an iCalendar invitation,
     attached when sent and then cleared with the body. In the caller's transaction."""
     await OutboxMail.insert(
         OutboxMail(

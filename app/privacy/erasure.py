@@ -28,7 +28,7 @@ from app.config import current
 from app.db import engine, fetch, transaction
 from app.privacy import audit
 from app.privacy.audit import Actor
-from app.recruiting import cv_blobs
+from app.recruiting import cv_blobs, erased_interviews
 from app.tables import (
     AuditEvent,
     Candidate,
@@ -134,6 +134,10 @@ _DELETE_MAIL_TO = "DELETE FROM outbox_mail WHERE to_address IN (SELECT value FRO
 # Mail about an application (a message, an interviewer's invitation): goes with it, whoever
 # it was sent to (issue 17.4-5).
 _DELETE_MAIL_ABOUT = "DELETE FROM outbox_mail WHERE about IN (SELECT value FROM json_each(?))"
+_PLANNED_INTERVIEWS = (
+    "SELECT application FROM interview WHERE status = 'scheduled' "
+    "AND application IN (SELECT value FROM json_each(?))"
+)
 _DELETE_CANDIDATES = "DELETE FROM candidate WHERE id IN (SELECT value FROM json_each(?))"
 _DELETE_APPLICATIONS = "DELETE FROM application WHERE id IN (SELECT value FROM json_each(?))"
 _UNCONFIRMED_CV_NAMES = (
@@ -209,6 +213,7 @@ async def erase_candidates_rows(candidates: list[dict], reason: str, now: dateti
     addresses = sorted({a for c in candidates for a in (c["email"], c["email_pending"]) if a})
     if addresses:
         await _fetch_in(_DELETE_MAIL_TO, addresses)
+    await call_off_interviews(app_ids, now)
     await erase_mail_about([str(a["uid"]) for a in apps])
     await _fetch_in(_DELETE_CANDIDATES, ids)
     await write_receipts("candidate", [str(c["uid"]) for c in candidates], reason, now)
@@ -266,10 +271,23 @@ async def erase_application_rows(app_rows: list[dict], reason: str, now: datetim
     if not ids:
         return []
     names = await cv_names(ids)
+    await call_off_interviews(ids, now)
     await erase_mail_about([str(a["uid"]) for a in app_rows])
     await _fetch_in(_DELETE_APPLICATIONS, ids)
     await write_receipts("application", [str(a["uid"]) for a in app_rows], reason, now)
     return names
+
+
+async def call_off_interviews(application_ids: list[int], now: datetime) -> None:
+    """An interview still planned is cancelled in the interviewers' calendars before its
+    application goes (the cancellation carries nothing of the candidate and is not erased
+    with them); one constant statement when there is none."""
+    if application_ids:
+        planned = await _fetch_in(_PLANNED_INTERVIEWS, application_ids)
+        if planned:
+            await erased_interviews.call_off_before_erasure(
+                [r["application"] for r in planned], now
+            )
 
 
 async def erase_mail_about(application_uids: list[str]) -> None:

@@ -81,7 +81,7 @@ async def interviewer_choices() -> list[dict]:
     )
 
 
-async def _staff(ids: list[int]) -> list[dict]:
+async def staff(ids: list[int]) -> list[dict]:
     chosen = {s["id"]: s for s in await interviewer_choices()}
     return [chosen[i] for i in ids if i in chosen]
 
@@ -164,7 +164,7 @@ async def _mail_everyone(
     full = body + messages.page_line(language)
     await mail.queue_about(candidate["email"], subject, full, now, about=about, calendar=entry)
     await _record(application["id"], kind, language, subject, body, actor, now)
-    team = await _staff(list(interview["interviewers"]))
+    team = await staff(list(interview["interviewers"]))
     link = (
         f"{current().base_url}/console/positions/{application['position']}"
         f"/applications/{application['id']}"
@@ -192,7 +192,7 @@ async def schedule(
     async with transaction():
         application, candidate = await pipeline.load(application_id, position_id)
         pipeline.require(actor, application, candidate, "invite_to_interview")
-        if len(await _staff(plan.interviewers)) != len(plan.interviewers):
+        if len(await staff(plan.interviewers)) != len(plan.interviewers):
             raise ValidationFailed({"interviewers": "Choose at least one interviewer."})
         before = await current_of(application_id)
         fields = {
@@ -214,9 +214,7 @@ async def schedule(
                 {getattr(Interview, k): v for k, v in fields.items()}
                 | {Interview.sequence: interview["sequence"]}
             ).where(Interview.id == before["id"])
-            dropped = await _staff(
-                [i for i in before["interviewers"] if i not in plan.interviewers]
-            )
+            dropped = await staff([i for i in before["interviewers"] if i not in plan.interviewers])
         else:
             kind, dropped = "interview_invitation", []
             row = Interview(
