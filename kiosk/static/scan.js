@@ -13,6 +13,7 @@
 (function () {
   "use strict";
   var EVERY_MS = 150;  // a frame read about seven times a second: enough, and light on the CPU
+  var MAX_WIDTH = 800;
 
   function setUp(block) {
     var field = document.getElementById(block.getAttribute("data-scan-into"));
@@ -61,8 +62,11 @@
     }
 
     function read() {
-      var width = video.videoWidth, height = video.videoHeight;
-      if (!stream || !width || !height) { return; }
+      if (!stream || !video.videoWidth || !video.videoHeight) { return; }
+      // At most MAX_WIDTH pixels across: a code held up to the camera is still many pixels a
+      // module, and a tablet's CPU reads the frame in a fraction of the time.
+      var scale = Math.min(1, MAX_WIDTH / video.videoWidth);
+      var width = Math.round(video.videoWidth * scale), height = Math.round(video.videoHeight * scale);
       canvas.width = width;
       canvas.height = height;
       var context = canvas.getContext("2d", { willReadFrequently: true });
