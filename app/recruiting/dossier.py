@@ -124,6 +124,7 @@ async def _evaluation(application_id: int) -> dict[str, Any]:
             StageChange.from_stage,
             StageChange.to_stage,
             StageChange.at,
+            StageChange.reason,  # a rejection template's key (Art. 22), shown by name
             StageChange.actor.display_name.as_alias("by"),
         )
         .where(StageChange.application == application_id)
