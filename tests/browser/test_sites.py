@@ -16,6 +16,7 @@ from tests.visits.test_sites import two_sites, visit_at
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 1024, "height": 768}
+PORTRAIT = {"width": 768, "height": 1024}
 LAPTOP = {"width": 1366, "height": 768}
 
 
@@ -25,12 +26,18 @@ async def _shot(page, name: str) -> None:
         await page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [(TABLET, "en"), (TABLET, "da"), (PORTRAIT, "en"), (PORTRAIT, "da")],
+    ids=["landscape-en", "landscape-da", "portrait-en", "portrait-da"],
+)
 async def test_reception_of_one_site_never_sees_the_other_sites_visitors(
-    browser, live_server, notices
+    browser, live_server, notices, size, lang
 ):
+    """The journey at both tablet sizes, the visitor in either language (issue 19's tests)."""
     w = await two_sites()
     await visit_at(w["cph"], w["hanne"], "Carl Copenhagen")
-    tablet_context = await browser.new_context(viewport=TABLET, has_touch=True)
+    tablet_context = await browser.new_context(viewport=size, has_touch=True)
     await tablet_context.add_cookies(
         [{"name": "intake_kiosk", "value": w["tablet_aar"], "url": live_server.url}]
     )
@@ -40,7 +47,7 @@ async def test_reception_of_one_site_never_sees_the_other_sites_visitors(
         # A visitor at the Aarhus tablet: only Aarhus's hosts are offered.
         await tablet.goto(f"{live_server.url}/kiosk")
         await tablet.click("#start-sign-in")
-        await tablet.click(".choices a[hreflang=en]")
+        await tablet.click(f".choices a[hreflang={lang}]")
         await tablet.click("#read-notice")
         await tablet.fill("#visitor_name", "Aase Aarhus")
         await tablet.fill("#host-search", "hann")
@@ -48,7 +55,7 @@ async def test_reception_of_one_site_never_sees_the_other_sites_visitors(
         assert not await tablet.is_visible("label.host-option:has-text('Hanne Host')")
         await tablet.fill("#host-search", "and")
         await tablet.click("label.host-option:has-text('Anders Aarhus')")
-        await tablet.click("label.chip:has-text('Meeting')")
+        await tablet.click("label.chip:has(input[value=meeting])")
         await tablet.click("#to-confirm")
         await tablet.click("#sign-me-in")
         await tablet.wait_for_selector("#signout-code")
@@ -60,21 +67,21 @@ async def test_reception_of_one_site_never_sees_the_other_sites_visitors(
         assert "Aase Aarhus" not in await leftovers(tablet)
 
         _, email, password = w["rec_cph"]
-        context, desk = await _staff(browser, live_server, email, password, TABLET)
+        context, desk = await _staff(browser, live_server, email, password, size)
         contexts.append(context)
-        for lang in ("en", "da"):
-            await desk.goto(f"{live_server.url}/console/reception?lang={lang}")
+        for desk_lang in ("en", "da"):
+            await desk.goto(f"{live_server.url}/console/reception?lang={desk_lang}")
             assert await desk.is_visible("#on-site >> text=Carl Copenhagen")
             assert "Aase Aarhus" not in await desk.content()
-            await _shot(desk, f"sites-desk-cph-{lang}.png")
-            await desk.goto(f"{live_server.url}/console/reception/evacuation?lang={lang}")
+            await _shot(desk, f"sites-desk-cph-{size['width']}-{desk_lang}.png")
+            await desk.goto(f"{live_server.url}/console/reception/evacuation?lang={desk_lang}")
             assert await desk.is_visible("text=Carl Copenhagen")
             assert "Aase Aarhus" not in await desk.content()
-            await desk.goto(f"{live_server.url}/console/reception/log?lang={lang}&q=Aarhus")
+            await desk.goto(f"{live_server.url}/console/reception/log?lang={desk_lang}&q=Aarhus")
             assert "Aase Aarhus" not in await desk.content()
 
         _, email, password = w["rec_aar"]
-        context, desk = await _staff(browser, live_server, email, password, TABLET)
+        context, desk = await _staff(browser, live_server, email, password, size)
         contexts.append(context)
         await desk.goto(f"{live_server.url}/console/reception")
         assert await desk.is_visible("#on-site >> text=Aase Aarhus")
