@@ -80,7 +80,7 @@ async def test_nothing_is_preselected_and_a_missing_score_is_told_beside_the_fie
     c1, c2 = await criteria(pid)
     page = url(pid, a["application_id"])
     fresh = await client.get(page)
-    form = fresh.text.split('id="scorecard"')[1]
+    form = fresh.text.split('id="scorecard"')[1].split("</form>")[0]
     assert form.count('type="radio"') == 8 and "checked" not in form
     # A first reviewer reads words, not "0 colleagues", and an empty history says so.
     assert "No colleague has submitted a scorecard yet." in fresh.text
