@@ -35,6 +35,15 @@ from kiosk.flow import (
 TOO_MANY = "Too many attempts. Please wait a little and try again."
 
 
+def _scanning(request: Request, template: str, status: int = 200, **ctx: Any) -> Template:
+    """A screen that offers the camera scan (invitation, sign-out: issue 19.2, 19.9), whichever
+    route answers with it, error re-renders included: the Permissions-Policy lets this origin
+    use the camera on this response only (app.web.middleware). A flag of the response, not of
+    the route: a failed invitation sign-in re-renders the invitation screen from /sign-in."""
+    request.scope["state"]["camera"] = True
+    return page(request, template, status_code=status, **ctx)
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else ""
 
@@ -157,10 +166,10 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
         badge = await sign_in(data, request.scope["state"]["kiosk"].id, utcnow())
     except ValidationFailed as exc:
         if form.get("invitation_code"):
-            return page(
+            return _scanning(
                 request,
                 "kiosk/invitation.html",
-                status_code=400,
+                400,
                 errors=exc.errors,
                 values={"notice_id": form.get("notice_id", "")},
             )
@@ -185,14 +194,14 @@ def badge_page(request: Request, badge: Badge) -> Response[str]:
     )
 
 
-@get("/kiosk/invitation", opt=kiosk(camera=True))
+@get("/kiosk/invitation", opt=kiosk())
 async def invitation_page(request: Request) -> Template:
     chosen_language(request, request.query_params.get("language"))
     notice_id = _int(request.query_params.get("notice"))
-    return page(request, "kiosk/invitation.html", values={"notice_id": str(notice_id)})
+    return _scanning(request, "kiosk/invitation.html", values={"notice_id": str(notice_id)})
 
 
-@post("/kiosk/invitation", opt=kiosk(camera=True))
+@post("/kiosk/invitation", opt=kiosk())
 async def invitation(request: Request) -> Template:
     form = first_values(await request.form())
     chosen_language(request, form.get("language"))
@@ -202,18 +211,18 @@ async def invitation(request: Request) -> Template:
         kiosk_id = request.scope["state"]["kiosk"].id
         shown = await preregistration.invitation(code, kiosk_id, utcnow(), _site(request))
     except ValidationFailed as exc:
-        return page(
+        return _scanning(
             request,
             "kiosk/invitation.html",
-            status_code=400,
+            400,
             errors=exc.errors,
             values={"notice_id": notice_id},
         )
     except TooManyAttempts:
-        return page(
+        return _scanning(
             request,
             "kiosk/invitation.html",
-            status_code=429,
+            429,
             errors={"invitation_code": TOO_MANY},
             values={"notice_id": notice_id},
         )
@@ -227,13 +236,13 @@ async def invitation(request: Request) -> Template:
     )
 
 
-@get("/kiosk/sign-out", opt=kiosk(camera=True))
+@get("/kiosk/sign-out", opt=kiosk())
 async def sign_out_page(request: Request) -> Template:
     chosen_language(request, request.query_params.get("language"))
-    return page(request, "kiosk/sign_out.html")
+    return _scanning(request, "kiosk/sign_out.html")
 
 
-@post("/kiosk/sign-out", opt=kiosk(camera=True))
+@post("/kiosk/sign-out", opt=kiosk())
 async def sign_out(request: Request) -> Template | Redirect:
     form = first_values(await request.form())
     lang = chosen_language(request, form.get("language"))
@@ -241,9 +250,9 @@ async def sign_out(request: Request) -> Template | Redirect:
     try:
         await sign_out_with_code(code, request.scope["state"]["kiosk"].id, utcnow())
     except ValidationFailed as exc:
-        return page(request, "kiosk/sign_out.html", status_code=400, errors=exc.errors)
+        return _scanning(request, "kiosk/sign_out.html", 400, errors=exc.errors)
     except TooManyAttempts:
-        return page(request, "kiosk/sign_out.html", status_code=429, errors={"code": TOO_MANY})
+        return _scanning(request, "kiosk/sign_out.html", 429, errors={"code": TOO_MANY})
     return Redirect(f"/kiosk/goodbye?language={lang}", status_code=303)
 
 

@@ -24,7 +24,5 @@ def candidate() -> dict[str, Any]:
     return {"access": "candidate"}
 
 
-def kiosk(camera: bool = False) -> dict[str, Any]:
-    """`camera`: the screen scans a QR code, so the Permissions-Policy lets this origin use
-    the tablet's camera there (app.web.middleware); every other page blocks it."""
-    return {"access": "kiosk", "camera": True} if camera else {"access": "kiosk"}
+def kiosk() -> dict[str, Any]:
+    return {"access": "kiosk"}

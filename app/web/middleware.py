@@ -35,8 +35,9 @@ STATIC_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 # The camera is blocked on every page but the kiosk screens that scan a QR code (the
-# invitation, the badge at sign-out: issue 19.2, 19.9), which declare `opt={"camera": True}`
-# on their route. Microphone and location stay blocked everywhere (data minimisation, Art. 5(1)(c)).
+# invitation, the badge at sign-out: issue 19.2, 19.9), which set the request's state
+# "camera" when they render (kiosk.pages._scanning), whichever route answers with them, error
+# re-renders included. Microphone and location stay blocked everywhere (data minimisation, Art. 5(1)(c)).
 NO_CAMERA = (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")
 OWN_CAMERA = (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()")
 
@@ -44,9 +45,8 @@ OWN_CAMERA = (b"permissions-policy", b"camera=(self), microphone=(), geolocation
 def _permissions(scope: Scope) -> tuple[bytes, bytes]:
     """Only for an enrolled tablet (kiosk.routes.check_kiosk let it in): a refused device
     gets the blocking policy like any other page."""
-    handler = scope.get("route_handler")
-    wants = handler is not None and handler.opt.get("camera")
-    return OWN_CAMERA if wants and scope["state"].get("kiosk") is not None else NO_CAMERA
+    state = scope["state"]
+    return OWN_CAMERA if state.get("camera") and state.get("kiosk") is not None else NO_CAMERA
 
 
 def privacy_middleware(app: ASGIApp, proxies: TrustedProxies | None = None) -> ASGIApp:

@@ -49,6 +49,34 @@ async def test_only_the_scanning_screens_may_use_the_camera(client, notices):
         assert "/kiosk/static/scan.js" not in response.text, path
 
 
+async def test_a_failed_invitation_sign_in_shows_the_scan_again_with_the_camera(client, notices):
+    """The confirm screen of an invitation posts to /kiosk/sign-in; when that fails (the code
+    is no longer valid), the invitation screen comes back from /kiosk/sign-in, and its scan
+    button must still work. The same route's other answers keep the camera blocked."""
+    host_id = await host()
+    await as_kiosk(client)
+    form = await client.get("/kiosk/invitation?language=da")
+    sent = {
+        "_csrf_token": csrf_from(form.text),
+        "invitation_code": "ZZZZZZZZ",
+        "visitor_name": "-",
+        "host_id": "0",
+        "purpose": "meeting",
+        "notice_id": "0",
+        "language": "da",
+        "submission": "s-1",
+    }
+    again = await client.post("/kiosk/sign-in", data=sent)
+    assert again.status_code == 400 and 'class="scan"' in again.text
+    assert "/kiosk/static/vendor/jsQR.js" in again.text
+    assert _policy(again) == OWN_CAMERA
+    # A typed walk-in's bad input re-renders the details form: no scanner, no camera.
+    typed = {**sent, "invitation_code": "", "visitor_name": "", "host_id": str(host_id)}
+    details = await client.post("/kiosk/sign-in", data={**typed, "submission": "s-2"})
+    assert details.status_code == 400 and 'class="scan"' not in details.text
+    assert _policy(details) == BLOCKED
+
+
 async def test_a_tablet_that_is_not_enrolled_gets_no_camera(client):
     refused = await client.get("/kiosk/invitation")
     assert refused.status_code == 403 and _policy(refused) == BLOCKED
