@@ -6,6 +6,7 @@ is kept. The tablet then holds a long random device credential; only its SHA-256
 is refused at its next request."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -15,7 +16,7 @@ from app.errors import NotFound, ValidationFailed
 from app.tables import Kiosk
 from app.tokens import digest, new_token
 from app.visits import codes
-from app.visits.sites import first_site_id
+from app.visits.sites import ALL_SITES, first_site_id
 
 PAIRING_VALID = timedelta(minutes=10)
 SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is a hint for reception, not a write per request
@@ -61,11 +62,26 @@ async def create_kiosk(name: str, location: str, now: datetime, site_id: int = 0
         return await _new_pairing(int(row.id), now)
 
 
-async def new_pairing_code(kiosk_id: int, now: datetime) -> Pairing:
+def _one(kiosk_id: int, scope: tuple[int, ...] | None) -> Any:
+    """Kiosk `kiosk_id`, if it is at a site in `scope` (app.visits.sites.site_scope: reception
+    acts only on its own sites' tablets; an admin, the CLI and tests on all of them)."""
+    if scope is ALL_SITES:
+        return Kiosk.id == kiosk_id
+    return (Kiosk.id == kiosk_id) & Kiosk.site.is_in(list(scope) or [0])
+
+
+async def _ensure(kiosk_id: int, scope: tuple[int, ...] | None) -> None:
+    """Another site's kiosk is "not found", as one that never was."""
+    if not await Kiosk.exists().where(_one(kiosk_id, scope)):
+        raise NotFound("That kiosk does not exist.")
+
+
+async def new_pairing_code(
+    kiosk_id: int, now: datetime, scope: tuple[int, ...] | None = ALL_SITES
+) -> Pairing:
     """A fresh code for a kiosk (re-pairing a replaced tablet also revokes the old one)."""
     async with transaction():
-        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
-            raise NotFound("That kiosk does not exist.")
+        await _ensure(kiosk_id, scope)
         await Kiosk.update({Kiosk.credential_hash: None, Kiosk.revoked_at: None}).where(
             Kiosk.id == kiosk_id
         )
@@ -142,10 +158,9 @@ async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     )
 
 
-async def revoke(kiosk_id: int, now: datetime) -> None:
+async def revoke(kiosk_id: int, now: datetime, scope: tuple[int, ...] | None = ALL_SITES) -> None:
     async with transaction():
-        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
-            raise NotFound("That kiosk does not exist.")
+        await _ensure(kiosk_id, scope)
         await Kiosk.update(
             {
                 Kiosk.revoked_at: now,
@@ -156,17 +171,20 @@ async def revoke(kiosk_id: int, now: datetime) -> None:
         ).where(Kiosk.id == kiosk_id)
 
 
-async def set_print_layout(kiosk_id: int, layout: str) -> None:
+async def set_print_layout(
+    kiosk_id: int, layout: str, scope: tuple[int, ...] | None = ALL_SITES
+) -> None:
     if layout not in PRINT_LAYOUTS:
         raise ValidationFailed({"print_layout": "Choose one of the options."})
     async with transaction():
-        if not await Kiosk.exists().where(Kiosk.id == kiosk_id):
-            raise NotFound("That kiosk does not exist.")
+        await _ensure(kiosk_id, scope)
         await Kiosk.update({Kiosk.print_layout: layout}).where(Kiosk.id == kiosk_id)
 
 
-async def all_kiosks() -> list[dict]:
-    rows = await Kiosk.select(
+async def all_kiosks(scope: tuple[int, ...] | None = ALL_SITES) -> list[dict]:
+    """The kiosks at the sites in `scope` (site_scope: a receptionist's own sites, an admin's
+    all): reception of one office has no need to see or act on another's tablets."""
+    query = Kiosk.select(
         Kiosk.id,
         Kiosk.name,
         Kiosk.location,
@@ -178,5 +196,8 @@ async def all_kiosks() -> list[dict]:
         Kiosk.print_layout,
         Kiosk.site.name.as_alias("site_name"),
     ).order_by(Kiosk.name)
+    if scope is not ALL_SITES:
+        query = query.where(Kiosk.site.is_in(list(scope) or [0]))
+    rows = await query
     # The hash never leaves this module; the console only needs to know there is one.
     return [{**r, "credential_hash": None, "enrolled": bool(r["credential_hash"])} for r in rows]

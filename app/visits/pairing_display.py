@@ -59,13 +59,14 @@ async def _spend_form(submission: str, now: datetime) -> None:
 
 
 async def create_for_display(
-    name: str, location: str, submission: str, staff_id: int, now: datetime
+    name: str, location: str, submission: str, staff_id: int, now: datetime, site_id: int = 0
 ) -> str:
-    """One transaction: the spent form, the kiosk, its code and the display ticket."""
+    """One transaction: the spent form, the kiosk (at `site_id`, else the first site), its
+    code and the display ticket."""
     try:
         async with transaction():
             await _spend_form(submission, now)
-            pairing = await kiosks.create_kiosk(name, location, now)
+            pairing = await kiosks.create_kiosk(name, location, now, site_id)
             return await _hold(pairing, staff_id, now)
     except Exception as exc:
         # two sends of one form raced past the check: the unique hash refused the second
@@ -74,9 +75,12 @@ async def create_for_display(
         raise
 
 
-async def new_code_for_display(kiosk_id: int, staff_id: int, now: datetime) -> str:
+async def new_code_for_display(
+    kiosk_id: int, staff_id: int, now: datetime, scope: tuple[int, ...] | None
+) -> str:
+    """`scope`: the sites whose kiosks the staff member may re-pair (site_scope)."""
     async with transaction():
-        pairing = await kiosks.new_pairing_code(kiosk_id, now)
+        pairing = await kiosks.new_pairing_code(kiosk_id, now, scope)
         return await _hold(pairing, staff_id, now)
 
 
