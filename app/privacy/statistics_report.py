@@ -28,16 +28,13 @@ from app.privacy import statistics_charts as charts
 from app.privacy.statistics import BUCKET_LABELS, SMALL
 from app.privacy.statistics_periods import Period
 from app.privacy.suppression import primary, published, suppress_grid, suppress_list
+from app.recruiting.pipeline import STAGE_LABELS
 from app.tables import AnonymousStat
 
 N_ = str  # marks a message for the catalogue; translated where it is shown
 FUNNEL = ("received", "screening", "interview", "offer", "hired")
 DECISIONS = ("hired", "rejected", "withdrawn")
-STAGE = {
-    "received": N_("Received"), "screening": N_("Screening"), "interview": N_("Interview"),
-    "offer": N_("Offer"), "hired": N_("Hired"), "rejected": N_("Rejected"),
-    "withdrawn": N_("Withdrawn"),
-}  # fmt: skip
+STAGE = STAGE_LABELS  # the console's own stage labels, so a stage reads the same everywhere
 CONSENT = {
     "m": N_("Reading the CV and background (m)"), "n": N_("Evaluation in interviews (n)"),
     "talent_pool": N_("Talent pool"), "marketing": N_("Marketing"),

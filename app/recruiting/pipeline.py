@@ -23,6 +23,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "offer": ("hired", "rejected"),
 }
 STAGES = ("received", "screening", "interview", "offer", "hired", "rejected", "withdrawn")
+# The one label of each stage, wherever a stage is shown (queue tabs, the "Move to" list, bulk
+# actions, history, audit log, statistics): an English msgid translated where it is shown.
+# The keys are data and never shown: "screening" reads as English in a Danish page.
+STAGE_LABELS = {
+    "received": "Received", "screening": "Screening", "interview": "Interview",
+    "offer": "Offer", "hired": "Hired", "rejected": "Rejected", "withdrawn": "Withdrawn",
+}  # fmt: skip
 DECISIONS = ("hired", "rejected")  # only ever a person's action, recorded with who and when
 MAX_COMMENT = 5000
 NO_REASON = "Choose the reason for the rejection."

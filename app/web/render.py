@@ -15,6 +15,7 @@ from app import dates
 from app.config import current
 from app.i18n import translations
 from app.privacy.audit_labels import ROLES
+from app.recruiting.pipeline import STAGE_LABELS
 from app.web.i18n import LANGUAGE_NAMES, pick_language
 
 LANG_COOKIE = "intake_lang"
@@ -111,6 +112,11 @@ def template_pgettext(lang: str) -> Callable[..., Markup]:
     return pgettext
 
 
+def stage_label(lang: str, stage: str) -> str:
+    """A stage as people read it, in `lang`: the one label every page and export uses."""
+    return translate_message(lang, STAGE_LABELS.get(stage, stage))
+
+
 def page(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Template:
     lang = language(request)
     return Template(
@@ -140,6 +146,7 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         moment_text=lambda value: dates.moment(value, lang),
         time_text=lambda value: dates.clock(value, lang),  # with its zone (issue 17 point 8)
         role_text=lambda role: gettext(ROLES.get(role, role)),  # never the code "hr"
+        stage_text=lambda stage: stage_label(lang, stage),  # never the key "screening"
         staff=request.scope["state"].get("staff"),
         request_id=request.scope["state"].get("request_id", ""),
         settings=settings,

@@ -49,10 +49,10 @@ async def test_hr_reviewer_reads_a_cv_rates_comments_and_moves_to_interview(
         await page.wait_for_selector("text=Clear thinking about distributed systems.")
         await page.select_option("#to_stage", "screening")
         await page.click("form[action$='/stage'] button")
-        await page.wait_for_selector("strong.stage >> text=screening")
+        await page.wait_for_selector("strong.stage >> text=Screening")
         await page.select_option("#to_stage", "interview")
         await page.click("form[action$='/stage'] button")
-        await page.wait_for_selector("strong.stage >> text=interview")
+        await page.wait_for_selector("strong.stage >> text=Interview")
     finally:
         await context.close()
     row = await Application.select().where(Application.id == a["application_id"]).first()

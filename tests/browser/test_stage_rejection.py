@@ -38,7 +38,7 @@ async def test_a_reviewer_rejects_from_the_stage_form(browser, live_server, tmp_
         await page.click("#move")
         await page.wait_for_url("**done=stage**")
         history = await page.inner_text("#evaluation")
-        assert "received → rejected" in history and "Reason: Rejection" in history
+        assert "Received → Rejected" in history and "Reason: Rejection" in history
         await page.locator("#evaluation").screenshot(path=str(shots / "stage-rejected-en.png"))
     finally:
         await context.close()

@@ -42,7 +42,7 @@ async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(cli
     await audit.record(audit.Actor("staff", admin, "admin"), "stage_changed", utcnow(),
                        reason="received->offer (rejection)")  # fmt: skip
     moved = (await client.get("/console/audit?action=stage_changed&lang=da")).text
-    assert "modtaget → tilbud (rejection)" in _table(moved) and "received->" not in moved
+    assert "Modtaget → Tilbud (rejection)" in _table(moved) and "received->" not in moved
 
     await erase_candidate(a["candidate_id"], "test", utcnow(), audit.SYSTEM)
     after = _table((await client.get("/console/audit?action=application_viewed&lang=en")).text)

@@ -14,7 +14,7 @@ from app.recruiting import positions_admin, queue_order, review
 from app.recruiting.pipeline import STAGES
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page, query
-from app.web.render import translate
+from app.web.render import language, stage_label
 
 
 def _date(raw: str) -> date | None:
@@ -97,7 +97,7 @@ async def queue(request: Request, position_id: FromPath[int]) -> Template:
         sorts=queue_order.SORTS,
         stages=STAGES,
         # Translated once per page, not once per row (bench B3).
-        stage_labels={s: translate(request, s) for s in STAGES},
+        stage_labels={s: stage_label(language(request), s) for s in STAGES},
         consent_filters=review.CONSENT_FILTERS,
     )
 
