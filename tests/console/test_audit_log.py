@@ -104,13 +104,33 @@ async def test_the_csv_holds_the_filtered_rows_and_its_download_is_audited(clien
     answer = await client.get("/console/audit.csv?action=queue_viewed")
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["time", "staff member", "role", "action"]
-    assert len(rows) == 4 and {r[3] for r in rows[1:]} == {"queue_viewed"}
-    assert rows[1][0] == "2026-12-04T14:05:00+01:00" and rows[1][4] == "Queue read"
+    assert rows[0] == ["Time", "Staff member", "Role", "Action", "Subject kind", "Subject",
+                       "Object", "Reason", "Action key"]  # fmt: skip
+    assert len(rows) == 4 and {r[8] for r in rows[1:]} == {"queue_viewed"}
+    assert rows[1][0] == "2026-12-04T14:05:00+01:00" and rows[1][3] == "Queue read"
     assert rows[1][1] == "'=HYPERLINK(1)"  # a spreadsheet shows it, never runs it
+    assert rows[1][2] == "Admin"
     exported = await AuditEvent.select().where(AuditEvent.action == "audit_log_exported")
     assert len(exported) == 1 and exported[0]["actor_id"] == admin
     assert exported[0]["reason"] == "action=queue_viewed"
+
+
+async def test_the_csv_speaks_the_readers_language_like_the_page(client):
+    admin = await signed_in(client, "admin")
+    me = audit.Actor("staff", admin, "admin")
+    now = datetime(2026, 12, 4, 13, 5, tzinfo=UTC)
+    await audit.record(me, "queue_viewed", now, reason="summary,background")
+    await audit.record(audit.SYSTEM, "stage_changed", now, reason="received->screening")
+    page = (await client.get("/console/audit?lang=da")).text
+    answer = await client.get("/console/audit.csv")  # the language the page was read in
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Tidspunkt", "Medarbejder", "Rolle", "Handling", "Registreret (type)",
+                       "Registreret", "Objekt", "Begrundelse", "Handlingsnøgle"]  # fmt: skip
+    by_key = {r[8]: r for r in rows[1:]}
+    read, moved = by_key["queue_viewed"], by_key["stage_changed"]
+    assert read[2] == "Administrator" and read[3] in page  # the page's own label
+    assert read[3] != "queue_viewed" and read[7] == "Oversigt, Baggrund"
+    assert moved[1] != "system" and moved[1] in page and moved[7] == "Modtaget → Gennemgang"
 
 
 async def test_only_admins_read_or_export_the_log(client):

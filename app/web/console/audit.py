@@ -95,25 +95,37 @@ async def audit_csv(request: Request) -> Stream:
     )
 
 
-_HEADER = ["time", "staff member", "role", "action", "action label", "subject kind",
-           "subject", "object", "reason"]  # fmt: skip
+# The header in the reader's language, as on the page. The action's label is what a person
+# reads; its key stays in the last column because it is the same in every language and is
+# what the page's `?action=` filter and the code use, so a file can be filtered or compared
+# across languages and releases without a lookup table.
+_HEADER = ("Time", "Staff member", "Role", "Action", "Subject kind", "Subject", "Object",
+           "Reason", "Action key")  # fmt: skip
 
 
 async def _csv(batches: AsyncIterator[list[dict]], lang: str) -> AsyncIterator[bytes]:
+    def said(message: str) -> str:
+        return translate_message(lang, message)
+
     yield "\ufeff".encode()  # a spreadsheet reads the file as UTF-8
-    yield _lines([_HEADER])
+    yield _lines([[said(h) for h in _HEADER]])
     async for rows in batches:
         yield _lines(
             [
                 r["at"].astimezone(dates.zone()).isoformat(timespec="seconds"),
-                r["staff_name"] or r["actor_kind"],
-                r["actor_role"],
-                r["action"],
-                translate_message(lang, audit_labels.ACTIONS.get(r["action"], r["action"])),
-                r["subject_kind"],
+                r["staff_name"]
+                or said(
+                    "former colleague"
+                    if r["actor_kind"] == "staff"
+                    else audit_labels.KINDS.get(r["actor_kind"], r["actor_kind"])
+                ),
+                said(audit_labels.ROLES.get(r["actor_role"], r["actor_role"] or "")),
+                said(audit_labels.ACTIONS.get(r["action"], r["action"])),
+                said(audit_labels.KINDS.get(r["subject_kind"], r["subject_kind"] or "")),
                 r["subject"]["ref"],
                 r["object_id"],
-                r["reason"],
+                _reason(lang, r["reason"]),
+                r["action"],
             ]
             for r in rows
         )
