@@ -65,3 +65,37 @@ async def test_without_the_notice_nobody_is_signed_in_and_what_was_typed_stays(c
 async def test_hr_cannot_sign_visitors_in(client, notices):
     page = await _desk(client, "hr")
     assert page.status_code == 403
+
+
+async def test_the_notice_shown_and_recorded_is_the_chosen_sites(client, notices):
+    """A receptionist of two sites picks the walk-in's site first; the form then shows that
+    site's own notice (not the first site's) and hosts, and the visit records its version.
+    A receptionist of one site gets no choice."""
+    from app.clock import utcnow
+    from app.privacy.notices import publish
+    from app.tables import StaffSite
+    from tests.visits.test_sites import two_sites
+
+    w = await two_sites()
+    aarhus_da = await publish("visitor", "da", "Aarhus-erklæring", "Kort", "Kun i Aarhus", {},
+                              utcnow(), site_id=w["aarhus"])  # fmt: skip
+    shared_da = await current_notice("visitor", "da", w["cph"])
+    _, email, password = w["rec_aar"]
+    await login_staff(client, email, password)
+    one = await client.get("/console/reception/walk-in")
+    assert "Aarhus-erklæring" in one.text and '<select id="site' not in one.text
+    await StaffSite.insert(StaffSite(staff=w["rec_aar"][0], site=w["cph"]))
+    choice = await client.get("/console/reception/walk-in")
+    assert '<select id="site"' in choice.text and "walk-in-sign-in" not in choice.text
+    assert "Kun i Aarhus" not in choice.text and shared_da.title not in choice.text
+    cph = await client.get(f"/console/reception/walk-in?site={w['cph']}")
+    assert shared_da.title in cph.text and "Aarhus-erklæring" not in cph.text
+    page = await client.get(f"/console/reception/walk-in?site={w['aarhus']}")
+    assert "Aarhus-erklæring" in page.text and "Kun i Aarhus" in page.text
+    assert shared_da.title not in page.text and "Hanne Host" not in page.text
+    assert f'name="site_id" value="{w["aarhus"]}"' in page.text
+    form = _form(page, w["anders"], site_id=str(w["aarhus"]))  # the form's hidden field
+    sent = await client.post("/console/reception/walk-in", data=form)
+    assert sent.status_code == 200, sent.text
+    visit = await Visit.select(Visit.site, Visit.notice_version).first()
+    assert visit == {"site": w["aarhus"], "notice_version": aarhus_da.id}

@@ -18,6 +18,7 @@ from app.errors import Conflict, ValidationFailed
 from app.privacy.notices import current_notice
 from app.recruiting.positions import markdown_html
 from app.visits.host_mail import PURPOSE_LABELS
+from app.visits.hosts import active_hosts
 from app.visits.kiosks import PRINT_LAYOUTS
 from app.visits.visits import PURPOSES, SignIn, sign_in
 from app.web.access import staff
@@ -46,7 +47,8 @@ class WalkInForm(msgspec.Struct):
 
 
 async def _notices(site_id: int) -> list[dict]:
-    """The notice of the desk's (first) site in each language: its own, else the shared."""
+    """The notice of the site the walk-in is signed in at, in each language: its own, else
+    the shared one; the visit records the same one (walk_in's current_notice)."""
     shown = []
     for lang in current().languages:
         notice = await current_notice("visitor", lang, site_id)
@@ -55,18 +57,43 @@ async def _notices(site_id: int) -> list[dict]:
     return shown
 
 
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
 async def _form(request: Request, status_code: int = 200, **ctx: object) -> Template:
-    ctx.setdefault("values", {"language": language(request), "print_layout": DEFAULT_LAYOUT})
-    site_options, host_options = await site_choices(actor_of(request))
-    ctx["values"].setdefault("site_id", site_options[0][0] if site_options else "")  # type: ignore[attr-defined]
+    """The form for one site: its notice first, then its hosts. A receptionist of several
+    sites picks the site before anything else (the notice shown depends on it); of one site,
+    that one, with no choice shown."""
+    values: dict = ctx.setdefault("values", {})  # type: ignore[assignment]
+    values.setdefault("language", language(request))
+    values.setdefault("print_layout", DEFAULT_LAYOUT)
+    site_options, _ = await site_choices(actor_of(request))
+    chosen = _int(values.get("site_id") or request.query_params.get("site"))
+    if len(site_options) == 1:
+        chosen = site_options[0][0]
+    site = next((s for s in site_options if s[0] == chosen), None)
+    if site is None:  # several sites (or none): which one comes first
+        return page(
+            request,
+            "console/walk_in_site.html",
+            status_code=status_code,
+            nav=navigation_for(request.scope["state"]["staff"].role),
+            site_options=site_options,
+        )
+    values["site_id"] = site[0]
     return page(
         request,
         "console/walk_in.html",
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
-        notices=await _notices(site_options[0][0] if site_options else 0),
-        host_options=[("", "—"), *host_options],
-        site_options=site_options,
+        site=site,
+        many_sites=len(site_options) > 1,
+        notices=await _notices(site[0]),
+        host_options=[("", "—"), *[(h.id, h.name) for h in await active_hosts((site[0],))]],
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
         language_options=[(c, LANGUAGE_NAMES.get(c, c)) for c in current().languages],
         layout_options=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
@@ -109,7 +136,10 @@ async def walk_in(request: Request) -> Template:
             errors["host_id"] = errors.pop("host")
         return await _form(request, 400, errors=errors, values=form)
     except Conflict:
-        return await _form(request, 409, errors={"form": "This form was already sent."})
+        again = {"site_id": form.get("site_id")}  # the same site's form, emptied
+        return await _form(
+            request, 409, errors={"form": "This form was already sent."}, values=again
+        )
     shown = {**badge_values(badge, language(request)), "print_layout": data.print_layout}
     return page(request, "console/walk_in_badge.html", nav=navigation_for(me.role), **shown)
 
