@@ -18,7 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from app import db, logs, rate_limit
+from app import db, logs, memory, rate_limit
 from app.cli import IntakeCLIPlugin
 from app.config import ROOT, Settings, load_settings, use
 from app.data_dir import secure_data_dir
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        memory.tune()  # before the database's threads allocate anything
         await db.start(settings.db_pool_size)
         if runner:
             await runner.start()
