@@ -8,33 +8,15 @@ app/staff/provider_sign_in.py."""
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.base_client import BaseApp
-from authlib.integrations.base_client.async_app import AsyncOAuth2Mixin
-from authlib.integrations.base_client.async_openid import AsyncOpenIDMixin
-from authlib.integrations.httpx_client import AsyncOAuth2Client
-from joserfc.errors import JoseError
-
-from app.config import IdentityProvider, current
+from app.config import current
 from app.db import transaction
 from app.tables import Token
 from app.tokens import digest, same
 
-# authlib talks over httpx2 when it is installed, else over httpx (its fallback, deprecated
-# in authlib 1.9): a transport failure of either is "the provider cannot be reached".
-try:
-    import httpx2  # type: ignore[import-not-found]
-
-    TRANSPORT_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
-except ImportError:
-    TRANSPORT_ERRORS = (httpx.HTTPError,)
-
-# ValueError: a document that is not JSON
-UNREACHABLE: tuple[type[Exception], ...] = (*TRANSPORT_ERRORS, ValueError)
-REFUSED_ANSWER: tuple[type[Exception], ...] = (AuthlibBaseError, JoseError, KeyError, *UNREACHABLE)
+if TYPE_CHECKING:
+    from app.staff.oidc_client import Client
 
 SIGN_IN_TTL = timedelta(minutes=10)  # from the button to the provider's answer
 PURPOSE = "sso_sign_in"
@@ -51,32 +33,17 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
-class _Client(AsyncOAuth2Mixin, AsyncOpenIDMixin, BaseApp):  # type: ignore[misc]
-    """authlib's framework-free OpenID Connect client over httpx (its Starlette client,
-    without Starlette's session: the state lives in our own table)."""
+def _client() -> "Client":
+    """authlib and httpx are imported on the first sign-in through a provider, not when the
+    server starts: 17 MB of RSS that a server without one would carry for nothing (bench B6)."""
+    from app.staff.oidc_client import client_for
 
-    client_cls = AsyncOAuth2Client
-
-
-_clients: dict[IdentityProvider, _Client] = {}
+    return client_for(current().identity_provider)
 
 
-def _client() -> _Client:
-    """One per provider and process: the discovery document and the keys are fetched once,
-    the keys again when a token is signed with a new one (key rotation)."""
-    idp = current().identity_provider
-    if idp not in _clients:
-        _clients[idp] = _Client(
-            framework=None,
-            client_id=idp.client_id,
-            client_secret=idp.client_secret,
-            server_metadata_url=f"{idp.issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": idp.scopes, "code_challenge_method": "S256", "timeout": 10},
-        )
-    return _clients[idp]
+async def _metadata(client: "Client") -> dict[str, Any]:
+    from app.staff.oidc_client import UNREACHABLE
 
-
-async def _metadata(client: _Client) -> dict[str, Any]:
     try:
         metadata = await client.load_server_metadata()
     except UNREACHABLE as exc:
@@ -137,6 +104,8 @@ async def finish_sign_in(
     pending = await _claim_state(state, browser_state, now)
     client = _client()
     await _metadata(client)
+    from app.staff.oidc_client import REFUSED_ANSWER
+
     try:
         token = await client.fetch_access_token(
             redirect_uri=callback_url(), code=code[:2000], code_verifier=pending["code_verifier"]
@@ -164,9 +133,11 @@ async def finish_sign_in(
     return claims, token["id_token"], str(pending.get("next") or "/console")
 
 
-async def _with_userinfo(client: _Client, token: dict, claims: dict[str, Any]) -> dict[str, Any]:
+async def _with_userinfo(client: "Client", token: dict, claims: dict[str, Any]) -> dict[str, Any]:
     """Providers that keep the ID token small (Okta, Entra with many groups) give the e-mail
     or the groups from the userinfo endpoint; its sub must be the ID token's (Core 5.3.2)."""
+    from app.staff.oidc_client import REFUSED_ANSWER
+
     try:
         info = dict(await client.userinfo(token=token))
     except REFUSED_ANSWER:
