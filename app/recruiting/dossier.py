@@ -98,7 +98,56 @@ async def open_application(
     # Decrypted and measured after the transaction, for this request only.
     if may["view_cv"] and "background" in view:
         view["background"]["previews"] = await cv_preview.previews(application_id)
+    view.update(refusals(view, application))
     return view
+
+
+# The sections a refusal can stand in for, in the page's order, with their purpose and title.
+SECTIONS = (
+    ("background", "m", "Background"),
+    ("scorecard", "n", "Scorecard"),
+    ("evaluation", "n", "Evaluation"),
+    ("contact", "n", "Messages and interviews"),
+)
+
+
+def refusals(view: dict[str, Any], application: dict[str, Any]) -> dict[str, Any]:
+    """Where decide()'s reason for a hidden section is said: once per page, not in every
+    section it hides (issue 17 point 7 and its review). A reason that holds for the whole
+    application (restricted, objected, withdrawn; or no consent at all, which the summary
+    already says) stands in the summary at the top; any other stands in the first section it
+    hides. The later sections it hides only point to it. Each purpose's older notice text is
+    named once, in the first hidden section of that purpose."""
+    reasons = view["reasons"]
+    hidden = {
+        "background": reasons["cv"] if "background" not in view else "",
+        "scorecard": view.get("scorecard_refused", ""),
+        "evaluation": reasons["evaluation"] if "evaluation" not in view else "",
+        "contact": reasons["contact"] if "contact" not in view else "",
+    }
+    whole = view["frozen"] or application["stage"] == "withdrawn"
+    page_reason = reasons["evaluation"] if whole else ""
+    homes: dict[str, str] = {page_reason: "page-reason"} if page_reason else {}
+    if view["waiting"] and not page_reason:
+        homes = {hidden[section]: "page-reason" for section, _, _ in SECTIONS if hidden[section]}
+    places: dict[str, dict[str, Any]] = {}
+    named: set[str] = set()
+    for section, purpose, _title in SECTIONS:
+        reason = hidden[section]
+        if not reason:
+            continue
+        home = homes.setdefault(reason, f"{section}-refused")
+        places[section] = {
+            "reason": reason,
+            "purpose": purpose,
+            "home": "" if home == f"{section}-refused" else home,
+            "also": [t for s, _, t in SECTIONS if s != section and hidden[s] == reason]
+            if home == f"{section}-refused"
+            else [],
+            "older_notice": purpose not in named,
+        }
+        named.add(purpose)
+    return {"refusals": places, "page_reason": page_reason}
 
 
 async def _evaluation(application_id: int) -> dict[str, Any]:

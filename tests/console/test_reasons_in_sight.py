@@ -25,12 +25,15 @@ WITHDRAWN = ("The candidate has withdrawn this application.",
              "Ansøgeren har trukket ansøgningen tilbage.")  # fmt: skip
 
 
-def _refusal(html: str, section: str) -> str | None:
-    """The reason shown in the place of `section`, or None when no refusal stands there."""
-    found = re.search(
-        rf'id="{section}-refused".*?<p class="reason" role="status">(.*?)</p>', html, re.S
-    )
-    return unescape(found[1]) if found else None
+def _reasons(html: str) -> list[str]:
+    """Every reason the page states, in order."""
+    return [unescape(r) for r in re.findall(r'class="reason" role="status">(.*?)</', html, re.S)]
+
+
+def _card(html: str, section: str) -> str | None:
+    found = re.search(rf'<section class="card refused[^"]*" id="{section}-refused">(.*?)</section>',
+                      html, re.S)  # fmt: skip
+    return found[1] if found else None
 
 
 async def _page(client, a: dict, pid: int, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -41,20 +44,24 @@ async def _page(client, a: dict, pid: int, lang: str) -> str:  # type: ignore[no
     return page.text
 
 
+SECTIONS = ("background", "scorecard", "evaluation", "contact")
+
+
 @pytest.mark.parametrize(("lang", "i"), [("en", 0), ("da", 1)])
 @pytest.mark.parametrize(
-    ("case", "background", "evaluation"),
+    ("case", "hidden", "said", "home"),
     [
-        ("only n", NO_M, None),
-        ("only m", None, NO_N),
-        ("neither", NO_M, NO_N),
-        ("restricted", RESTRICTED, RESTRICTED),
-        ("objected", OBJECTED, OBJECTED),
-        ("withdrawn", WITHDRAWN, WITHDRAWN),
+        # (which sections are hidden, the reasons said once each, where each is said)
+        ("only n", {"background"}, [NO_M], ["background-refused"]),
+        ("only m", {"scorecard", "evaluation", "contact"}, [NO_N], ["scorecard-refused"]),
+        ("neither", set(SECTIONS), [], []),  # the summary's "waiting for consent" says it
+        ("restricted", set(SECTIONS), [RESTRICTED], ["page-reason"]),
+        ("objected", set(SECTIONS), [OBJECTED], ["page-reason"]),
+        ("withdrawn", set(SECTIONS), [WITHDRAWN], ["page-reason"]),
     ],
 )
-async def test_the_reason_stands_where_the_section_would_be(
-    client, case, background, evaluation, lang, i
+async def test_each_reason_is_said_once_and_the_other_sections_point_to_it(
+    client, case, hidden, said, home, lang, i
 ):
     await signed_in(client, "hr")
     pid = await open_position()
@@ -67,15 +74,32 @@ async def test_the_reason_stands_where_the_section_would_be(
     if change:
         await Application.update(change).where(Application.id == a["application_id"])
     html = await _page(client, a, pid, lang)
-    # The scorecard and messages are purpose n too: their sections say the same reason.
-    sections = (("background", background), ("evaluation", evaluation),
-                ("scorecard", evaluation), ("contact", evaluation))  # fmt: skip
-    for section, expected in sections:
-        shown = _refusal(html, section)
-        if expected is None:
-            assert shown is None and f'id="{section}"' in html
-        else:
-            assert shown == expected[i] and f'id="{section}"' not in html
+    assert _reasons(html) == [r[i] for r in said]  # each reason once, in the reader's language
+    for reason, anchor in zip(said, home, strict=True):
+        where = re.search(rf'id="{anchor}"[^>]*>(.*?)</(section|p)>', html, re.S)
+        assert where and reason[i] in unescape(where[1])
+    if case == "neither":
+        assert re.search(r'<p class="warning" id="page-reason">', html)
+    for section in SECTIONS:
+        card = _card(html, section)
+        if section not in hidden:
+            assert card is None and f'id="{section}"' in html
+            continue
+        assert card is not None and f'id="{section}"' not in html  # never an empty space
+        if f"{section}-refused" not in home:
+            assert 'class="reason"' not in card
+            pointer = re.search(r'<a href="#([a-z-]+)">', card)
+            assert pointer and pointer[1] in (*home, "page-reason"), card
+
+
+async def test_the_first_card_names_the_other_sections_it_stands_for(client):
+    await signed_in(client, "hr")
+    pid = await open_position()
+    a = await consenting_application(pid, m=True, n=False)
+    english = _card(await _page(client, a, pid, "en"), "scorecard")
+    assert english and "these are not shown either: Evaluation, Messages and interviews." in english
+    danish = _card(await _page(client, a, pid, "da"), "scorecard")
+    assert danish and "heller ikke: Vurdering, Beskeder og samtaler." in unescape(danish)
 
 
 async def test_a_consent_under_an_older_notice_says_which_one(client):
