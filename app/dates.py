@@ -20,33 +20,35 @@ def _locale(language: str) -> str:
     return _LOCALES.get(language, language)
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current().timezone)
+def zone(name: str | None = None) -> ZoneInfo:
+    """The company's zone (INTAKE_TIMEZONE), or `name` (a site's own: its visits are read
+    on that office's clocks, issue 19.5)."""
+    return ZoneInfo(name or current().timezone)
 
 
-def day(value: date | datetime | None, language: str) -> str:
+def day(value: date | datetime | None, language: str, timezone: str | None = None) -> str:
     """ "31 December 2026" / "31. december 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(zone()).date()
+        value = value.astimezone(zone(timezone)).date()
     return format_date(value, format="long", locale=_locale(language))
 
 
-def clock(value: datetime | None, language: str) -> str:
+def clock(value: datetime | None, language: str, timezone: str | None = None) -> str:
     """ "14:05 CET" / "14.05 CET": the zone's own abbreviation (Python's, the same in every
     language; Babel's differs by locale and zone, "Eastern Standard Time" / "-0500")."""
     if value is None:
         return ""
-    local = value.astimezone(zone())
+    local = value.astimezone(zone(timezone))
     return f"{format_time(local.time(), format='short', locale=_locale(language))} {local.tzname()}"
 
 
-def moment(value: datetime | None, language: str) -> str:
+def moment(value: datetime | None, language: str, timezone: str | None = None) -> str:
     """ "4 December 2026 14:05 CET" / "4. december 2026 14.05 CET"."""
     if value is None:
         return ""
-    return f"{day(value, language)} {clock(value, language)}"
+    return f"{day(value, language, timezone)} {clock(value, language, timezone)}"
 
 
 def today(now: datetime) -> date:

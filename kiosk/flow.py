@@ -30,7 +30,7 @@ class VisitorForm(msgspec.Struct):
     invitation_code: Code = ""
 
 
-def to_sign_in(form: VisitorForm, language: str, site_id: int) -> SignIn:
+def to_sign_in(form: VisitorForm, language: str, site_id: int, timezone: str = "") -> SignIn:
     return SignIn(
         visitor_name=form.visitor_name,
         host_id=form.host_id,
@@ -41,6 +41,7 @@ def to_sign_in(form: VisitorForm, language: str, site_id: int) -> SignIn:
         submission=form.submission,
         invitation_code=form.invitation_code,
         site_id=site_id,
+        site_timezone=timezone,
     )
 
 

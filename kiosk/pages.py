@@ -162,7 +162,8 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
     form = await form_fields(request)
     lang = chosen_language(request, form.get("language"))
     try:
-        data = to_sign_in(parse_form(form, VisitorForm), lang, _site(request))
+        kiosk_ = request.scope["state"]["kiosk"]  # its site's zone came with it: no query
+        data = to_sign_in(parse_form(form, VisitorForm), lang, kiosk_.site_id, kiosk_.timezone)
         badge = await sign_in(data, request.scope["state"]["kiosk"].id, utcnow())
     except ValidationFailed as exc:
         if form.get("invitation_code"):

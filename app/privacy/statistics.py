@@ -14,7 +14,7 @@ Metrics (period: the local month, or the local day for visits):
   review); time_to_hire: duration bucket;
 - consent: purpose, given | withdrawn;
 - rights_received: kind; rights_answered: kind, on_time | late;
-- visits: purpose, site (the kiosk's location before sites)."""
+- visits: purpose, site (the kiosk's location before sites), per the site's own local day."""
 
 import functools
 from datetime import date, datetime, timedelta
@@ -49,11 +49,17 @@ class Count(NamedTuple):
     n: int = 1
 
 
-def local_day(at: datetime | date) -> date:
-    """Counted per local calendar day (a 00:30 visit in Copenhagen belongs to that day)."""
+def local_day(at: datetime | date, timezone: str | None = None) -> date:
+    """Counted per local calendar day (a 00:30 visit in Copenhagen belongs to that day): the
+    company's (INTAKE_TIMEZONE), or `timezone`'s (a visit's site's own, issue 19.5)."""
     if not isinstance(at, datetime):
         return at
-    return at.astimezone(ZoneInfo(current().timezone)).date()
+    return at.astimezone(_zone(timezone or current().timezone)).date()
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def local_month(at: datetime | date) -> date:
@@ -185,26 +191,33 @@ _VISIT_COUNTED_PG = (
 VISIT_COUNTED_PG_STEP = "s AS (" + _VISIT_COUNTED_PG.format(visit="v, ") + " RETURNING 1)"
 
 
-def visit_counted_args(purpose: str, site_id: int | None, now: datetime) -> tuple:
-    """VISIT_COUNTED's parameters (SQLite)."""
-    today = local_day(now)
+def visit_counted_args(
+    purpose: str, site_id: int | None, now: datetime, timezone: str | None = None
+) -> tuple:
+    """VISIT_COUNTED's parameters (SQLite). The day is the site's (`timezone`, its own): a
+    visit at 08:00 in New York is that day's there, whatever the day is in Copenhagen."""
+    today = local_day(now, timezone)
     return (f"visits|{today.isoformat()}|{purpose}|", today.isoformat(), purpose, site_id)
 
 
-def visit_counted_pg_args(purpose: str, site_id: int | None, now: datetime) -> tuple:
-    """VISIT_COUNTED_PG_STEP's parameters (PostgreSQL)."""
-    today = local_day(now)
+def visit_counted_pg_args(
+    purpose: str, site_id: int | None, now: datetime, timezone: str | None = None
+) -> tuple:
+    """VISIT_COUNTED_PG_STEP's parameters (PostgreSQL), the day as in visit_counted_args."""
+    today = local_day(now, timezone)
     prefix = f"visits|{today.isoformat()}|{purpose}|"
     return (prefix, prefix, today, purpose, site_id)
 
 
-async def visit_signed_in(purpose: str, site_id: int | None, now: datetime) -> None:
+async def visit_signed_in(
+    purpose: str, site_id: int | None, now: datetime, timezone: str | None = None
+) -> None:
     """The general sign-in path's counter (in its transaction), the same as the hot path's."""
     if current().is_sqlite:
-        await fetch(VISIT_COUNTED, *visit_counted_args(purpose, site_id, now))
+        await fetch(VISIT_COUNTED, *visit_counted_args(purpose, site_id, now, timezone))
     else:
         sql = _VISIT_COUNTED_PG.format(visit="")
-        await fetch(sql, *visit_counted_pg_args(purpose, site_id, now))
+        await fetch(sql, *visit_counted_pg_args(purpose, site_id, now, timezone))
 
 
 def shown(count: int) -> str:

@@ -48,6 +48,7 @@ class KioskDevice(msgspec.Struct, frozen=True):
     location: str
     print_layout: str = "none"
     site_id: int = 0  # its site's visitors, hosts and notice (issue 19.5)
+    timezone: str = ""  # its site's own: a visit's day is the site's local day
 
 
 async def create_kiosk(name: str, location: str, now: datetime, site_id: int = 0) -> Pairing:
@@ -136,10 +137,12 @@ async def enrol(code: str, client: str, now: datetime) -> Enrolled:
 
 
 # Every request of every tablet asks this (kiosk guard): constant SQL (app.db.fetch).
+# Its site's time zone comes with it (the same round trip), for the sign-in's day.
 _DEVICE = (
-    "SELECT id, name, location, print_layout, site, "
-    "(last_seen_at IS NULL OR last_seen_at < ?) AS unseen "
-    "FROM kiosk WHERE credential_hash = ? AND revoked_at IS NULL"
+    "SELECT k.id, k.name, k.location, k.print_layout, k.site, s.timezone, "
+    "(k.last_seen_at IS NULL OR k.last_seen_at < ?) AS unseen "
+    "FROM kiosk k LEFT JOIN site s ON s.id = k.site "
+    "WHERE k.credential_hash = ? AND k.revoked_at IS NULL"
 )
 
 
@@ -153,9 +156,8 @@ async def device(credential: str | None, now: datetime) -> KioskDevice | None:
     row = rows[0]
     if row["unseen"]:  # compared in SQL: no timestamp to parse on every request
         await Kiosk.update({Kiosk.last_seen_at: now}).where(Kiosk.id == row["id"])
-    return KioskDevice(
-        row["id"], row["name"], row["location"], row["print_layout"], row["site"] or 0
-    )
+    return KioskDevice(row["id"], row["name"], row["location"], row["print_layout"],
+                       row["site"] or 0, row["timezone"] or "")  # fmt: skip
 
 
 async def revoke(kiosk_id: int, now: datetime, scope: tuple[int, ...] | None = ALL_SITES) -> None:

@@ -11,8 +11,9 @@ def zone(name: str | None = None) -> ZoneInfo:
     return ZoneInfo(name or current().timezone)
 
 
-def local_date(at: datetime) -> date:
-    return at.astimezone(zone()).date()
+def local_date(at: datetime, timezone: str | None = None) -> date:
+    """The company's date at `at`, or the date at a site (`timezone`, its own)."""
+    return at.astimezone(zone(timezone)).date()
 
 
 def local_time(at: datetime) -> str:

@@ -16,7 +16,7 @@ from app.privacy import audit
 from app.search import contains
 from app.tables import ExpectedVisit, Visit
 from app.visits.local_time import local_date
-from app.visits.sites import ALL_SITES, site_scope
+from app.visits.sites import ALL_SITES, site_clocks, site_scope
 
 LOG_LIMIT = 200
 
@@ -35,6 +35,7 @@ def _columns() -> list:
         Visit.language,
         Visit.channel,
         Visit.site.name.as_alias("site_name"),
+        Visit.site.timezone.as_alias("site_timezone"),  # its times on that office's clocks
     ]
 
 
@@ -65,12 +66,25 @@ async def counts(actor: audit.Actor, now: datetime) -> dict[str, int]:
     scope = await site_scope(actor)
     on_site = Visit.count().where(Visit.signed_out_at.is_null())
     expected = ExpectedVisit.count().where(
-        (ExpectedVisit.expected_on == local_date(now)) & ExpectedVisit.used_at.is_null()
+        await _expected_today_at(now, scope), ExpectedVisit.used_at.is_null()
     )
     if scope is not ALL_SITES:
         on_site = on_site.where(_at(Visit.site, scope))
         expected = expected.where(_at(ExpectedVisit.site, scope))
     return {"on_site": await on_site, "expected": await expected}
+
+
+async def _expected_today_at(now: datetime, scope: tuple[int, ...] | None) -> Any:
+    """Invitations for today at each site in `scope`, today being the site's own local day
+    (issue 19.5: a New York office's morning is already tomorrow's afternoon elsewhere)."""
+    today: Any = ExpectedVisit.site.is_null() & (ExpectedVisit.expected_on == local_date(now))
+    for site_id, timezone, _ in await site_clocks():
+        if scope is ALL_SITES or site_id in scope:
+            here = (ExpectedVisit.site == site_id) & (
+                ExpectedVisit.expected_on == local_date(now, timezone)
+            )
+            today = today | here
+    return today
 
 
 async def _audited(actor: audit.Actor, action: str, now: datetime, shown: int) -> None:
@@ -93,7 +107,7 @@ async def _expected_today(now: datetime, scope: tuple[int, ...] | None) -> list[
         ExpectedVisit.host.name.as_alias("host_name"),
         ExpectedVisit.used_at,
         ExpectedVisit.site.name.as_alias("site_name"),
-    ).where(ExpectedVisit.expected_on == local_date(now))
+    ).where(await _expected_today_at(now, scope))
     if (here := _at(ExpectedVisit.site, scope)) is not None:
         query = query.where(here)
     return list(await query.order_by(ExpectedVisit.visitor_name))

@@ -18,7 +18,7 @@ from app.tables import ExpectedVisit, OutboxMail
 from app.visits import codes
 from app.visits.hosts import active_host
 from app.visits.local_time import local_date, zone
-from app.visits.sites import first_site_id, in_scope, site_scope
+from app.visits.sites import first_site_id, in_scope, site_scope, site_timezone
 from app.visits.visits import PURPOSES, _invitation_row
 
 
@@ -54,14 +54,15 @@ async def preregister(
         raise ValidationFailed({"visitor_name": "This field is required."})
     if data.purpose not in PURPOSES:
         raise ValidationFailed({"purpose": "Choose one of the options."})
-    if data.expected_on < local_date(now):
+    timezone = await site_timezone(site_id)  # the date is the site's own (issue 19.5)
+    if data.expected_on < local_date(now, timezone):
         raise ValidationFailed({"expected_on": "Choose today or a later date."})
     checked_address(data.visitor_email, "visitor_email")
     code = codes.new_code(codes.INVITATION_LENGTH)
     async with transaction():
         host = await active_host(data.host_id, site_id)
         # Kept like a visit: erased after the retention period if it is never used.
-        day_end = datetime.combine(data.expected_on, time.max, tzinfo=zone())
+        day_end = datetime.combine(data.expected_on, time.max, tzinfo=zone(timezone))
         row = ExpectedVisit(
             visitor_name=data.visitor_name.strip(),
             visitor_email=data.visitor_email.strip(),
@@ -114,8 +115,8 @@ async def invitation(code: str, kiosk_id: int, now: datetime, site_id: int = 0) 
     the kiosk's site (issue 19.5). Throttled per kiosk."""
     key = throttle.key("invitation-kiosk", str(kiosk_id))
     await throttle.ensure_allowed([key], now)
-    row = await _invitation_row(code, now)
     site_id = site_id or await first_site_id()
+    row = await _invitation_row(code, now, await site_timezone(site_id))
     if row is None or (row["site"] is not None and row["site"] != site_id):
         await throttle.record_failure(key, throttle.SHORT_CODE, now)
         raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})

@@ -181,6 +181,16 @@ async def sites_in_scope(actor: Actor) -> list[dict]:
     return [s for s in await all_sites() if in_scope(scope, s["id"])]
 
 
+_SITE_ZONE = "SELECT timezone FROM site WHERE id = ?"
+
+
+async def site_timezone(site_id: int | None) -> str:
+    """The site's own time zone: its visits' day (the counters, the badge, an invitation's
+    date) is the site's local day. The company's (INTAKE_TIMEZONE) for no site."""
+    rows = await fetch(_SITE_ZONE, site_id) if site_id else []
+    return str(rows[0]["timezone"]) if rows else current().timezone
+
+
 async def site_clocks() -> list[tuple[int, str, str]]:
     """Every site's id, time zone and end of day (the end-of-day sign-out's)."""
     rows = await Site.select(Site.id, Site.timezone, Site.end_of_day).order_by(Site.id)

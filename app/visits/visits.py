@@ -28,7 +28,7 @@ from app.visits import chat, codes
 from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
 from app.visits.hosts import AT_SITE, active_host
 from app.visits.local_time import last_end_of_day, local_date
-from app.visits.sites import first_site_id, in_scope, site_clocks, site_scope
+from app.visits.sites import first_site_id, in_scope, site_clocks, site_scope, site_timezone
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
@@ -55,6 +55,10 @@ class SignIn(msgspec.Struct):
     invitation_code: str = ""  # pre-registration: the visit's fields come from it
     channel: str = "kiosk"  # or "desk": reception signed the visitor in (sign_in's actor)
     site_id: int = 0  # the kiosk's site, or the desk's; 0: the first site (issue 19.5)
+    # The site's own time zone, as the door read it with the site (a kiosk's row: no extra
+    # query on the sign-in's hot path, bench B1); empty: sign_in reads it. The visit's day
+    # (its counter, its badge, an invitation's date) is the site's local day.
+    site_timezone: str = ""
 
 
 class Badge(msgspec.Struct, frozen=True):
@@ -196,7 +200,7 @@ async def _claim_invitation(data: SignIn, kiosk_id: int | None, now: datetime) -
     """Pre-registered: name, company, purpose and host come from the invitation."""
     if not data.invitation_code:
         return None
-    row = await _invitation_row(data.invitation_code, now)
+    row = await _invitation_row(data.invitation_code, now, data.site_timezone)
     if row is None:
         raise ValidationFailed({"invitation_code": "That invitation code is not valid today."})
     data.visitor_name, data.company = row["visitor_name"], row["company"]
@@ -208,7 +212,8 @@ async def _claim_invitation(data: SignIn, kiosk_id: int | None, now: datetime) -
     return int(row["id"])
 
 
-async def _invitation_row(code: str, now: datetime) -> dict | None:
+async def _invitation_row(code: str, now: datetime, timezone: str | None) -> dict | None:
+    """An unused invitation for today at the site (`timezone`, its own)."""
     if not codes.looks_valid(code, codes.INVITATION_LENGTH):
         return None
     return await (
@@ -216,7 +221,7 @@ async def _invitation_row(code: str, now: datetime) -> dict | None:
         .where(
             (ExpectedVisit.code_hash == codes.code_hash(code))
             & ExpectedVisit.used_at.is_null()
-            & (ExpectedVisit.expected_on == local_date(now))
+            & (ExpectedVisit.expected_on == local_date(now, timezone))
         )
         .first()
     )
@@ -241,6 +246,8 @@ async def sign_in(
         raise ValueError("a desk sign-in names its receptionist, a kiosk sign-in none")
     if not data.site_id:
         data.site_id = await first_site_id()
+    if not data.site_timezone:
+        data.site_timezone = await site_timezone(data.site_id)
     if actor is not None and not in_scope(await site_scope(actor), data.site_id):
         raise ValidationFailed({"site_id": "Choose one of the options."})
     badge = None if actor else await _sign_in_at_once(data, kiosk_id, now)
@@ -268,7 +275,7 @@ async def sign_in(
             await queue(host["email"], subject, body, now)
             if data.purpose == DELIVERY:  # not on the evacuation list: nobody stays
                 await sign_out_visit(Visit.uid == visit_uid, DELIVERY, now)
-            await statistics.visit_signed_in(data.purpose, data.site_id, now)
+            await statistics.visit_signed_in(data.purpose, data.site_id, now, data.site_timezone)
             await fetch(chat.QUEUE, now, now, visit_uid)  # sent by a job (app.visits.chat)
             if actor is not None:
                 await record(actor, "visitor_signed_in_at_desk", now, subject_kind="visitor",
@@ -282,7 +289,7 @@ async def sign_in(
             raise Conflict("This form was already sent. Please start again.") from None
         raise
     first = (data.visitor_name.strip().split() or [""])[0]
-    return Badge(str(visit_uid), first, host["name"], local_date(now), code)
+    return Badge(str(visit_uid), first, host["name"], local_date(now, data.site_timezone), code)
 
 
 async def _sign_in_at_once(
@@ -308,7 +315,7 @@ async def _sign_in_at_once(
     settings = current()
     cap = settings.caps.kiosk_sign_ins
     if settings.is_sqlite:
-        counted = statistics.visit_counted_args(data.purpose, data.site_id, now)
+        counted = statistics.visit_counted_args(data.purpose, data.site_id, now, data.site_timezone)
         spent = None if kiosk_id is None else throttle.spend_args(_kiosk_key(kiosk_id), cap, now)
 
         def walk_in(db: sqlite3.Connection) -> str | None:
@@ -339,7 +346,7 @@ async def _sign_in_at_once(
             visit_uid, name, company, data.purpose, kiosk_id, data.language, data.notice_id, now,
             code_hash, sent, data.channel, data.site_id,
             *subject, *body, now, keep_until(now),
-            *statistics.visit_counted_pg_args(data.purpose, data.site_id, now),
+            *statistics.visit_counted_pg_args(data.purpose, data.site_id, now, data.site_timezone),
             now, now, data.site_id,  # chat.QUEUE_PG_STEP
         )  # fmt: skip
         free_host = (data.host_id, data.site_id, data.notice_id, code_hash)
@@ -355,7 +362,8 @@ async def _sign_in_at_once(
         host_name = rows[0]["name"] if rows else None
     if host_name is None:
         return None
-    return Badge(str(visit_uid), name.split()[0], host_name, local_date(now), code)
+    day = local_date(now, data.site_timezone)
+    return Badge(str(visit_uid), name.split()[0], host_name, day, code)
 
 
 def _is_duplicate(exc: Exception) -> bool:

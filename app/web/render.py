@@ -142,9 +142,11 @@ def page_context(request: Request, lang: str, context: dict[str, Any]) -> dict[s
         pgettext=template_pgettext(lang),
         _=gettext,
         err=lambda message: translate_message(lang, message),
-        day_text=lambda value: dates.day(value, lang),  # never ISO on a page (issue 21 point 8)
-        moment_text=lambda value: dates.moment(value, lang),
-        time_text=lambda value: dates.clock(value, lang),  # with its zone (issue 17 point 8)
+        # Never ISO on a page (issue 21 point 8); times with their zone (issue 17 point 8): the
+        # company's, or a site's own for its visits (`timezone`, issue 19.5).
+        day_text=lambda value, timezone=None: dates.day(value, lang, timezone),
+        moment_text=lambda value, timezone=None: dates.moment(value, lang, timezone),
+        time_text=lambda value, timezone=None: dates.clock(value, lang, timezone),
         role_text=lambda role: gettext(ROLES.get(role, role)),  # never the code "hr"
         stage_text=lambda stage: stage_label(lang, stage),  # never the key "screening"
         staff=request.scope["state"].get("staff"),

@@ -59,6 +59,7 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
+        now=now,
         on_site=here,
         expected=expected,
         host_options=host_options,
@@ -114,14 +115,16 @@ async def expect(request: Request) -> Template | Redirect:
 @get("/console/reception/evacuation", opt=DESK)
 async def evacuation(request: Request) -> Template:
     now = utcnow()
+    mine = await sites_in_scope(actor_of(request))
     return page(
         request,
         "console/reception_evacuation.html",
         nav=navigation_for(request.scope["state"]["staff"].role),
         day=local_date,
         on_site=await on_site.evacuation_list(actor_of(request), now),
-        many_sites=len(await sites_in_scope(actor_of(request))) > 1,
+        many_sites=len(mine) > 1,
         printed_at=now,
+        printed_zone=mine[0]["timezone"] if len(mine) == 1 else None,  # that office's clock
     )
 
 

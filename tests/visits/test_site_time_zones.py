@@ -1,0 +1,124 @@
+"""A site's own time zone (issue 19.5; the counters of issue 20): a visit's day is the site's
+local day, for its anonymous counter ("a visit signed in, per day, purpose and site"), its
+badge, an invitation's date and who is expected today; the desk, the evacuation list and the
+log show its times on that office's clocks. Not the company's (INTAKE_TIMEZONE)."""
+
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from app import dates
+from app.clock import utcnow
+from app.privacy.audit import Actor
+from app.privacy.notices import current_notice
+from app.tables import HostSite, Kiosk
+from app.visits import on_site, preregistration, visits
+from app.visits.sites import SiteFields, create_site, first_site_id
+from tests.factories import enrolled_kiosk, host, staff_member
+from tests.helpers import csrf_from, login_staff
+from tests.privacy.test_counters import moved
+from tests.visits.test_services import sign_in_form
+
+NEW_YORK = "America/New_York"
+# 03:30 UTC on 15 March: 23:30 on the 14th in New York, 04:30 on the 15th in Copenhagen.
+LATE = datetime(2026, 3, 15, 3, 30, tzinfo=UTC)
+
+
+async def _site(timezone: str, name: str = "New York") -> tuple[int, int]:
+    """A site in `timezone` with its own host: (site id, host id). The first site (the
+    company's zone) exists before it."""
+    await first_site_id()
+    site_id = await create_site(SiteFields(name, timezone=timezone), utcnow())
+    host_id = await host("Nina Host", "nina@example.org")
+    await HostSite.update({HostSite.site: site_id}).where(HostSite.host == host_id)
+    return site_id, host_id
+
+
+async def test_a_visit_counts_and_is_dated_on_its_sites_own_day(notices):
+    ny, host_id = await _site(NEW_YORK)
+    notice = await current_notice("visitor", "en", ny)
+    kiosk_id, _ = await enrolled_kiosk()
+    await Kiosk.update({Kiosk.site: ny}).where(Kiosk.id == kiosk_id)
+    badges = []
+
+    async def sign(**over):  # type: ignore[no-untyped-def]
+        form = sign_in_form(host_id, notice.id, site_id=ny, **over)
+        badges.append(await visits.sign_in(form, over.pop("kiosk", kiosk_id), LATE))
+
+    # The walk-in's one-statement path, the general path (a delivery) and the desk's.
+    assert await moved(lambda: sign(submission="a")) == {"visits|2026-03-14|meeting|New York": 1}
+    delivery = lambda: sign(submission="b", purpose="delivery")  # noqa: E731
+    assert await moved(delivery) == {"visits|2026-03-14|delivery|New York": 1}
+    admin = Actor("staff", (await staff_member("admin"))[0], "admin")
+    form = sign_in_form(host_id, notice.id, site_id=ny, submission="c", channel="desk")
+    desk = await visits.sign_in(form, None, LATE, admin)
+    assert [b.date for b in [*badges, desk]] == [date(2026, 3, 14)] * 3
+    # The company's own site keeps the company's day.
+    cph_host = await host("Hanne Host", "hanne@example.org")
+    cph = sign_in_form(cph_host, (await current_notice("visitor", "en")).id, submission="d")
+    assert await moved(lambda: visits.sign_in(cph, None, LATE)) == {
+        "visits|2026-03-15|meeting|Main office": 1
+    }
+
+
+def _away(now: datetime) -> str:
+    """A zone whose date differs from Copenhagen's at `now`, with hours to spare (the kiosk
+    reads the clock itself): Pago Pago is 12 hours behind, Kiritimati 13 ahead."""
+    copenhagen = now.astimezone(ZoneInfo("Europe/Copenhagen"))
+    return "Pacific/Pago_Pago" if copenhagen.hour < 11 else "Pacific/Kiritimati"
+
+
+async def test_the_kiosk_counts_on_its_sites_day(client, notices):
+    """Through the tablet: the site's zone comes with the kiosk's row."""
+    from tests.kiosk.test_kiosk_pages import hidden
+
+    zone = _away(utcnow())
+    site_id, host_id = await _site(zone, "Far away")
+    kiosk_id, credential = await enrolled_kiosk()
+    await Kiosk.update({Kiosk.site: site_id}).where(Kiosk.id == kiosk_id)
+    client.cookies.set("intake_kiosk", credential, domain="testserver.local")
+    notice = await current_notice("visitor", "en", site_id)
+    details = await client.get(f"/kiosk/details?language=en&notice={notice.id}")
+    form = {"_csrf_token": csrf_from(details.text), "visitor_name": "Ann Visitor",
+            "host_id": str(host_id), "purpose": "meeting", "notice_id": str(notice.id),
+            "language": "en", "submission": hidden(details.text, "submission")}  # fmt: skip
+    before = utcnow()
+    counted = {}
+
+    async def send() -> None:
+        badge = await client.post("/kiosk/sign-in", data=form)
+        assert badge.status_code == 200, badge.text
+        counted["badge"] = badge.text
+
+    there = before.astimezone(ZoneInfo(zone)).date()
+    assert there != before.astimezone(ZoneInfo("Europe/Copenhagen")).date()
+    assert await moved(send) == {f"visits|{there.isoformat()}|meeting|Far away": 1}
+    assert dates.day(there, "en") in counted["badge"]
+
+
+async def test_expected_today_and_the_evacuation_list_read_the_sites_clock(client, notices):
+    ny, host_id = await _site(NEW_YORK)
+    _, email, password = await staff_member("reception", email="rec-ny@example.org")
+    rec = (await staff_member("reception", email="rec-x@example.org"))[0]
+    from app.tables import StaffMember, StaffSite
+
+    me = (await StaffMember.select(StaffMember.id).where(StaffMember.email == email).first())["id"]
+    await StaffSite.update({StaffSite.site: ny}).where(StaffSite.staff == me)
+    await preregistration.preregister(preregistration.Expected(
+        "Eve Evening", "eve@example.org", host_id, date(2026, 3, 14), site_id=ny,
+    ), None, LATE)  # fmt: skip
+    reader = Actor("staff", me, "reception")
+    _, expected = await on_site.desk(reader, LATE)  # the 14th in New York, still
+    assert [e["visitor_name"] for e in expected] == ["Eve Evening"]
+    assert (await on_site.counts(reader, LATE))["expected"] == 1
+    assert (await on_site.counts(Actor("staff", rec, "reception"), LATE))["expected"] == 0
+    notice = await current_notice("visitor", "en", ny)
+    form = sign_in_form(host_id, notice.id, site_id=ny, submission="late-one")
+    await visits.sign_in(form, None, LATE)
+    await login_staff(client, email, password)
+    for path in ("/console/reception/evacuation", "/console/reception", "/console/reception/log"):
+        page = await client.get(path)
+        assert page.status_code == 200, path
+        # 23:30 on New York's clock (EDT from 8 March), never Copenhagen's 04:30 CET.
+        assert re.search(r"23:30\s+EDT", page.text), path
+        assert "04:30" not in page.text, path
