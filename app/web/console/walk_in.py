@@ -20,12 +20,13 @@ from app.recruiting.positions import markdown_html
 from app.visits.host_mail import PURPOSE_LABELS
 from app.visits.hosts import active_hosts
 from app.visits.kiosks import PRINT_LAYOUTS
+from app.visits.sites import sites_in_scope
 from app.visits.visits import PURPOSES, SignIn, sign_in
 from app.web.access import staff
 from app.web.badge import badge_values
 from app.web.console.home import navigation_for
 from app.web.console.kiosks import PRINT_LAYOUT_LABELS
-from app.web.console.reception import actor_of, site_choices
+from app.web.console.reception import actor_of
 from app.web.forms import choice, first_values, parse_form, text
 from app.web.i18n import LANGUAGE_NAMES
 from app.web.render import language, page, translate
@@ -71,25 +72,21 @@ async def _form(request: Request, status_code: int = 200, **ctx: object) -> Temp
     values: dict = ctx.setdefault("values", {})  # type: ignore[assignment]
     values.setdefault("language", language(request))
     values.setdefault("print_layout", DEFAULT_LAYOUT)
-    site_options, _ = await site_choices(actor_of(request))
+    site_options = [(s["id"], s["name"]) for s in await sites_in_scope(actor_of(request))]
     chosen = _int(values.get("site_id") or request.query_params.get("site"))
     if len(site_options) == 1:
         chosen = site_options[0][0]
     site = next((s for s in site_options if s[0] == chosen), None)
+    nav = navigation_for(request.scope["state"]["staff"].role)
     if site is None:  # several sites (or none): which one comes first
-        return page(
-            request,
-            "console/walk_in_site.html",
-            status_code=status_code,
-            nav=navigation_for(request.scope["state"]["staff"].role),
-            site_options=site_options,
-        )
+        return page(request, "console/walk_in_site.html", status_code=status_code, nav=nav,
+                    site_options=site_options)  # fmt: skip
     values["site_id"] = site[0]
     return page(
         request,
         "console/walk_in.html",
         status_code=status_code,
-        nav=navigation_for(request.scope["state"]["staff"].role),
+        nav=nav,
         site=site,
         many_sites=len(site_options) > 1,
         notices=await _notices(site[0]),
