@@ -301,22 +301,42 @@ async def stop_planned(candidate_id: int, now: datetime, application_id: int | N
     """The candidate withdrew consent n, restricted an application or objected: an interview
     is evaluation (purpose n), so every one still planned is called off at once, with
     cancellations to the candidate and the interviewers' calendars (Art. 7(3): a withdrawal
-    takes effect at once; Art. 18, 21). In the caller's transaction; returns how many."""
-    query = Application.select().where(Application.candidate == candidate_id)
+    takes effect at once; Art. 18, 21). In the caller's transaction; returns how many.
+
+    The interviews of all the candidate's applications are read in one query, whatever their
+    number (erasure, withdrawal and objection cover them all); the rest is read only when an
+    interview is still planned."""
+    query = Interview.select().where(Interview.application.candidate == candidate_id)
     if application_id is not None:
-        query = query.where(Application.id == application_id)
-    applications = await query
+        query = query.where(Interview.application == application_id)
+    latest: dict[int, dict] = {}  # per application its latest interview, as current_of() reads
+    for row in await query.order_by(Interview.id).output(load_json=True):
+        latest[row["application"]] = row
+    planned = [row for row in latest.values() if row["status"] == "scheduled"]
+    if not planned:
+        return 0
     candidate = await Candidate.select().where(Candidate.id == candidate_id).first()
     if candidate is None:
         return 0
-    stopped = 0
-    for application in applications:
-        before = await current_of(application["id"])
-        if before is not None and before["status"] == "scheduled":
-            language = current().languages[0]
-            await _call_off(before, application, candidate, audit.SYSTEM, language, now)
-            stopped += 1
-    return stopped
+    applications = {
+        a["id"]: a
+        for a in await Application.select().where(
+            Application.id.is_in([row["application"] for row in planned])
+        )
+    }
+    names = {
+        s["id"]: s["display_name"]
+        for s in await StaffMember.select(StaffMember.id, StaffMember.display_name).where(
+            StaffMember.id.is_in([i for row in planned for i in row["interviewers"]] or [0])
+        )
+    }
+    language = current().languages[0]
+    for before in planned:
+        before["interviewer_names"] = [names[i] for i in before["interviewers"] if i in names]
+        await _call_off(
+            before, applications[before["application"]], candidate, audit.SYSTEM, language, now
+        )
+    return len(planned)
 
 
 async def answer(

@@ -3,6 +3,7 @@ application or objects, it is called off at once, and the candidate's and the in
 calendars get METHOD:CANCEL through the real SMTP server on loopback (Art. 7(3), 18, 21).
 Before, the interview stayed in every calendar and the reviewer could no longer cancel it."""
 
+from dataclasses import dataclass
 from email import message_from_bytes
 
 import pytest
@@ -28,6 +29,36 @@ def calendar_mails(inbox) -> dict[str, Calendar]:  # noqa: F811
     return out
 
 
+@dataclass(frozen=True)
+class Planned:
+    """An interview planned with the reviewer and a colleague, its invitations delivered."""
+
+    pid: int
+    a: dict
+    colleague_email: str
+    candidate_email: str
+    uid: str  # the calendar entry's UID, the same in every later cancellation
+    sent: dict  # recipient -> (subject, calendar) of the invitations
+
+
+async def planned_interview(client, inbox) -> Planned:  # noqa: F811
+    reviewer, colleague, colleague_email, pid, a = await _world(client)
+    candidate_email = await consenting_email(a)
+    invited = await invite(client, pid, a["application_id"], interviewers=[reviewer, colleague])
+    assert invited.status_code == 303
+    await deliver_pending(utcnow())
+    sent = calendars(inbox)
+    uid = str(event(sent[candidate_email][1])["uid"])
+    return Planned(pid, a, colleague_email, candidate_email, uid, sent)
+
+
+def cancelled_everywhere(got: dict[str, Calendar], uid: str) -> None:
+    """Each calendar mail cancels the same entry, one sequence on."""
+    for cal in got.values():
+        assert str(cal["method"]) == "CANCEL"
+        assert str(event(cal)["uid"]) == uid and int(event(cal)["sequence"]) == 1
+
+
 async def _stop(how: str, a: dict) -> None:
     now = utcnow()
     if how == "withdraws n":
@@ -46,26 +77,20 @@ async def test_the_candidate_stopping_calls_the_interview_off_in_every_calendar(
     inbox,  # noqa: F811
     how,
 ):
-    reviewer, colleague, colleague_email, pid, a = await _world(client)
-    candidate_email = await consenting_email(a)
-    invited = await invite(client, pid, a["application_id"], interviewers=[reviewer, colleague])
-    assert invited.status_code == 303
-    await deliver_pending(utcnow())
-    uid = str(event(calendars(inbox)[candidate_email][1])["uid"])
+    p = await planned_interview(client, inbox)
 
-    await _stop(how, a)
+    await _stop(how, p.a)
     await deliver_pending(utcnow())
 
     row = await Interview.select().first()
     assert row["status"] == "cancelled" and row["sequence"] == 1
     got = calendar_mails(inbox)
-    assert sorted(got) == sorted([candidate_email, colleague_email, f"hr-{id(client)}@example.org"])
-    for cal in got.values():
-        assert str(cal["method"]) == "CANCEL"
-        assert str(event(cal)["uid"]) == uid and int(event(cal)["sequence"]) == 1
+    hr = f"hr-{id(client)}@example.org"
+    assert sorted(got) == sorted([p.candidate_email, p.colleague_email, hr])
+    cancelled_everywhere(got, p.uid)
     cancelled = await AuditEvent.select().where(AuditEvent.action == "interview_cancelled")
     assert [(e["actor_kind"], e["object_id"]) for e in cancelled] == [
-        ("system", str(a["application_id"]))
+        ("system", str(p.a["application_id"]))
     ]
 
 
@@ -88,3 +113,33 @@ async def test_a_reviewer_may_still_cancel_an_interview_the_candidate_stopped(
     )
     assert answer.status_code == 303
     assert (await Interview.select(Interview.status).first())["status"] == "cancelled"
+
+
+async def test_the_interviews_of_all_applications_are_read_in_one_query(client, monkeypatch):
+    """Withdrawal, objection and erasure stop the interviews of every application of the
+    candidate: one query reads them, however many applications there are (it was two per
+    application); with none planned, nothing else is read."""
+    from app.db import transaction
+    from app.recruiting.interviews import stop_planned
+    from tests.factories import application_row, consenting_application, open_position
+
+    engine = type(Interview._meta.db)  # its class: the PostgreSQL engine's instance is slotted
+    seen: list[str] = []
+    real = engine.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(str(querystring))
+        return await real(self, querystring, *args, **kwargs)
+
+    counts = []
+    for extra in (0, 7):
+        a = await consenting_application(await open_position(f"Role {extra}"), f"Ada {extra}")
+        for i in range(extra):
+            await application_row(a["candidate_id"], await open_position(f"Role {extra}.{i}"))
+        monkeypatch.setattr(engine, "run_querystring", counted)
+        seen.clear()
+        async with transaction():
+            assert await stop_planned(a["candidate_id"], utcnow()) == 0
+        monkeypatch.setattr(engine, "run_querystring", real)
+        counts.append(len([q for q in seen if q.lstrip().upper().startswith("SELECT")]))
+    assert counts == [1, 1], counts
