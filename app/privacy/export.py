@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from piccolo.columns import Column, ForeignKey
 
 from app.db import transaction
 from app.privacy import audit, consent
@@ -41,6 +42,35 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in _HIDDEN}
 
 
+# What the copy holds from each table that hangs off one application: the key in the JSON,
+# the table's link to the application, and the columns about the candidate (no plumbing, no
+# staff names).
+_PER_APPLICATION: tuple[tuple[str, ForeignKey, tuple[Column, ...]], ...] = (
+    # Evaluations about the candidate; staff are named by role, not by person.
+    ("ratings", Rating.application, (Rating.score, Rating.created_at)),
+    ("comments", Comment.application, (Comment.body, Comment.created_at)),
+    # Their answers to screening questions, with the question as asked and HR's flag
+    # (issue 21 point 7: purpose-m data, the candidate's own).
+    ("screening_answers", ScreeningAnswer.application,
+     (ScreeningAnswer.prompt, ScreeningAnswer.answer, ScreeningAnswer.flagged)),
+    ("stage_changes", StageChange.application,
+     (StageChange.from_stage, StageChange.to_stage, StageChange.at, StageChange.reason)),
+    # What HR wrote to them and the interviews they were invited to (issue 17.4-5); the
+    # interviewers are staff, named by nobody here, as the ratings are.
+    ("messages", CandidateMessage.application,
+     (CandidateMessage.template_key, CandidateMessage.language, CandidateMessage.subject,
+      CandidateMessage.body, CandidateMessage.sent_at)),
+    ("interviews", Interview.application,
+     (Interview.starts_at, Interview.minutes, Interview.place, Interview.video_link,
+      Interview.status, Interview.answer, Interview.answer_note, Interview.answered_at)),
+    # Handed over to the company's HR system (issue 17.10): a recipient of their data
+    # (Art. 15(1)(c)), when, and whether it confirmed; what was sent is documented, not kept.
+    ("hr_system_hand_off", HrisHandover.application,
+     (HrisHandover.reference, HrisHandover.status, HrisHandover.created_at,
+      HrisHandover.delivered_at)),
+)  # fmt: skip
+
+
 async def _application(row: dict[str, Any]) -> dict[str, Any]:
     app_id = row["id"]
     position = (
@@ -51,49 +81,9 @@ async def _application(row: dict[str, Any]) -> dict[str, Any]:
     out = _clean(row)
     out["position"] = position
     out["cv_files"] = [_clean(c) for c in await CVFile.select().where(CVFile.application == app_id)]
-    # Evaluations about the candidate; staff are named by role, not by person.
-    out["ratings"] = await Rating.select(Rating.score, Rating.created_at).where(
-        Rating.application == app_id
-    )
     out["scorecards"] = await _scorecards(app_id)
-    out["comments"] = await Comment.select(Comment.body, Comment.created_at).where(
-        Comment.application == app_id
-    )
-    # Their answers to screening questions, with the question as asked and HR's flag
-    # (issue 21 point 7: purpose-m data, the candidate's own).
-    out["screening_answers"] = await ScreeningAnswer.select(
-        ScreeningAnswer.prompt, ScreeningAnswer.answer, ScreeningAnswer.flagged
-    ).where(ScreeningAnswer.application == app_id)
-    out["stage_changes"] = await StageChange.select(
-        StageChange.from_stage, StageChange.to_stage, StageChange.at, StageChange.reason
-    ).where(StageChange.application == app_id)
-    # What HR wrote to them and the interviews they were invited to (issue 17.4-5); the
-    # interviewers are staff, named by nobody here, as the ratings are.
-    out["messages"] = await CandidateMessage.select(
-        CandidateMessage.template_key,
-        CandidateMessage.language,
-        CandidateMessage.subject,
-        CandidateMessage.body,
-        CandidateMessage.sent_at,
-    ).where(CandidateMessage.application == app_id)
-    out["interviews"] = await Interview.select(
-        Interview.starts_at,
-        Interview.minutes,
-        Interview.place,
-        Interview.video_link,
-        Interview.status,
-        Interview.answer,
-        Interview.answer_note,
-        Interview.answered_at,
-    ).where(Interview.application == app_id)
-    # Handed over to the company's HR system (issue 17.10): a recipient of their data
-    # (Art. 15(1)(c)), when, and whether it confirmed; what was sent is documented, not kept.
-    out["hr_system_hand_off"] = await HrisHandover.select(
-        HrisHandover.reference,
-        HrisHandover.status,
-        HrisHandover.created_at,
-        HrisHandover.delivered_at,
-    ).where(HrisHandover.application == app_id)
+    for key, link, columns in _PER_APPLICATION:
+        out[key] = await link._meta.table.select(*columns).where(link == app_id)
     return out
 
 

@@ -108,17 +108,20 @@ async def hand_over(
     return str(reference)
 
 
+# What staff see of a hand-off, on the application page and in the admins' delivery log:
+# references, state and times, never the payload.
+SHOWN = (
+    HrisHandover.reference,
+    HrisHandover.status,
+    HrisHandover.attempts,
+    HrisHandover.created_at,
+    HrisHandover.delivered_at,
+)
+
+
 async def status_of(application_id: int) -> dict | None:
     return await (
-        HrisHandover.select(
-            HrisHandover.reference,
-            HrisHandover.status,
-            HrisHandover.attempts,
-            HrisHandover.created_at,
-            HrisHandover.delivered_at,
-        )
-        .where(HrisHandover.application == application_id)
-        .first()
+        HrisHandover.select(*SHOWN).where(HrisHandover.application == application_id).first()
     )
 
 
@@ -245,13 +248,9 @@ async def delivery_log(limit: int = 200) -> list[dict]:
     The application is named by the same short reference as its page and its interviews."""
     rows = await (
         HrisHandover.select(
-            HrisHandover.reference,
-            HrisHandover.status,
-            HrisHandover.attempts,
+            *SHOWN,
             HrisHandover.last_error,
-            HrisHandover.created_at,
             HrisHandover.next_attempt_at,
-            HrisHandover.delivered_at,
             HrisHandover.application,
             HrisHandover.application.position.as_alias("position"),
             HrisHandover.application.uid.as_alias("application_uid"),
