@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.tables import Application
+from tests.browser.test_kiosk_journey import signed_in_page
 from tests.factories import consenting_application, open_position, staff_member
 
 pytestmark = pytest.mark.browser
@@ -31,14 +32,8 @@ async def test_the_reason_is_said_once_and_pointed_to(browser, live_server, tmp_
     _, email, password = await staff_member("hr", email="reasons@example.org")
     base = live_server.url
     for size, viewport in SIZES.items():
-        context = await browser.new_context(viewport=viewport)
-        page = await context.new_page()
+        context, page = await signed_in_page(browser, live_server, email, password, viewport)
         try:
-            await page.goto(f"{base}/console/login")
-            await page.fill("#email", email)
-            await page.fill("#password", password)
-            await page.click("form[action='/console/login'] button[type=submit]")
-            await page.wait_for_url("**/console")
             for lang, said in (("en", "purpose n"), ("da", "formål n")):
                 url = f"{base}/console/positions/{pid}/applications/{no_n['application_id']}"
                 await page.goto(f"{url}?lang={lang}")
