@@ -5,7 +5,7 @@ nowhere else: not on the candidate, not on the application."""
 
 from datetime import datetime
 
-from app.db import transaction
+from app.db import fetch, transaction
 from app.errors import NotFound, ValidationFailed
 from app.privacy import audit
 from app.tables import ApplicationSource
@@ -20,6 +20,9 @@ DEFAULTS = (
     ("An event or a fair", "Et arrangement eller en messe"),
     ("Other", "Andet"),
 )
+# Constant SQL (app.db.fetch): read on SQLite's event-loop connection, no trip to a
+# connection's thread for every apply form and statistics page.
+LISTED = "SELECT id, label_en, label_da, active FROM application_source ORDER BY id"
 
 
 async def ensure_defaults() -> None:
@@ -38,7 +41,7 @@ async def listed(language: str, active_only: bool = True) -> list[tuple[str, str
     column = "label_da" if language == "da" else "label_en"
     return [
         (str(row["id"]), row[column])
-        for row in await everything()
+        for row in await fetch(LISTED)
         if row["active"] or not active_only
     ]
 

@@ -176,6 +176,53 @@ async def test_the_page_and_its_downloads_publish_the_same_values(client):
     assert [code, "Applications per month and position", "Rare role", "Total", LESS] in lines
 
 
+class Bars(HTMLParser):
+    """Each chart's bars as the browser reads them: (label, value) per figure, attributes
+    unescaped, and the label as the bar's text shows it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.charts: dict[str, list[tuple[str, str]]] = {}
+        self.texts: list[str] = []
+        self.chart = ""
+        self.in_label = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "figure":
+            self.chart = found["data-chart"] or ""
+            self.charts[self.chart] = []
+        elif tag == "g":
+            self.charts[self.chart].append((found["data-label"] or "", found["data-value"] or ""))
+        self.in_label = tag == "text" and found.get("class") == "label"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_label:
+            self.texts.append(data)
+            self.in_label = False
+
+
+async def test_each_chart_draws_its_tables_values_and_escapes_every_name(client):
+    month = statistics.local_month(utcnow())
+    name = "<b onclick=\"x()\">R&D</b> 'Ops'"
+    await statistics.add("applications", month, name, 7)
+    await statistics.add("applications", month, "Design", 3)
+    await statistics.add("applications", month, "Sales", 12)
+    await signed_in(client, "admin")
+    text, tables = await page_tables(client, "/console/statistics")
+    assert name not in text and "<b onclick" not in text
+    parsed = Bars()
+    parsed.feed(text)
+    # This month's chart draws the positions' totals, each as its table shows it.
+    rows = tables["applications"][1:-1]
+    assert parsed.charts["applications"] == [(row[0], row[-1]) for row in rows]
+    assert name in parsed.texts and name in dict(parsed.charts["applications"])
+    days = {row[0]: row[1] for row in tables["visits_when"][1:-1]}
+    assert parsed.charts["visits_when"] == list(days.items())
+    funnel = {row[0]: row[1] for row in tables["funnel"][1:]}
+    assert all(funnel[label] == value for label, value in parsed.charts["funnel"])
+
+
 async def test_the_period_picker_shows_a_quarter_and_refuses_nonsense_quietly(client):
     await statistics.add("applications", date(2026, 11, 1), "Backend", 7)
     await statistics.add("applications", date(2026, 12, 1), "Backend", 6)

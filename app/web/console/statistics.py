@@ -3,6 +3,7 @@ the same numbers under each (no JavaScript), and its CSV and JSON downloads. Who
 page may download exactly what it shows."""
 
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from litestar import Request, Response, get
@@ -11,12 +12,12 @@ from litestar.response import Template
 from app.clock import utcnow
 from app.dates import day as day_text
 from app.i18n import gettext_for
-from app.privacy import statistics_export, statistics_periods
+from app.privacy import statistics_charts, statistics_export, statistics_periods
 from app.privacy.statistics import local_day
 from app.privacy.statistics_periods import Period
 from app.privacy.statistics_report import report
 from app.recruiting import sources
-from app.visits.sites import all_sites
+from app.visits.sites import site_names
 from app.web.access import staff
 from app.web.console.chrome import console_page, query
 from app.web.render import language
@@ -30,8 +31,10 @@ async def _report(request: Request) -> dict:
     return await report(period, lang, await sources.listed(lang, active_only=False), site)
 
 
+@lru_cache(maxsize=1024)
 def period_label(period: Period, lang: str) -> str:
-    """ "December 2026", "Q4 2026", "2026" in the page's language (Babel)."""
+    """ "December 2026", "Q4 2026", "2026" in the page's language (Babel). Kept once made:
+    the picker labels its 25 periods on every page (0.18 ms of Babel a page, made once)."""
     locale = "en_GB" if lang == "en" else lang
     if period.kind == "month":
         return format_date(period.first, "LLLL y", locale=locale)
@@ -52,6 +55,7 @@ async def statistics_page(request: Request) -> Template:
         request,
         "console/statistics.html",
         report=published,
+        chart_svg=statistics_charts.svg,
         period=period,
         period_label=period_label(period, lang),
         choices=[
@@ -65,7 +69,7 @@ async def statistics_page(request: Request) -> Template:
         first_day=day_text(period.first, lang),
         last_day=day_text(date.fromordinal(period.end.toordinal() - 1), lang),
         site=query(request, "site", 120),
-        sites=[s["name"] for s in await all_sites()],
+        sites=await site_names(),
     )
 
 
