@@ -21,34 +21,43 @@ from app.visits import on_site
 from app.web.access import staff
 from app.web.render import page
 
-# (path, label, roles). The portal, kiosk, console and retention work add their entries here.
-NAVIGATION: list[tuple[str, str, tuple[str, ...]]] = [
-    ("/console", "Home", ("admin", "hr", "reception")),
-    ("/console/staff", "Staff", ("admin",)),
-    ("/console/outbox", "Outbox", ("admin",)),
+# (path, label, roles, group). The portal, kiosk, console and retention work add their entries
+# here. A group of "" is the day's work, always in sight; the others are menus in the header,
+# so the row stays short enough to scan (about 19 links in one row before).
+NAVIGATION: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("/console", "Home", ("admin", "hr", "reception"), ""),
     # Staff console (issue 5): recruiting and the data-protection officer's pages.
-    ("/console/positions", "Positions", ("admin", "hr")),
-    ("/console/requests", "Rights requests", ("admin", "hr")),
-    ("/console/statistics", "Statistics", ("admin", "hr")),
-    ("/console/sources", "Sources of application", ("admin",)),
-    ("/console/messages", "Message templates", ("admin",)),
-    ("/console/disclosures", "Disclosures", ("admin", "hr")),
-    ("/console/audit", "Audit log", ("admin",)),
-    ("/console/hris", "HR system hand-off", ("admin",)),
-    ("/console/notices", "Notices", ("admin",)),
-    ("/console/art30", "Record of processing", ("admin",)),
+    ("/console/positions", "Positions", ("admin", "hr"), ""),
+    ("/console/requests", "Rights requests", ("admin", "hr"), ""),
     # Visits (issue 4): reception's desk, the tablets and the hosts list.
-    ("/console/reception", "Reception", ("admin", "reception")),
-    ("/console/kiosks", "Kiosks", ("admin", "reception")),
-    ("/console/hosts", "Hosts", ("admin",)),
-    ("/console/sites", "Sites", ("admin",)),  # offices (issue 19.5)
+    ("/console/reception", "Reception", ("admin", "reception"), ""),
+    ("/console/staff", "Staff", ("admin",), "People"),
+    ("/console/hosts", "Hosts", ("admin",), "People"),
+    ("/console/statistics", "Statistics", ("admin", "hr"), "Data protection"),
+    ("/console/disclosures", "Disclosures", ("admin", "hr"), "Data protection"),
+    ("/console/audit", "Audit log", ("admin",), "Data protection"),
+    ("/console/notices", "Notices", ("admin",), "Data protection"),
+    ("/console/art30", "Record of processing", ("admin",), "Data protection"),
     # Retention (issue 6): rules, what falls due, job runs.
-    ("/console/retention", "Retention", ("admin",)),
+    ("/console/retention", "Retention", ("admin",), "Data protection"),
+    ("/console/sites", "Sites", ("admin",), "Settings"),  # offices (issue 19.5)
+    ("/console/kiosks", "Kiosks", ("admin", "reception"), "Settings"),
+    ("/console/sources", "Sources of application", ("admin",), "Settings"),
+    ("/console/messages", "Message templates", ("admin",), "Settings"),
+    ("/console/hris", "HR system hand-off", ("admin",), "Settings"),
+    ("/console/outbox", "Outbox", ("admin",), "Settings"),
 ]
+GROUPS = ("", "People", "Data protection", "Settings")
 
 
-def navigation_for(role: str) -> list[tuple[str, str]]:
-    return [(path, label) for path, label, roles in NAVIGATION if role in roles]
+def navigation_for(role: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The role's links by group, in GROUPS' order: [(group, [(path, label)])], no empty
+    group. The templates show the first group as a row and each other as a menu."""
+    groups = [
+        (group, [(p, label) for p, label, roles, g in NAVIGATION if g == group and role in roles])
+        for group in GROUPS
+    ]
+    return [(group, links) for group, links in groups if links]
 
 
 async def work_for(role: str, actor: Actor) -> dict[str, Any]:
