@@ -2,12 +2,12 @@
 name, the host's name, the date, and a QR code that opens the sign-out page on the
 visitor's own phone (app.visits.phone_sign_out).
 
-The QR code is zxing-cpp's (DESIGN.md "Libraries first": the C++ ZXing port, whose writer is
-zint's; the hand-written version-1 encoder could not hold a link). It replaced segno on this
-path because the encoding was most of a sign-in's cost: bench B1, measured here on SQLite,
-a badge's QR took ~1.2 ms with segno (pure Python, even with its mask search and error boost
-switched off) against ~0.33 ms with zxing-cpp, and B1 went from 0.18 of its floor to the
-figure in docs/performance.md. Error correction M (15 %): enough for a printed label."""
+On the kiosk's and the desk's badge pages the browser draws the QR code from the link
+(kiosk/static/badge-qr.js, with the vendored qrcode-generator): drawing it here was most of
+a kiosk sign-in's own work on the server (bench B1: zxing-cpp's code and SVG ~0.3 ms of a
+~1 ms sign-in; segno's ~1.2 ms before it). `qr_svg` draws it on the server for the kiosk
+API's clients, with zxing-cpp (DESIGN.md "Libraries first"; the hand-written version-1
+encoder could not hold a link). Error correction M (15 %): enough for a printed label."""
 
 import re
 from collections.abc import Mapping
@@ -41,5 +41,7 @@ def badge_values(badge: Badge, language: str) -> Mapping[str, str | Markup]:
         "host_name": badge.host_name,
         "visit_date": dates.day(badge.date, language),  # as every door writes a date
         "signout_code": badge.signout_code,
-        "qr": qr_svg(sign_out_url(badge.signout_code, badge.visit_ref)),
+        # The page's browser draws the code from the link (kiosk/static/badge-qr.js);
+        # qr_svg is for the kiosk API's clients.
+        "qr_link": sign_out_url(badge.signout_code, badge.visit_ref),
     }

@@ -89,3 +89,18 @@ def test_the_vendored_scanner_is_the_recorded_release():
     assert hashlib.sha256((VENDOR / "jsQR.js").read_bytes()).hexdigest() == recorded.group(1)
     assert "Apache License" in (VENDOR / "jsQR.LICENSE").read_text()
     assert "eval(" not in (VENDOR / "jsQR.js").read_text()  # runs under script-src 'self'
+
+
+def test_every_vendored_script_is_a_recorded_release():
+    """The badge's QR writer too (qrcode-generator): each file the kiosk serves from vendor/
+    is listed with its sha256 and licence, and none needs eval."""
+    readme = (VENDOR / "README.md").read_text()
+    scripts = sorted(VENDOR.glob("*.js"))
+    assert {p.name for p in scripts} >= {"jsQR.js", "qrcode.js"}
+    for script in scripts:
+        name = re.escape(script.name)
+        recorded = re.search(rf"\| {name} \|.*\| ([0-9a-f]{{64}}) \|", readme)
+        assert recorded, f"{script.name} must be listed with its sha256"
+        assert hashlib.sha256(script.read_bytes()).hexdigest() == recorded.group(1)
+        assert "eval(" not in script.read_text()
+    assert "Licensed under the MIT license" in (VENDOR / "qrcode.js").read_text()
