@@ -5,6 +5,7 @@ date reads "4 December 2026" / "4. december 2026" wherever it is shown. Times ar
 company's local time (INTAKE_TIMEZONE), as on the office's own clocks, and say their zone
 ("14:05 CET") so nobody takes them for UTC."""
 
+import functools
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,12 @@ def day(value: date | datetime | None, language: str, timezone: str | None = Non
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(zone(timezone)).date()
+    return _long_day(value, language)
+
+
+@functools.lru_cache(maxsize=256)
+def _long_day(value: date, language: str) -> str:
+    """Made once per day and language: every badge of a day shows the same date (B1)."""
     return format_date(value, format="long", locale=_locale(language))
 
 
