@@ -39,6 +39,9 @@ async def test_a_menu_opens_and_leads_on_by_keyboard(browser, live_server, tmp_p
                 await page.keyboard.press("Enter")
                 link = page.locator("details[open] a").first
                 assert await link.is_visible()
+                for entry in await page.locator("details[open] a").all():  # inside the window
+                    box = await entry.bounding_box()
+                    assert box and 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
                 await page.screenshot(path=str(shots / f"nav-open-{lang}-{size}.png"))
                 await page.keyboard.press("Tab")
                 assert await link.evaluate("e => e === document.activeElement")
