@@ -103,6 +103,15 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
+def _rect(bar: dict) -> str:
+    """A bar's rectangle; a suppressed value ("<5", not a number) is drawn pale and dashed."""
+    kind = "bar hidden" if bar["hidden"] else "bar"
+    return (
+        f'<rect x="{bar["x"]}" y="{bar["y"]}" width="{bar["width"]}" height="{bar["height"]}" '
+        f'class="{kind}"/>'
+    )
+
+
 def svg(chart: dict[str, Any], title: str, key: str) -> Markup:
     """The chart as an SVG figure; `key` names it (data-chart) and its title's id."""
     key_, title_ = escape(key), escape(title)
@@ -118,11 +127,7 @@ def svg(chart: dict[str, Any], title: str, key: str) -> Markup:
         out.append(f'<line x1="0" y1="{baseline}" x2="{width}" y2="{baseline}" class="axis"/>\n')
         for b in chart["bars"]:
             label, value, middle = escape(b["label"]), escape(b["value"]), b["middle"]
-            out.append(
-                f'<g data-label="{label}" data-value="{value}">'
-                f'<rect x="{b["x"]}" y="{b["y"]}" width="{b["width"]}" height="{b["height"]}" '
-                f'class="{"bar hidden" if b["hidden"] else "bar"}"/>'
-            )
+            out.append(f'<g data-label="{label}" data-value="{value}">{_rect(b)}')
             if b["value"] != "0":
                 out.append(
                     f'<text x="{middle}" y="{b["y"] - 5}" text-anchor="middle" '
@@ -146,9 +151,7 @@ def svg(chart: dict[str, Any], title: str, key: str) -> Markup:
             out.append(
                 f'<g data-label="{label}" data-value="{value}">'
                 f'<text x="{label_x}" y="{text_y}" text-anchor="end" dominant-baseline="middle" '
-                f'class="label">{label}</text>'
-                f'<rect x="{b["x"]}" y="{b["y"]}" width="{b["width"]}" height="{b["height"]}" '
-                f'class="{"bar hidden" if b["hidden"] else "bar"}"/>'
+                f'class="label">{label}</text>{_rect(b)}'
                 f'<text x="{b["value_x"]}" y="{text_y}" dominant-baseline="middle" '
                 f'class="value">{value}</text></g>\n'
             )
