@@ -90,13 +90,19 @@ KINDS = {
 # Staff roles as people read them: the codes themselves ("hr", "admin") were shown to users.
 ROLES = {"admin": "Admin", "hr": "HR", "reception": "Reception"}
 # The words of a reason that the code writes itself, comma-separated (dossier.py lists the
-# sections a reader was shown; services.py the sign-in method). Free text stays as typed.
+# sections a reader was shown; services.py the sign-in method; a message's template key, which
+# a rejection's stage change also records as its reason, pipeline.move_stage "a->b (key)").
+# Free text stays as typed.
 REASON_WORDS = {
     "summary": "Summary",
     "background": "Background",
     "evaluation": "Evaluation",
     "contact": "Messages and interviews",
     "password": "Password",
+    # app.recruiting.message_templates.KEYS, named as on the message templates page
+    "interview_invitation": "Interview invitation",
+    "more_information": "More information needed",
+    "rejection": "Rejection",
 }
 
 

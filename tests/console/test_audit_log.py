@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from app.clock import utcnow
 from app.privacy import audit
 from app.privacy.erasure import erase_candidate
+from app.recruiting import messages
 from app.tables import AuditEvent, StaffMember
 from tests.console.support import signed_in
 from tests.factories import consenting_application, open_position
@@ -42,7 +43,7 @@ async def test_staff_names_roles_labels_and_links_until_the_record_is_erased(cli
     await audit.record(audit.Actor("staff", admin, "admin"), "stage_changed", utcnow(),
                        reason="received->offer (rejection)")  # fmt: skip
     moved = (await client.get("/console/audit?action=stage_changed&lang=da")).text
-    assert "Modtaget → Tilbud (rejection)" in _table(moved) and "received->" not in moved
+    assert "Modtaget → Tilbud (Afslag)" in _table(moved) and "received->" not in moved
 
     await erase_candidate(a["candidate_id"], "test", utcnow(), audit.SYSTEM)
     after = _table((await client.get("/console/audit?action=application_viewed&lang=en")).text)
@@ -131,6 +132,24 @@ async def test_the_csv_speaks_the_readers_language_like_the_page(client):
     assert read[2] == "Administrator" and read[3] in page  # the page's own label
     assert read[3] != "queue_viewed" and read[7] == "Oversigt, Baggrund"
     assert moved[1] != "system" and moved[1] in page and moved[7] == "Modtaget → Gennemgang"
+
+
+async def test_a_rejections_reason_is_in_the_readers_language_on_the_page_and_in_the_csv(client):
+    """A rejection records its template's key as the reason ("received->rejected (rejection)",
+    Art. 22); the page and the CSV showed the key in English whatever the reader's language."""
+    admin = await signed_in(client, "admin")
+    pid = await open_position()
+    a = await consenting_application(pid, cv=None)
+    me = audit.Actor("staff", admin, "admin")
+    await messages.reject(me, a["application_id"], pid, "rejection", False, 0, utcnow())
+    danish = _table((await client.get("/console/audit?action=stage_changed&lang=da")).text)
+    assert "Modtaget → Afvist (Afslag)" in danish and "rejection" not in danish
+    rows = list(csv.reader(io.StringIO(
+        (await client.get("/console/audit.csv?action=stage_changed")).content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert [r[7] for r in rows[1:]] == ["Modtaget → Afvist (Afslag)"]
+    english = _table((await client.get("/console/audit?action=stage_changed&lang=en")).text)
+    assert "Received → Rejected (Rejection)" in english and "(rejection)" not in english
 
 
 async def test_only_admins_read_or_export_the_log(client):

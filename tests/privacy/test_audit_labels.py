@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 from app.i18n import translations
-from app.privacy.audit_labels import ACTIONS, KINDS
+from app.privacy.audit_labels import ACTIONS, KINDS, REASON_WORDS
 from app.privacy.requests_queue import CLOSED_STATUSES
 from app.recruiting.positions_admin import STATUSES
 
@@ -110,6 +110,8 @@ def test_every_action_written_has_a_label_in_english_and_danish():
     missing = sorted(written_actions() - ACTIONS.keys())
     assert not missing, f"add these to app/privacy/audit_labels.py ACTIONS: {missing}"
     untranslated = sorted(
-        label for label in [*ACTIONS.values(), *KINDS.values()] if danish(label) == label
+        label
+        for label in [*ACTIONS.values(), *KINDS.values(), *REASON_WORDS.values()]
+        if danish(label) == label
     )
     assert not untranslated, f"no Danish for: {untranslated}"

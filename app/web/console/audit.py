@@ -18,7 +18,7 @@ from app.web.console.chrome import actor, console_page, query
 from app.web.console.review import _date
 from app.web.render import language, stage_label, translate_message
 
-_MOVE = re.compile(r"^([a-z]+)->([a-z]+)(.*)$", re.DOTALL)
+_MOVE = re.compile(r"^([a-z]+)->([a-z]+)(?: \((.*)\))?$", re.DOTALL)
 _FILTERS = ("actor", "action", "from", "to", "subject")
 
 
@@ -75,9 +75,10 @@ async def audit_page(request: Request) -> Template:
 def _reason(lang: str, reason: str | None) -> str:
     """A reason made of our own words in the reader's language; anything else as written."""
     moved = _MOVE.match(reason or "")
-    if moved and moved[1] in STAGES and moved[2] in STAGES:  # pipeline.move_stage's "a->b"
+    if moved and moved[1] in STAGES and moved[2] in STAGES:  # pipeline.move_stage's "a->b (why)"
         names = (stage_label(lang, moved[1]), stage_label(lang, moved[2]))
-        return f"{names[0]} → {names[1]}{moved[3]}"
+        why = f" ({_reason(lang, moved[3])})" if moved[3] else ""
+        return f"{names[0]} → {names[1]}{why}"
     words = audit_labels.reason_words(reason)
     if words is None:
         return reason or ""
