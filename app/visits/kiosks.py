@@ -197,6 +197,7 @@ async def all_kiosks(scope: tuple[int, ...] | None = ALL_SITES) -> list[dict]:
         Kiosk.credential_hash,
         Kiosk.print_layout,
         Kiosk.site.name.as_alias("site_name"),
+        Kiosk.site.timezone.as_alias("site_timezone"),  # "last seen" on that office's clock
     ).order_by(Kiosk.name)
     if scope is not ALL_SITES:
         query = query.where(Kiosk.site.is_in(list(scope) or [0]))

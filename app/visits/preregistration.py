@@ -42,6 +42,13 @@ class Invitation(msgspec.Struct, frozen=True):
     purpose: str
 
 
+def site_days(sites: list[dict], now: datetime) -> dict[int, str]:
+    """Each site's own today at `now` (ISO), by site id: the desk's default date for an
+    invitation to that site, the earliest `preregister` accepts (issue 19.5). Near midnight
+    the company's date (INTAKE_TIMEZONE) is another day at an office far from it."""
+    return {s["id"]: local_date(now, s["timezone"]).isoformat() for s in sites}
+
+
 async def preregister(
     data: Expected, staff_id: int | None, now: datetime, actor: Actor | None = None
 ) -> str:

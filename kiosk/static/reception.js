@@ -43,3 +43,22 @@
     });
   }
 })();
+
+/* Pre-registration: the default date is the chosen site's today (data-site-days, each site's
+   own date; near midnight two offices can be on different days). Choosing another site moves
+   the date along, unless reception has picked a date of its own. */
+(function () {
+  "use strict";
+  var form = document.getElementById("expected-form");
+  if (!form || !form.getAttribute("data-site-days")) { return; }
+  var days = JSON.parse(form.getAttribute("data-site-days"));
+  var site = form.elements.namedItem("site_id");
+  var date = form.elements.namedItem("expected_on");
+  if (!site || !date || site.tagName !== "SELECT") { return; }
+  var shown = days[site.value];
+  site.addEventListener("change", function () {
+    var next = days[site.value];
+    if (next && date.value === shown) { date.value = next; }
+    shown = next;
+  });
+})();

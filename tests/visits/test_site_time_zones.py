@@ -3,12 +3,15 @@ local day, for its anonymous counter ("a visit signed in, per day, purpose and s
 badge, an invitation's date and who is expected today; the desk, the evacuation list and the
 log show its times on that office's clocks. Not the company's (INTAKE_TIMEZONE)."""
 
+import html
+import json
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from app import dates
 from app.clock import utcnow
+from app.errors import ValidationFailed
 from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
 from app.tables import HostSite, Kiosk
@@ -122,3 +125,95 @@ async def test_expected_today_and_the_evacuation_list_read_the_sites_clock(clien
         # 23:30 on New York's clock (EDT from 8 March), never Copenhagen's 04:30 CET.
         assert re.search(r"23:30\s+EDT", page.text), path
         assert "04:30" not in page.text, path
+
+
+async def _reception_at(site_id: int, email: str = "rec-ny@example.org") -> tuple[int, str, str]:
+    """A reception member of `site_id` only: (id, e-mail, password)."""
+    from app.tables import StaffSite
+
+    me, email, password = await staff_member("reception", email=email)
+    await StaffSite.update({StaffSite.site: site_id}).where(StaffSite.staff == me)
+    return me, email, password
+
+
+async def test_an_invitation_is_dated_from_its_sites_own_today(notices):
+    ny, host_id = await _site(NEW_YORK)
+    cph = await first_site_id()
+    sites = [{"id": cph, "timezone": "Europe/Copenhagen"}, {"id": ny, "timezone": NEW_YORK}]
+    assert preregistration.site_days(sites, LATE) == {cph: "2026-03-15", ny: "2026-03-14"}
+
+    async def invite(day: date, site_id: int, host: int) -> None:
+        data = preregistration.Expected("Eve", "eve@example.org", host, day, site_id=site_id)
+        await preregistration.preregister(data, None, LATE)
+
+    await invite(date(2026, 3, 14), ny, host_id)  # still today in New York
+    try:
+        await invite(date(2026, 3, 13), ny, host_id)
+    except ValidationFailed as exc:
+        assert exc.errors == {"expected_on": "Choose today or a later date."}
+    else:
+        raise AssertionError("yesterday in New York was accepted")
+    try:  # the same 14th is already yesterday in Copenhagen
+        await invite(date(2026, 3, 14), cph, await host("Hanne Host", "hanne@example.org"))
+    except ValidationFailed as exc:
+        assert exc.errors == {"expected_on": "Choose today or a later date."}
+    else:
+        raise AssertionError("yesterday in Copenhagen was accepted")
+
+
+def _date_field(html: str) -> str:
+    return re.search(r'<input id="expected_on"[^>]*value="([^"]*)"', html).group(1)
+
+
+async def test_the_desk_offers_the_sites_today_for_an_invitation(client, notices):
+    """Through the desk, on the real clock: a site whose date differs from Copenhagen's."""
+    zone = _away(utcnow())
+    site_id, host_id = await _site(zone, "Far away")
+    _, email, password = await _reception_at(site_id)
+    await login_staff(client, email, password)
+    desk = await client.get("/console/reception")
+    now = utcnow()
+    there = now.astimezone(ZoneInfo(zone)).date().isoformat()
+    assert there != now.astimezone(ZoneInfo("Europe/Copenhagen")).date().isoformat()
+    assert _date_field(desk.text) == there
+    form = {"_csrf_token": csrf_from(desk.text), "visitor_name": "Eve Evening",
+            "visitor_email": "eve@example.org", "host_id": str(host_id), "purpose": "meeting",
+            "site_id": str(site_id), "language": "en"}  # fmt: skip
+    # Sent back without a date: the form offers that site's today again.
+    again = await client.post("/console/reception/expected", data={**form, "expected_on": ""})
+    assert again.status_code == 400 and _date_field(again.text) == there
+    sent = await client.post("/console/reception/expected", data={**form, "expected_on": there})
+    assert sent.status_code == 303, sent.text
+
+
+async def test_an_admin_of_several_sites_gets_each_sites_today(client, notices):
+    """The form carries every site's today, for the date to follow the chosen site."""
+    zone = _away(utcnow())
+    site_id, _ = await _site(zone, "Far away")
+    _, email, password = await staff_member("admin")
+    await login_staff(client, email, password)
+    desk = await client.get("/console/reception")
+    now = utcnow()
+    days = {
+        str(await first_site_id()): now.astimezone(ZoneInfo("Europe/Copenhagen")).date(),
+        str(site_id): now.astimezone(ZoneInfo(zone)).date(),
+    }
+    carried = re.search(r"data-site-days='([^']*)'", desk.text).group(1)
+    assert json.loads(html.unescape(carried)) == {k: v.isoformat() for k, v in days.items()}
+    # The date shown is that of the site the select shows first (none is marked selected).
+    first = re.search(r'<select id="site_id"[^>]*>\s*<option value="(\d+)"', desk.text).group(1)
+    assert first == str(site_id)  # "Far away" before "Main office"
+    assert _date_field(desk.text) == days[first].isoformat()
+
+
+async def test_a_kiosk_was_last_seen_on_its_sites_clock(client, notices):
+    ny, _ = await _site(NEW_YORK)
+    kiosk_id, _ = await enrolled_kiosk()
+    await Kiosk.update({Kiosk.site: ny, Kiosk.last_seen_at: LATE}).where(Kiosk.id == kiosk_id)
+    _, email, password = await _reception_at(ny)
+    await login_staff(client, email, password)
+    for language, shown in (("en", "14 March 2026 23:30 EDT"), ("da", "14. marts 2026 23.30 EDT")):
+        page = await client.get(f"/console/kiosks?lang={language}")
+        assert page.status_code == 200
+        assert shown in page.text, language
+        assert "04:30" not in page.text and "04.30" not in page.text, language

@@ -42,17 +42,29 @@ def actor_of(request: Request) -> Actor:
     return Actor(kind="staff", id=me.id, role=me.role)
 
 
-async def site_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The reader's sites and their active hosts, for a form's selects (issue 19.5)."""
-    mine = await sites_in_scope(actor)
+async def site_choices(mine: list[dict]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The reader's sites (sites_in_scope) and their active hosts, for a form's selects
+    (issue 19.5)."""
     hosts = await active_hosts(tuple(s["id"] for s in mine))
     return [(s["id"], s["name"]) for s in mine], [(h.id, h.name) for h in hosts]
+
+
+def _chosen_site(values: object, days: dict[int, str]) -> int | None:
+    """The site the form is for: the one sent back with an error, else the first offered."""
+    sent = values.get("site_id") if isinstance(values, dict) else None
+    if sent and str(sent).isdigit() and int(sent) in days:
+        return int(sent)
+    return next(iter(days), None)
 
 
 async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Template:
     now = utcnow()
     here, expected = await on_site.desk(actor_of(request), now)
-    site_options, host_options = await site_choices(actor_of(request))
+    mine = await sites_in_scope(actor_of(request))
+    site_options, host_options = await site_choices(mine)
+    # An invitation's default date is its site's today, not the company's (issue 19.5).
+    days = preregistration.site_days(mine, now)
+    chosen = _chosen_site(ctx.get("values"), days)
     return page(
         request,
         "console/reception_desk.html",
@@ -65,7 +77,8 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         host_options=host_options,
         site_options=site_options,
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
-        today=local_date(now).isoformat(),
+        today=days[chosen] if chosen is not None else local_date(now).isoformat(),
+        site_days={str(k): v for k, v in days.items()},
         **ctx,
     )
 
