@@ -87,7 +87,7 @@ async def test_pair_sign_in_see_on_site_sign_out(browser, live_server, notices, 
         await tablet.wait_for_selector("#signout-code")
         code = (await tablet.inner_text("#signout-code")).strip()
         assert re.fullmatch(r"[A-Z0-9]{6}", code)
-        assert await tablet.is_visible(".qr svg")
+        await tablet.wait_for_selector(".qr svg")  # drawn by badge-qr.js, a deferred script
         # The badge's history entry carries no personal page address; storage is empty.
         # kiosk.js rewrites the history entry of a page that shows a name (after load).
         # (polled here: wait_for_function evaluates a string, which the CSP forbids)

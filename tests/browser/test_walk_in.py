@@ -34,7 +34,7 @@ async def test_reception_signs_a_walk_in_in_and_they_are_on_the_evacuation_list(
         await desk.select_option("#print_layout", "brother62")
         await desk.click("#walk-in-sign-in")
         await desk.wait_for_selector("#visitor-badge")
-        assert await desk.is_visible("#visitor-badge .qr svg")
+        await desk.wait_for_selector("#visitor-badge .qr svg")  # drawn by badge-qr.js (deferred)
         for _ in range(50):
             if await desk.evaluate("window.__printed") == 1:
                 break
