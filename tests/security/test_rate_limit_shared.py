@@ -5,31 +5,22 @@ read-then-write lost updates: 37-44 of 60 passed a limit of 30), and no more tha
 
 import asyncio
 import os
-import time
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from tests.conftest import LiveServer
-from tests.helpers import csrf_from
+from tests.helpers import away_from_the_minutes_end, csrf_from
 from tests.security.servers import server_env
 
 LIMIT = 30
-
-
-def _away_from_the_minutes_end() -> None:
-    """The window is a calendar minute: a burst across its end would be two windows."""
-    second = datetime.now(UTC).second
-    if second >= 45:
-        time.sleep(61 - second)
 
 
 async def _burst(servers: list[LiveServer]) -> list[int]:
     async with httpx.AsyncClient(timeout=30) as http:
         page = await http.get(f"{servers[0].url}/me/signin")
         token, cookie = csrf_from(page.text), page.cookies["intake_csrf"]
-        _away_from_the_minutes_end()
+        away_from_the_minutes_end()
 
         async def post(i: int) -> int:
             server = servers[i % len(servers)]
