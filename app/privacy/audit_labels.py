@@ -91,7 +91,8 @@ KINDS = {
 ROLES = {"admin": "Admin", "hr": "HR", "reception": "Reception"}
 # The words of a reason that the code writes itself, comma-separated (dossier.py lists the
 # sections a reader was shown; services.py the sign-in method; a message's template key, which
-# a rejection's stage change also records as its reason, pipeline.move_stage "a->b (key)").
+# a rejection's stage change also records as its reason, pipeline.move_stage "a->b (key)";
+# interviews.answer the candidate's choice).
 # Free text stays as typed.
 REASON_WORDS = {
     "summary": "Summary",
@@ -103,6 +104,10 @@ REASON_WORDS = {
     "interview_invitation": "Interview invitation",
     "more_information": "More information needed",
     "rejection": "Rejection",
+    # app.recruiting.interviews.ANSWERS, the candidate's answer that interview_answered
+    # records, worded as on the application page
+    "accepted": "Accepted by the candidate",
+    "another_time": "The candidate asks for another time",
 }
 
 

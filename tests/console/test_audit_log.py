@@ -5,12 +5,14 @@ filtered rows whose download is itself audited."""
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from app.clock import utcnow
 from app.privacy import audit
 from app.privacy.erasure import erase_candidate
-from app.recruiting import messages
+from app.recruiting import interviews, messages
 from app.tables import AuditEvent, StaffMember
 from tests.console.support import signed_in
 from tests.factories import consenting_application, open_position
@@ -167,3 +169,37 @@ async def test_a_position_is_named_by_its_title_while_it_exists(client):
     table = _table((await client.get("/console/audit?action=queue_viewed")).text)
     assert f'<a href="/console/positions/{pid}/edit">Platform engineer</a>' in table
     assert f"#{pid}<" not in table
+
+
+@pytest.mark.parametrize(
+    ("choice", "english", "danish"),
+    [
+        ("accepted", "Accepted by the candidate", "Accepteret af ansøgeren"),
+        (
+            "another_time",
+            "The candidate asks for another time",
+            "Ansøgeren beder om et andet tidspunkt",
+        ),
+    ],
+)
+async def test_a_candidates_interview_answer_is_in_words_on_the_page_and_in_the_csv(
+    client, choice, english, danish
+):
+    """interview_answered records the candidate's choice as its reason; the page and the CSV
+    showed the code ("another_time") instead of the words the application page uses."""
+    admin = await signed_in(client, "admin")
+    pid = await open_position()
+    a = await consenting_application(pid, cv=None)
+    me = audit.Actor("staff", admin, "admin")
+    now = utcnow()
+    plan = interviews.Plan(now + timedelta(days=2), 60, "Room 1", "", [admin])
+    await interviews.schedule(me, a["application_id"], pid, plan, "en", now)
+    assert await interviews.answer(a["candidate_id"], a["application_id"], choice, "", now)
+    page = _table((await client.get("/console/audit?action=interview_answered&lang=da")).text)
+    assert danish in page and f">{choice}<" not in page
+    rows = list(csv.reader(io.StringIO(
+        (await client.get("/console/audit.csv?action=interview_answered")).content.decode("utf-8-sig")
+    )))  # fmt: skip
+    assert [r[7] for r in rows[1:]] == [danish]
+    page = _table((await client.get("/console/audit?action=interview_answered&lang=en")).text)
+    assert english in page

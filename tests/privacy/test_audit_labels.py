@@ -11,6 +11,7 @@ from pathlib import Path
 from app.i18n import translations
 from app.privacy.audit_labels import ACTIONS, KINDS, REASON_WORDS
 from app.privacy.requests_queue import CLOSED_STATUSES
+from app.recruiting.interviews import ANSWERS
 from app.recruiting.positions_admin import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,3 +116,9 @@ def test_every_action_written_has_a_label_in_english_and_danish():
         if danish(label) == label
     )
     assert not untranslated, f"no Danish for: {untranslated}"
+
+
+def test_every_interview_answer_has_words():
+    """interview_answered records the candidate's choice as its reason: a new choice needs
+    its words, or the log shows the code."""
+    assert set(ANSWERS) <= REASON_WORDS.keys()
