@@ -14,10 +14,10 @@ import hashlib
 import hmac
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import msgspec
 
+from app import webhooks
 from app.config import current
 from app.db import transaction
 from app.errors import Conflict, NotFound
@@ -28,9 +28,6 @@ from app.privacy.retention import refresh_application_erase_after
 from app.recruiting.invitations import reference as application_reference
 from app.recruiting.pipeline import load, require
 from app.tables import Application, HrisHandover, Position
-
-if TYPE_CHECKING:  # httpx is imported when a hand-off is due: 7 MB of RSS otherwise (bench B6)
-    import httpx
 
 SCHEMA = "intake.hris.handover/1"
 SIGNATURE_HEADER = "X-Intake-Signature"
@@ -148,9 +145,7 @@ async def deliver_handovers(now: datetime, limit: int = 20) -> dict[str, int]:
     )
     if not rows:
         return done
-    import httpx
-
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+    async with webhooks.client(TIMEOUT_SECONDS) as client:
         for row in rows:
             if row["stage"] != "hired" or frozen(row):
                 await _end(
@@ -172,9 +167,7 @@ async def deliver_handovers(now: datetime, limit: int = 20) -> dict[str, int]:
     return done
 
 
-async def _post(
-    client: "httpx.AsyncClient", url: str, secret: str, row: dict, now: datetime
-) -> str:
+async def _post(client: "webhooks.Client", url: str, secret: str, row: dict, now: datetime) -> str:
     """'' when the HR system took it (2xx); else what went wrong, without any content."""
     body = row["body"].encode()
     headers = {
@@ -182,13 +175,7 @@ async def _post(
         SIGNATURE_HEADER: signature(secret, int(now.timestamp()), body),
         DELIVERY_HEADER: str(row["reference"]),
     }
-    import httpx
-
-    try:
-        answer = await client.post(url, content=body, headers=headers)
-    except httpx.HTTPError as exc:
-        return type(exc).__name__
-    return "" if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
+    return await webhooks.post(client, url, content=body, headers=headers)
 
 
 async def _delivered(row: dict, now: datetime) -> None:

@@ -13,17 +13,14 @@ it is sent, and the row goes with its visit (CASCADE) or once sent."""
 
 import ipaddress
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from app import webhooks
 from app.db import fetch
 from app.errors import ValidationFailed
 from app.i18n import gettext_for
 from app.tables import ChatNotice
 from app.visits.host_mail import PURPOSE_LABELS
-
-if TYPE_CHECKING:  # httpx is imported when a notice is due: 7 MB of RSS otherwise (bench B6)
-    import httpx
 
 MAX_ATTEMPTS = 6
 BATCH = 50
@@ -110,15 +107,14 @@ async def deliver(now: datetime) -> dict[str, int]:
     sent = failed = 0
     if not rows:
         return {"chat_sent": sent, "chat_failed": failed}
-    import httpx
-
-    async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as http:
+    async with webhooks.client(TIMEOUT_SECONDS) as http:
         for row in rows:
             hook = row["own"] or row["site_hook"] or ""
             first = (row["visitor_name"] or "").split()
             text = message(first[0] if first else "", row["purpose"], row["site_name"] or "",
                            row["language"] or "en")  # fmt: skip
-            error = await _post(http, hook, text)
+            # {"text": ...} is what both Slack's and Teams' incoming webhooks read.
+            error = await webhooks.post(http, hook, json={"text": text}) if hook else "no webhook"
             if not error:
                 await ChatNotice.delete().where(ChatNotice.id == row["id"])
                 sent += 1
@@ -132,21 +128,6 @@ async def deliver(now: datetime) -> dict[str, int]:
             }).where(ChatNotice.id == row["id"])  # fmt: skip
             failed += 1
     return {"chat_sent": sent, "chat_failed": failed}
-
-
-async def _post(http: "httpx.AsyncClient", hook: str, text: str) -> str:
-    """ "" when handed over, else what went wrong (a status or an exception's type, never
-    the text: logs and the console keep no personal data)."""
-    if not hook:
-        return "no webhook"
-    import httpx
-
-    try:
-        # {"text": ...} is what both Slack's and Teams' incoming webhooks read.
-        answer = await http.post(hook, json={"text": text})
-    except httpx.HTTPError as exc:
-        return type(exc).__name__
-    return "" if answer.is_success else f"HTTP {answer.status_code}"
 
 
 async def failures() -> list[dict]:
