@@ -3,7 +3,7 @@
 
 The kiosk's one-statement sign-in (visits._sign_in_at_once) writes the mail before it has
 read the host's row, so it is made in both languages and the database picks by the host's
-language (IN_HOST_LANGUAGE). A chat channel, if one is ever added, must get less than this
+language (IN_HOST_LANGUAGE). The chat channel (app.visits.chat) gets less than this
 mail: the first name, the purpose and the place, never surname, company or e-mail."""
 
 from datetime import datetime
@@ -25,21 +25,25 @@ IN_HOST_LANGUAGE = "CASE WHEN h.language = ? THEN ? ELSE ? END"
 
 
 def host_mail(
-    name: str, company: str, purpose: str, now: datetime, language: str
+    name: str, company: str, purpose: str, now: datetime, language: str, timezone: str = ""
 ) -> tuple[str, str]:
-    """Subject and body in `language`. A delivery names only its company (issue 19.8)."""
-    _ = gettext_for(language)
-    if purpose == "delivery":
-        body = _("A delivery from %(company)s arrived for you at reception at %(time)s.") % {
-            "company": company,
-            "time": local_time(now),
-        }
-        return _("A delivery has arrived for you"), body + "\n"
+    """Subject and body in `language`, the time on the site's clock (`timezone`, its own;
+    else the company's): the host works there."""
+    return _worded(purpose, _facts(name, company, now, timezone), language)
+
+
+def _facts(name: str, company: str, now: datetime, timezone: str) -> dict[str, str]:
+    """What the mail says in every language: who and when."""
     visitor = f"{name} ({company})" if company else name
-    body = _("%(visitor)s has signed in at reception at %(time)s and is waiting for you.") % {
-        "visitor": visitor,
-        "time": local_time(now),
-    }
+    return {"visitor": visitor, "company": company, "time": local_time(now, timezone or None)}
+
+
+def _worded(purpose: str, facts: dict[str, str], language: str) -> tuple[str, str]:
+    _ = gettext_for(language)
+    if purpose == "delivery":  # names only its company (issue 19.8)
+        body = _("A delivery from %(company)s arrived for you at reception at %(time)s.") % facts
+        return _("A delivery has arrived for you"), body + "\n"
+    body = _("%(visitor)s has signed in at reception at %(time)s and is waiting for you.") % facts
     label = _(PURPOSE_LABELS.get(purpose, "Other"))
     body += "\n\n" + _("Purpose: %(purpose)s") % {"purpose": label} + "\n"
     return _("Your visitor has arrived"), body
@@ -52,11 +56,11 @@ def other_language() -> str:
 
 
 def in_host_language_args(
-    name: str, company: str, purpose: str, now: datetime
+    name: str, company: str, purpose: str, now: datetime, timezone: str = ""
 ) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """IN_HOST_LANGUAGE's values for the subject and for the body."""
+    facts = _facts(name, company, now, timezone)
     other = other_language()
-    first = current().languages[0]
-    subject_o, body_o = host_mail(name, company, purpose, now, other)
-    subject_f, body_f = host_mail(name, company, purpose, now, first)
+    subject_o, body_o = _worded(purpose, facts, other)
+    subject_f, body_f = _worded(purpose, facts, current().languages[0])
     return (other, subject_o, subject_f), (other, body_o, body_f)

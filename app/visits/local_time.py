@@ -16,8 +16,9 @@ def local_date(at: datetime, timezone: str | None = None) -> date:
     return at.astimezone(zone(timezone)).date()
 
 
-def local_time(at: datetime) -> str:
-    return at.astimezone(zone()).strftime("%H:%M")
+def local_time(at: datetime, timezone: str | None = None) -> str:
+    """The company's clock at `at`, or a site's (`timezone`, its own)."""
+    return at.astimezone(zone(timezone)).strftime("%H:%M")
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -311,7 +311,7 @@ async def _sign_in_at_once(
     visit_uid = uuid.uuid4()
     name, company = data.visitor_name.strip(), data.company.strip()
     sent = submission_hash(data.submission)
-    subject, body = in_host_language_args(name, company, data.purpose, now)
+    subject, body = in_host_language_args(name, company, data.purpose, now, data.site_timezone)
     settings = current()
     cap = settings.caps.kiosk_sign_ins
     if settings.is_sqlite:
@@ -381,7 +381,8 @@ def _invite_key(kiosk_id: int) -> str:
 
 
 def _host_mail(data: SignIn, now: datetime, language: str) -> tuple[str, str]:
-    return host_mail(data.visitor_name.strip(), data.company.strip(), data.purpose, now, language)
+    name, company = data.visitor_name.strip(), data.company.strip()
+    return host_mail(name, company, data.purpose, now, language, data.site_timezone)
 
 
 async def sign_out_visit(where: Any, by: str, now: datetime) -> int:

@@ -14,7 +14,7 @@ from app.clock import utcnow
 from app.errors import ValidationFailed
 from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
-from app.tables import HostSite, Kiosk
+from app.tables import HostSite, Kiosk, OutboxMail
 from app.visits import on_site, preregistration, visits
 from app.visits.sites import SiteFields, create_site, first_site_id
 from tests.factories import enrolled_kiosk, host, staff_member
@@ -62,6 +62,28 @@ async def test_a_visit_counts_and_is_dated_on_its_sites_own_day(notices):
     assert await moved(lambda: visits.sign_in(cph, None, LATE)) == {
         "visits|2026-03-15|meeting|Main office": 1
     }
+
+
+async def test_the_hosts_mail_tells_the_time_on_the_sites_clock(notices):
+    """The host works at the site: a New York visitor at 23:30 was announced "at 04:30"
+    (Copenhagen's clock), whichever way they signed in."""
+    ny, host_id = await _site(NEW_YORK)
+    notice = await current_notice("visitor", "en", ny)
+    kiosk_id, _ = await enrolled_kiosk()
+    admin = Actor("staff", (await staff_member("admin"))[0], "admin")
+    forms = [  # the walk-in's one statement, the general transaction, a delivery, the desk
+        (sign_in_form(host_id, notice.id, site_id=ny, submission="a"), kiosk_id, None),
+        (sign_in_form(host_id, notice.id, site_id=ny, submission=""), kiosk_id, None),
+        (sign_in_form(host_id, notice.id, site_id=ny, submission="b", purpose="delivery"),
+         kiosk_id, None),
+        (sign_in_form(host_id, notice.id, site_id=ny, submission="c", channel="desk"), None,
+         admin),
+    ]  # fmt: skip
+    for form, kiosk, actor in forms:
+        await visits.sign_in(form, kiosk, LATE, actor)
+    mails = await OutboxMail.select().where(OutboxMail.to_address == "nina@example.org")
+    assert len(mails) == 4
+    assert all("at 23:30" in m["body"] and "04:30" not in m["body"] for m in mails)
 
 
 def _away(now: datetime) -> str:
