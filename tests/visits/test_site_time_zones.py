@@ -239,3 +239,22 @@ async def test_a_kiosk_was_last_seen_on_its_sites_clock(client, notices):
         assert page.status_code == 200
         assert shown in page.text, language
         assert "04:30" not in page.text and "04.30" not in page.text, language
+
+
+async def test_a_pairing_code_expires_on_its_kiosks_sites_clock(client, notices):
+    """The notice said "before 15:40 CET" to New York's reception for a New York tablet."""
+    ny, _ = await _site(NEW_YORK)
+    kiosk_id, _ = await enrolled_kiosk()
+    await Kiosk.update({Kiosk.site: ny}).where(Kiosk.id == kiosk_id)
+    _, email, password = await _reception_at(ny)
+    await login_staff(client, email, password)
+    page = await client.get("/console/kiosks")
+    for language in ("en", "da"):
+        made = await client.post(f"/console/kiosks/{kiosk_id}/pair",
+                                 data={"_csrf_token": csrf_from(page.text)})  # fmt: skip
+        shown = await client.get(f"{made.headers['location']}&lang={language}")
+        expires = (await Kiosk.select(Kiosk.pairing_expires_at).first())["pairing_expires_at"]
+        notice = html.unescape(shown.text.split('id="pairing"')[1].split("</section>")[0])
+        before = {"en": "before", "da": "før kl."}[language]
+        assert f"{before} {dates.clock(expires, language, NEW_YORK)}." in notice, notice
+        assert "CET" not in notice and "CEST" not in notice

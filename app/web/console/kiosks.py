@@ -43,12 +43,17 @@ async def _kiosks_page(request: Request, status_code: int = 200, **ctx: object) 
     site_options = await _my_sites(request)
     ctx.setdefault("values", {})
     ctx["values"].setdefault("site_id", site_options[0][0] if site_options else "")  # type: ignore[attr-defined]
+    rows = await kiosks.all_kiosks(await site_scope(actor_of(request)))
+    pairing = ctx.get("pairing")
+    if isinstance(pairing, kiosks.Pairing):  # its expiry on the clock of the kiosk's site
+        zones = {k["id"]: k["site_timezone"] for k in rows}
+        ctx["pairing_timezone"] = zones.get(pairing.kiosk_id)
     return page(
         request,
         "console/kiosks_list.html",
         status_code=status_code,
         nav=navigation_for(request.scope["state"]["staff"].role),
-        kiosks=await kiosks.all_kiosks(await site_scope(actor_of(request))),
+        kiosks=rows,
         site_options=site_options,
         submission=secrets.token_urlsafe(18),  # one per rendered form: a resend is refused
         layouts=[(k, translate(request, v)) for k, v in PRINT_LAYOUT_LABELS.items()],
