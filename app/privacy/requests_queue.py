@@ -152,13 +152,19 @@ async def extend(
         row = await get_request(request_id)
         if row["status"] not in OPEN_STATUSES:
             raise Conflict("This request is already closed.")
-        due = datetime.combine(new_due, effective_due(row).timetz())
-        if due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        if due <= effective_due(row):
+        # The chosen date is a day of the company's calendar, as the page shows the due date
+        # (dates.day): combined with the current due's local time, the requester's mail names
+        # that same day. Combined in UTC, a request due after 23:00 UTC moved to the day after.
+        current_due = effective_due(row)
+        if current_due.tzinfo is None:
+            current_due = current_due.replace(tzinfo=UTC)
+        due = datetime.combine(new_due, current_due.astimezone(dates.zone()).timetz())
+        if due <= current_due:
             raise ValidationFailed({"due": "The new due date must be later than the current one."})
-        if due > latest_due(row["received_at"]):
+        latest = latest_due(row["received_at"])
+        if dates.today(due) > dates.today(latest):
             raise ValidationFailed({"due": "A request can be extended by at most two months."})
+        due = min(due, latest)  # the last day offered, at most to the instant (a DST change)
         await RightsRequest.update(
             {RightsRequest.extended_due_at: due, RightsRequest.extension_reason: reason}
         ).where(RightsRequest.id == request_id)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.clock import utcnow
-from app.dates import day
+from app.dates import day, today
 from app.db import transaction
 from app.privacy.requests_queue import latest_due, remind_assignees
 from app.privacy.rights_requests import add_months, due_date, open_request
@@ -53,28 +53,31 @@ async def _request(kind: str = "access", received: datetime | None = None, **kw)
 
 async def test_extension_is_limited_to_two_months_and_mailed_with_its_reason(client):
     await signed_in(client, "hr")
-    received = utcnow() - timedelta(days=3)
+    # Received at 23:30 UTC, already the next day in Copenhagen (INTAKE_TIMEZONE): the page
+    # shows and takes the company's days, so the mail must name the day HR chose, whatever
+    # the hour the suite runs at.
+    received = (utcnow() - timedelta(days=3)).replace(hour=23, minute=30)
     rid = await _request(received=received)
     page = f"/console/requests/{rid}"
-    too_far = (add_months(received, 3) + timedelta(days=1)).date().isoformat()
+    too_far = (today(latest_due(received)) + timedelta(days=1)).isoformat()
     refused = await post_on(client, page, page + "/extend", {"due": too_far, "reason": "Busy"})
     assert refused.status_code == 400 and "at most two months" in refused.text
     earlier = await post_on(
-        client, page, page + "/extend", {"due": received.date().isoformat(), "reason": "Busy"}
+        client, page, page + "/extend", {"due": today(due_date(received)).isoformat(), "reason": "Busy"}
     )
     assert earlier.status_code == 400
     no_reason = await post_on(
         client,
         page,
         page + "/extend",
-        {"due": add_months(received, 2).date().isoformat(), "reason": ""},
+        {"due": today(add_months(received, 2)).isoformat(), "reason": ""},
     )
     assert no_reason.status_code == 400
     assert await OutboxMail.count() == 0
     row = await RightsRequest.select().where(RightsRequest.id == rid).first()
     assert row["extended_due_at"] is None
 
-    new_due = add_months(received, 3).date()
+    new_due = today(latest_due(received))  # the last day the page offers
     ok = await post_on(
         client,
         page,
@@ -83,7 +86,7 @@ async def test_extension_is_limited_to_two_months_and_mailed_with_its_reason(cli
     )
     assert ok.status_code == 303
     row = await RightsRequest.select().where(RightsRequest.id == rid).first()
-    assert row["extended_due_at"].date() == new_due
+    assert today(row["extended_due_at"]) == new_due
     mail = await OutboxMail.select().first()
     assert mail["to_address"] == "val@example.org"
     # the date in the requester's language, never ISO (issue 21 point 8)
