@@ -6,7 +6,8 @@ log show its times on that office's clocks. Not the company's (INTAKE_TIMEZONE).
 import html
 import json
 import re
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app import dates
@@ -23,6 +24,7 @@ from tests.privacy.test_counters import moved
 from tests.visits.test_services import sign_in_form
 
 NEW_YORK = "America/New_York"
+COPENHAGEN = "Europe/Copenhagen"
 # 03:30 UTC on 15 March: 23:30 on the 14th in New York, 04:30 on the 15th in Copenhagen.
 LATE = datetime(2026, 3, 15, 3, 30, tzinfo=UTC)
 
@@ -86,18 +88,36 @@ async def test_the_hosts_mail_tells_the_time_on_the_sites_clock(notices):
     assert all("at 23:30" in m["body"] and "04:30" not in m["body"] for m in mails)
 
 
-def _away(now: datetime) -> str:
-    """A zone whose date differs from Copenhagen's at `now`, with hours to spare (the kiosk
-    reads the clock itself): Pago Pago is 12 hours behind, Kiritimati 13 ahead."""
-    copenhagen = now.astimezone(ZoneInfo("Europe/Copenhagen"))
-    return "Pacific/Pago_Pago" if copenhagen.hour < 11 else "Pacific/Kiritimati"
+# Pago Pago is 12 hours behind Copenhagen (13 in summer), Kiritimati 13 ahead (12 in
+# summer): one of them is on another day than Copenhagen, but which one changes at their
+# midnights, and at Copenhagen's own none is (no zone is 24 hours away).
+AWAY = ("Pacific/Pago_Pago", "Pacific/Kiritimati")
+SPARE = timedelta(minutes=3)  # longer than a test that reads the clock takes, even loaded
+
+
+def _other_day(at: datetime, zone: str) -> bool:
+    return at.astimezone(ZoneInfo(zone)).date() != at.astimezone(ZoneInfo(COPENHAGEN)).date()
+
+
+def _away() -> str:
+    """A zone whose date differs from Copenhagen's now and still SPARE later, for a test
+    that reads the real clock (the server reads it too, a moment later). Within SPARE of
+    Copenhagen's midnight no zone will do: the test waits for the new day, as
+    tests.helpers.away_from_the_minutes_end waits for a new minute. (Chosen by Copenhagen's
+    hour alone, Kiritimati was on Copenhagen's day from 11:00 to 12:00 in summer.)"""
+    while True:
+        now = utcnow()
+        for zone in AWAY:
+            if _other_day(now, zone) and _other_day(now + SPARE, zone):
+                return zone
+        time.sleep(1)
 
 
 async def test_the_kiosk_counts_on_its_sites_day(client, notices):
     """Through the tablet: the site's zone comes with the kiosk's row."""
     from tests.kiosk.test_kiosk_pages import hidden
 
-    zone = _away(utcnow())
+    zone = _away()
     site_id, host_id = await _site(zone, "Far away")
     kiosk_id, credential = await enrolled_kiosk()
     await Kiosk.update({Kiosk.site: site_id}).where(Kiosk.id == kiosk_id)
@@ -189,7 +209,7 @@ def _date_field(html: str) -> str:
 
 async def test_the_desk_offers_the_sites_today_for_an_invitation(client, notices):
     """Through the desk, on the real clock: a site whose date differs from Copenhagen's."""
-    zone = _away(utcnow())
+    zone = _away()
     site_id, host_id = await _site(zone, "Far away")
     _, email, password = await _reception_at(site_id)
     await login_staff(client, email, password)
@@ -210,7 +230,7 @@ async def test_the_desk_offers_the_sites_today_for_an_invitation(client, notices
 
 async def test_an_admin_of_several_sites_gets_each_sites_today(client, notices):
     """The form carries every site's today, for the date to follow the chosen site."""
-    zone = _away(utcnow())
+    zone = _away()
     site_id, _ = await _site(zone, "Far away")
     _, email, password = await staff_member("admin")
     await login_staff(client, email, password)
