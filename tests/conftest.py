@@ -168,7 +168,11 @@ class LiveServer:
                                      cwd=Path(__file__).resolve().parent.parent)
         return self
 
-    def wait_ready(self, seconds: float = 30) -> "LiveServer":
+    def wait_ready(self, seconds: float = 120) -> "LiveServer":
+        """Until /healthz answers. The wait costs nothing when the server is quick and a
+        process that exits is seen at once; on a loaded machine (two suites and a browser on
+        two cores) the import alone took more than the 30 s this used to allow, and every
+        browser test of the file errored."""
         import httpx
 
         assert self.proc is not None

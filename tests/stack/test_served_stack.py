@@ -59,7 +59,7 @@ def stack() -> Iterator[Stack]:
             app.launch()
         caddy.start(caddy_bin)  # meanwhile
         for app in apps:
-            app.wait_ready(60)
+            app.wait_ready()
         yield Stack(caddy, apps)
     finally:
         if caddy:
