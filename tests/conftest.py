@@ -186,6 +186,7 @@ class LiveServer:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.2)
+        self.stop()  # a server still starting was left running after the suite
         raise RuntimeError(f"server did not start:\n{self.output()}")
 
     def output(self) -> str:
