@@ -47,6 +47,19 @@ async def active_hosts(sites: tuple[int, ...] | None = None) -> list[HostInfo]:
     return [HostInfo(id=r["id"], name=r["name"], department=r["department"]) for r in rows]
 
 
+async def hosts_by_site(sites: tuple[int, ...]) -> dict[int, list[int]]:
+    """The ids of each of `sites`' active hosts: the desk's host select follows its site
+    select, as the kiosk offers only its own site's hosts (issue 19.5)."""
+    rows = await HostSite.select(HostSite.site, HostSite.host).where(
+        HostSite.site.is_in(list(sites) or [0]),
+        HostSite.host.active == True,  # noqa: E712 - Piccolo builds SQL from ==
+    )
+    by_site: dict[int, list[int]] = {site: [] for site in sites}
+    for row in rows:
+        by_site[row["site"]].append(row["host"])
+    return by_site
+
+
 async def matching_hosts(typed: str, site_id: int) -> list[HostInfo]:
     """Active hosts of the site whose name contains what the visitor typed (any case, any
     alphabet), at most MATCHES_SHOWN; none for fewer than MIN_TYPED letters."""

@@ -62,3 +62,28 @@
     shown = next;
   });
 })();
+
+/* Pre-registration: the host select offers the chosen site's hosts only (data-site-hosts, each
+   site's host ids), as the kiosk does. A host chosen for another site is cleared, so reception
+   picks again rather than sending a host who is not there (the server refuses that too). */
+(function () {
+  "use strict";
+  var form = document.getElementById("expected-form");
+  if (!form || !form.getAttribute("data-site-hosts")) { return; }
+  var hosts = JSON.parse(form.getAttribute("data-site-hosts"));
+  var site = form.elements.namedItem("site_id");
+  var host = form.elements.namedItem("host_id");
+  if (!site || !host || host.tagName !== "SELECT") { return; }
+
+  function follow() {
+    var here = (hosts[site.value] || []).map(String);
+    Array.prototype.forEach.call(host.options, function (option) {
+      var offered = option.value === "" || here.indexOf(option.value) !== -1;
+      option.hidden = !offered;
+      option.disabled = !offered;
+    });
+    if (host.selectedOptions.length && host.selectedOptions[0].disabled) { host.value = ""; }
+  }
+  site.addEventListener("change", follow);
+  follow();
+})();

@@ -113,3 +113,42 @@ async def test_the_admin_keeps_sites_on_a_laptop(browser, live_server, notices):
         assert await page.is_checked(f"input[name=kiosks][value='{w['kiosk_cph']}']")
     finally:
         await context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+async def test_the_desks_host_list_follows_the_chosen_site(browser, live_server, notices, lang):
+    """Pre-registering a visitor, an admin of both offices is offered only the chosen site's
+    hosts, as the kiosk is (issue 19.5); a host chosen for the other site is cleared."""
+    from app.tables import ExpectedVisit
+    from tests.factories import staff_member
+
+    w = await two_sites()
+    _, email, password = await staff_member("admin")
+    context, page = await _staff(browser, live_server, email, password, LAPTOP)
+
+    async def offered() -> list[str]:
+        return await page.eval_on_selector_all(
+            "#host_id option:not([disabled]):not([value=''])", "os => os.map(o => o.textContent)"
+        )
+
+    try:
+        await page.goto(f"{live_server.url}/console/reception?lang={lang}")
+        await page.select_option("#site_id", str(w["cph"]))
+        assert sorted(await offered()) == ["Bo Busy", "Hanne Host"]
+        await page.select_option("#host_id", str(w["hanne"]))
+        await page.select_option("#site_id", str(w["aarhus"]))
+        assert sorted(await offered()) == ["Anders Aarhus", "Bo Busy"]
+        assert await page.input_value("#host_id") == ""  # Hanne is not in Aarhus
+        await page.select_option("#host_id", str(w["busy"]))
+        await page.select_option("#site_id", str(w["cph"]))
+        assert await page.input_value("#host_id") == str(w["busy"])  # Bo is at both
+        await page.select_option("#site_id", str(w["aarhus"]))
+        await page.fill("#visitor_name", "Vera Visitor")
+        await page.fill("#visitor_email", "vera@example.org")
+        await page.locator("#expected-form button[type=submit]").click()
+        await page.wait_for_url("**/console/reception?done=*")
+        expected = await ExpectedVisit.select(ExpectedVisit.host, ExpectedVisit.site).first()
+        assert expected == {"host": w["busy"], "site": w["aarhus"]}
+        await _shot(page, f"sites-desk-hosts-{lang}.png")
+    finally:
+        await context.close()

@@ -298,3 +298,14 @@ async def test_an_invitation_is_valid_only_at_its_own_sites_kiosks(notices):
         await preregistration.invitation(code, w["kiosk_cph"], utcnow(), w["cph"])
     shown = await preregistration.invitation(code, w["kiosk_aar"], utcnow(), w["aarhus"])
     assert shown.host_name == "Anders Aarhus"
+
+
+async def test_the_desk_knows_each_sites_active_hosts(notices):
+    from app.tables import Host
+    from app.visits.hosts import hosts_by_site
+
+    w = await two_sites()
+    await Host.update({Host.active: False}).where(Host.id == w["hanne"])
+    assert await hosts_by_site((w["cph"], w["aarhus"])) == {
+        w["cph"]: [w["busy"]], w["aarhus"]: sorted([w["anders"], w["busy"]])}  # fmt: skip
+    assert await hosts_by_site((w["aarhus"],)) == {w["aarhus"]: sorted([w["anders"], w["busy"]])}

@@ -14,7 +14,7 @@ from app.errors import ValidationFailed
 from app.privacy.audit import Actor
 from app.visits import on_site, preregistration
 from app.visits.host_mail import PURPOSE_LABELS
-from app.visits.hosts import active_hosts
+from app.visits.hosts import active_hosts, hosts_by_site
 from app.visits.local_time import local_date
 from app.visits.sites import sites_in_scope
 from app.visits.visits import PURPOSES, sign_out_by_reception
@@ -62,6 +62,9 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
     here, expected = await on_site.desk(actor_of(request), now)
     mine = await sites_in_scope(actor_of(request))
     site_options, host_options = await site_choices(mine)
+    # The host select shows the chosen site's hosts only (reception.js); the service checks
+    # the host is at the site whatever the browser sent.
+    site_hosts = await hosts_by_site(tuple(s["id"] for s in mine))
     # An invitation's default date is its site's today, not the company's (issue 19.5).
     days = preregistration.site_days(mine, now)
     chosen = _chosen_site(ctx.get("values"), days)
@@ -74,11 +77,12 @@ async def _desk(request: Request, status_code: int = 200, **ctx: object) -> Temp
         now=now,
         on_site=here,
         expected=expected,
-        host_options=host_options,
+        host_options=[("", "—"), *host_options],  # reception chooses; none is assumed
         site_options=site_options,
         purpose_options=[(p, translate(request, PURPOSE_LABELS[p])) for p in PURPOSES],
         today=days[chosen] if chosen is not None else local_date(now).isoformat(),
         site_days={str(k): v for k, v in days.items()},
+        site_hosts={str(k): v for k, v in site_hosts.items()},
         **ctx,
     )
 
