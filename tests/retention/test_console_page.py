@@ -28,6 +28,10 @@ async def test_admin_sees_rules_due_records_and_job_runs(client):
     assert "visits: 1" in html
     assert "expired sessions" in html
     assert 'href="/console/retention"' in html  # in the admin's navigation
+    # Times carry their zone ("CET"); the page said they were in UTC. And the sweep counts
+    # nothing since issue 20: the page said erased records were counted first.
+    assert "in UTC" not in html and "first counted" not in html
+    assert "counted when each thing happened" in html
 
 
 async def test_hr_and_reception_cannot_open_it(client):
@@ -48,6 +52,7 @@ async def test_the_page_speaks_danish(client):
     response = await client.get("/console/retention", headers={"accept-language": "da"})
     assert response.status_code == 200
     assert "Gældende regler" in response.text and "Jobkørsler" in response.text
+    assert "blev talt, da tingene skete" in response.text and "UTC" not in response.text
 
 
 async def test_job_runs_are_paged_fifty_at_a_time(client):
