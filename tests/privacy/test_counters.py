@@ -2,22 +2,28 @@
 (issue 20; MISSION.md): each event moves exactly its counters, once; an event that is rolled
 back counts nothing. Through the services the doors call, on both databases."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 
 from app.clock import utcnow
-from app.db import transaction
+from app.config import current
+from app.db import fetch, transaction
 from app.errors import Conflict
 from app.privacy import candidate_rights, requests_queue, rights_requests, statistics
 from app.privacy.audit import Actor
 from app.privacy.notices import current_notice
+from app.privacy.statistics_periods import Period
+from app.privacy.statistics_report import PERIOD_COUNTERS, Report
 from app.recruiting import pipeline
 from app.recruiting.applications import ApplyInput, apply
 from app.tables import Application, HostSite
 from app.visits import visits
 from app.visits.local_time import local_date
 from app.visits.sites import SiteFields, create_site
+from tests.conftest import DATABASE
 from tests.factories import (
     consenting_application,
     enrolled_kiosk,
@@ -120,6 +126,40 @@ async def test_a_sign_in_counts_once_per_day_purpose_and_site(notices):
         f"visits|{today}|maintenance|Main office": 1
     }
     again = sign_in_form(host_id, notice.id, purpose="maintenance", site_id=aarhus)
+    assert await rolled_back(lambda: visits.sign_in(again, kiosk_id, now)) == {}
+
+
+@pytest.mark.skipif(DATABASE != "postgres", reason="SQLite has one writer: no lock to wait for")
+async def test_a_sign_in_that_finds_its_counter_locked_counts_beside_it(notices):
+    """Concurrent sign-ins waited for each other's commits on their day's counter row (bench
+    B1): one that finds the row locked counts in a shard row of the same period, purpose and
+    site, which the published numbers add up; still in its own transaction."""
+    host_id = await host()
+    kiosk_id, _ = await enrolled_kiosk()
+    notice = await current_notice("visitor", "en")
+    now = utcnow()
+    key = f"visits|{local_date(now).isoformat()}|meeting|Main office"
+    await visits.sign_in(sign_in_form(host_id, notice.id, submission="first"), kiosk_id, now)
+    other = await asyncpg.connect(current().database_url)
+    try:
+        async with other.transaction():  # another sign-in, still committing
+            await other.execute("SELECT 1 FROM anonymous_stat WHERE key = $1 FOR UPDATE", key)
+            walk_in = sign_in_form(host_id, notice.id, submission="second")
+            await asyncio.wait_for(visits.sign_in(walk_in, kiosk_id, now), 10)  # its one statement
+            general = sign_in_form(host_id, notice.id)  # sign_in's transaction
+            await asyncio.wait_for(visits.sign_in(general, kiosk_id, now), 10)
+    finally:
+        await other.close()
+    rows = await counters()
+    assert rows[key] == 1
+    shards = {k: n for k, n in rows.items() if k != key}
+    assert sum(shards.values()) == 2
+    assert all(k.startswith("#") and k.endswith("|" + key) for k in shards), shards
+    period = Period("month", statistics.local_month(now))
+    published = Report(await fetch(PERIOD_COUNTERS, period.first, period.end), period, "en")
+    assert published.sum("visits", "meeting", "Main office") == 3
+    # A sign-in that is rolled back counts nothing, in a shard or not.
+    again = sign_in_form(host_id, notice.id)
     assert await rolled_back(lambda: visits.sign_in(again, kiosk_id, now)) == {}
 
 
