@@ -5,7 +5,9 @@ ever computed from personal rows, and erasing a record changes none.
 
 Each event adds to its counters in ONE statement (a multi-row upsert), so a rolled-back event
 counts nothing and an event never counts twice. The counters of a kiosk sign-in are a
-statement of their own on its hot path (VISIT_COUNTED, bench B1).
+statement of their own on its hot path (VISIT_COUNTED, bench B1); on PostgreSQL a visits
+counter may be stored in several rows (shards, _VISIT_COUNTED_PG), so a reader always sums the
+rows of a period, dimension and detail, never reads one row by its key.
 
 Metrics (period: the local month, or the local day for visits):
 - applications: position title;          source: how the candidate heard of us (item 5);
