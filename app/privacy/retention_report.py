@@ -3,11 +3,12 @@
 same "due" rules as the sweep, so the preview and the sweep never disagree."""
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
+from app import dates as local
 from app.config import current
 from app.privacy.sweep import KINDS, Kind
 from app.tables import JobRun
@@ -20,7 +21,7 @@ class Due(msgspec.Struct, frozen=True):
     count: int
     earliest: datetime | None  # the oldest due date among them
     latest: datetime | None
-    days: dict[str, int] = {}  # ISO day -> how many fall due that day
+    days: dict[str, int] = {}  # the company's day (ISO) -> how many fall due that day
 
 
 async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
@@ -33,7 +34,9 @@ async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
     col = kind.date_column
     rows = await kind.table.select(col.as_alias("d")).where(where)
     dates = sorted(_moment(r["d"]) for r in rows if r["d"] is not None)
-    days = Counter(d.date().isoformat() for d in dates)
+    # The company's days (INTAKE_TIMEZONE), as the page shows every date: a record due at
+    # 23:30 UTC falls due the next day in Copenhagen.
+    days = Counter(local.today(d).isoformat() for d in dates)
     first, last = (dates[0], dates[-1]) if dates else (None, None)
     return Due(kind.name, len(rows), first, last, dict(sorted(days.items())))
 
@@ -95,7 +98,10 @@ def calendar(soon: list[Due]) -> list[dict[str, Any]]:
     for due in soon:
         for day, n in due.days.items():
             days.setdefault(day, {})[due.kind] = n
-    return [{"day": d, "kinds": days[d], "total": sum(days[d].values())} for d in sorted(days)]
+    return [
+        {"day": date.fromisoformat(d), "kinds": days[d], "total": sum(days[d].values())}
+        for d in sorted(days)
+    ]
 
 
 async def overview(now: datetime, runs_before: int | None = None) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The console's retention page: admins see the rules, what falls due now and within 30 days
 (day by day), and each job run with its counts or its error; other roles cannot open it."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from app import dates
 from app.clock import utcnow
 from app.jobs import JOBS, run_job
 from tests.factories import staff_member, visit_row
@@ -13,7 +15,8 @@ async def test_admin_sees_rules_due_records_and_job_runs(client):
     now = utcnow()
     await visit_row(purpose="meeting", signed_in_at=now - timedelta(days=40),
                     signed_out_at=now - timedelta(days=40), erase_after=now - timedelta(days=10))
-    soon = now + timedelta(days=3)
+    # Due at 23:30 UTC in three days: the next day in Copenhagen, which is the day shown.
+    soon = datetime.combine((now + timedelta(days=3)).date(), time(23, 30), tzinfo=UTC)
     await visit_row(signed_in_at=now, signed_out_at=now, erase_after=soon)
     await run_job(next(j for j in JOBS if j.name == "expired_sessions"), now)
     _, email, password = await staff_member("admin")
@@ -24,7 +27,9 @@ async def test_admin_sees_rules_due_records_and_job_runs(client):
     assert response.status_code == 200
     html = response.text
     assert "30 days after sign-out" in html and "183 days after rejection" in html
-    assert soon.date().isoformat() in html  # the day-by-day calendar
+    local_day = soon.astimezone(ZoneInfo("Europe/Copenhagen")).date()
+    assert f"<td>{dates.day(local_day, 'en')}</td>" in html  # the day-by-day calendar
+    assert soon.date().isoformat() not in html  # never ISO, never the UTC day
     assert "visits: 1" in html
     assert "expired sessions" in html
     assert 'href="/console/retention"' in html  # in the admin's navigation
