@@ -10,6 +10,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.visits.uids import visit_uid
 from bench.harness import Database
 
 T = TypeVar("T")
@@ -181,17 +182,21 @@ def scorecards(db: Database, position_id: int, emails: list[str], per_reviewer: 
 
 def visits(db: Database, count: int, erase_after: datetime) -> int:
     """`count` signed-out visits whose retention ran out by `erase_after`, signed in over the
-    month before (so the anonymous statistics have days and purposes to count into)."""
+    month before (so the anonymous statistics have days and purposes to count into) in the
+    order of their ids, with the uid the kiosk gives them (ordered by sign-in time,
+    app.visits.uids), as a lobby's visits are stored."""
     first = erase_after - timedelta(days=60)
+    step = timedelta(days=30) / max(1, count)
     return bulk(
         db,
         "visit",
         ["uid", "visitor_name", "company", "purpose", "language", "signed_in_at",
          "signed_out_at", "signed_out_by", "erase_after"],
         (
-            (uuid.uuid4(), f"Visitor {i}", "Acme", ("meeting", "interview", "delivery")[i % 3],
-             "en", first + timedelta(minutes=i % 43_200), first + timedelta(minutes=i % 43_200 + 90),
-             "auto", erase_after - timedelta(seconds=1 + i % 86_400))
+            (visit_uid(first + i * step), f"Visitor {i}", "Acme",
+             ("meeting", "interview", "delivery")[i % 3], "en", first + i * step,
+             first + i * step + timedelta(minutes=90), "auto",
+             erase_after - timedelta(seconds=1 + i % 86_400))
             for i in range(count)
         ),
     )  # fmt: skip

@@ -9,7 +9,6 @@ field was filled (Visit.notice_version)."""
 import functools
 import re
 import sqlite3
-import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from app.privacy import statistics
 from app.privacy.audit import Actor, record
 from app.privacy.retention import visit_erase_after
 from app.tables import ExpectedVisit, Visit
-from app.visits import chat, codes
+from app.visits import chat, codes, uids
 from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
 from app.visits.hosts import AT_SITE, active_host
 from app.visits.local_time import last_end_of_day, local_date
@@ -264,7 +263,7 @@ async def sign_in(
             _check_fields(data)
             host = await _notice_and_host(data)
             code, code_hash = await _unused_signout_code()
-            visit_uid = uuid.uuid4()
+            visit_uid = uids.visit_uid(now)
             await fetch(
                 _INSERT_VISIT,
                 visit_uid, data.visitor_name.strip(), data.company.strip(), data.purpose,
@@ -308,7 +307,7 @@ async def _sign_in_at_once(
         return None  # sign_in decides which refusal comes first (a replay, then the fields)
     code = code or codes.new_code(codes.SIGNOUT_LENGTH)
     code_hash = codes.code_hash(code)
-    visit_uid = uuid.uuid4()
+    visit_uid = uids.visit_uid(now)
     name, company = data.visitor_name.strip(), data.company.strip()
     sent = submission_hash(data.submission)
     subject, body = in_host_language_args(name, company, data.purpose, now, data.site_timezone)
