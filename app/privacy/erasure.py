@@ -118,6 +118,12 @@ async def write_receipts(kind: str, references: Iterable[str], reason: str, now:
                 for k, r, why, at, until in rows
             ]
         )
+    elif getattr(txn, "_writer", None) is not None:
+        # SQLite, holding the writer lock: on the loop's thread like every statement of a
+        # write transaction (app.db._run_in_existing_connection). A trip to the connection's
+        # thread cost a visit batch of the sweep more than its DELETE's own share on a
+        # throttled machine (bench B4: 1.75 ms a batch).
+        txn.connection._conn.executemany(RECEIPT_INSERT, rows)
     else:
         await txn.connection.executemany(RECEIPT_INSERT, rows)
 

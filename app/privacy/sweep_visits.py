@@ -13,8 +13,16 @@ each visit was counted when it was signed in (app.privacy.statistics, issue 20).
   sign-in may wait for a whole batch, so batches are sized by how long they hold the writer,
   measured as the sweep goes (BatchSizer: about HOLD_MS each, on any machine), not by a count
   that was right on one machine (issue 20: a fixed 2,000 held it three times longer on a
-  machine three times slower, and the kiosk's p99 during a sweep grew with it)."""
+  machine three times slower, and the kiosk's p99 during a sweep grew with it). A batch also
+  holds it at least OVERHEAD_TIMES as long as it spends on what every batch costs besides its
+  DELETE (BEGIN, receipt, COMMIT): on a machine slow enough for that to near HOLD_MS, batches
+  of HOLD_MS would spend as much time on overhead as on erasing, and the sweep took 4.4x a raw
+  DELETE (bench B4 on a machine three times slower; 2.3x on the fast one).
 
+Visit uids are in sign-in order (app.visits.uids), so a batch of the oldest visits erases a
+contiguous run of every index, not one random page of the uid index per visit."""
+
+import asyncio
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -46,23 +54,37 @@ _SPAN = "SELECT min(id) AS first, max(id) AS last FROM visit"
 # How long a batch may hold SQLite's writer: a kiosk sign-in that arrives meanwhile waits
 # at most this (plus its own work). Smaller batches cost more round trips per visit.
 HOLD_MS = 4.0
+# ...unless the batch's own overhead is more than a fifth of that: then at least this many
+# times the overhead, so erasing stays four fifths of the sweep's time on any machine.
+OVERHEAD_TIMES = 5.0
 FIRST_BATCH = 200
 SMALLEST, LARGEST = 20, 20_000
 
 
 class BatchSizer:
     """The next batch's size from the last one's time holding the writer: scaled towards
-    HOLD_MS, at most doubled or halved per step (one slow batch, a checkpoint or another
+    the hold wanted (HOLD_MS, or OVERHEAD_TIMES the overhead, averaged over the batches so
+    far), at most doubled or halved per step (one slow batch, a checkpoint or another
     process, does not swing it), within SMALLEST..LARGEST."""
 
     def __init__(self, fixed: int = 0) -> None:
         self.fixed = fixed
         self.size = fixed or FIRST_BATCH
+        self.overhead = 0.0  # seconds per batch besides its DELETE, a moving average
 
-    def held(self, rows: int, seconds: float) -> None:
+    @property
+    def hold(self) -> float:
+        """Seconds a batch should hold the writer."""
+        return max(HOLD_MS / 1000, OVERHEAD_TIMES * self.overhead)
+
+    def held(self, rows: int, seconds: float, erasing: float | None = None) -> None:
+        """The last batch: `rows` erased, the writer held `seconds`, of which `erasing` in
+        its DELETE (None: all of them)."""
         if self.fixed or rows < self.size or seconds <= 0:
             return  # a fixed size, or the last (short) batch: nothing to learn
-        wanted = self.size * HOLD_MS / (seconds * 1000)
+        spent = max(0.0, seconds - (seconds if erasing is None else erasing))
+        self.overhead = spent if not self.overhead else 0.8 * self.overhead + 0.2 * spent
+        wanted = self.size * self.hold / seconds
         self.size = int(min(LARGEST, max(SMALLEST, self.size / 2, min(self.size * 2, wanted))))
 
 
@@ -105,11 +127,15 @@ async def sweep_visits(
             batch = sizer.size
             started = time.perf_counter()
             async with transaction():  # holds the writer from BEGIN IMMEDIATE to COMMIT
-                erased, last = await _sqlite_batch(now, after_id, batch)
+                erased, last, erasing = await _sqlite_batch(now, after_id, batch)
                 await _receipt(erased, after_id + 1, last, now)
-            sizer.held(erased, time.perf_counter() - started)
+            sizer.held(erased, time.perf_counter() - started, erasing)
             _done(erased, tally, progress)
             await make_room()
+            # A turn of the event loop between batches, always: every statement of a batch
+            # runs on the loop's thread (app.db), so without it the sweep would not let the
+            # kiosk's requests, nor the WAL's checkpoints, run until it ended (bench B4).
+            await asyncio.sleep(0)
             if erased < batch:
                 return
             after_id = last
@@ -138,12 +164,14 @@ async def sweep_visits(
     await side_by_side(*(worker() for _ in range(1 if in_transaction() else PG_WORKERS)))
 
 
-async def _sqlite_batch(now: datetime, after_id: int, size: int) -> tuple[int, int]:
-    """The next `size` due visits past `after_id`: (erased, last id)."""
+async def _sqlite_batch(now: datetime, after_id: int, size: int) -> tuple[int, int, float]:
+    """The next `size` due visits past `after_id`: (erased, last id, seconds erasing)."""
     stale = now - timedelta(days=current().retention.visits_days)
     async with _page_cache_for(size):
+        started = time.perf_counter()
         gone = await Visit.raw(_SQLITE_DELETE, now, stale, after_id, size)
-    return len(gone), max((g["id"] for g in gone), default=after_id)
+        erasing = time.perf_counter() - started
+    return len(gone), max((g["id"] for g in gone), default=after_id), erasing
 
 
 async def _postgres_batch(now: datetime, low: int, high: int) -> int:
