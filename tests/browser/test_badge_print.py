@@ -96,3 +96,23 @@ async def test_a_kiosk_that_does_not_print_never_opens_the_dialogue(browser, liv
     finally:
         await tablet_context.close()
         await staff_context.close()
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", LANDSCAPE), ("da", LANDSCAPE), ("da", PORTRAIT)],
+                         ids=["en-1024", "da-1024", "da-768"])
+async def test_the_sign_out_code_and_done_are_in_sight_without_scrolling(
+        browser, live_server, notices, lang, size):
+    """On a landscape tablet the badge stood 1,000 px tall: the sign-out code and Done were
+    below the fold, and a visitor who did not scroll never saw the code (issue 19.6 keeps
+    Continue in sight on the form; the badge gets the same)."""
+    staff_context, tablet_context, tablet = await _printed_badge(
+        browser, live_server, "none", lang, size)
+    try:
+        for selector in ("#signout-code", "#done", ".visitor-badge .qr"):
+            box = await tablet.locator(selector).bounding_box()
+            assert box is not None and box["y"] >= 0, selector
+            assert box["y"] + box["height"] <= size["height"], (selector, box)
+        assert await tablet.evaluate("window.scrollY") == 0
+    finally:
+        await staff_context.close()
+        await tablet_context.close()
