@@ -115,3 +115,20 @@ def reason_words(reason: str | None) -> list[str] | None:
     """The reason's words to translate, or None when it is not only our own words."""
     words = [w.strip() for w in (reason or "").split(",")]
     return words if words and all(w in REASON_WORDS for w in words) else None
+
+
+# Reasons the code writes with a value in them (issue: "raw code words shown to humans"). The
+# stored reason stays as written; the page and the CSV word it in the reader's language, and
+# anything that does not match is shown as it is.
+# app.recruiting.bulk.ACTIONS: a move names its stage; the two rejections as the queue's form.
+BULK_MOVED = "Moved %(done)s of %(total)s selected to %(stage)s"
+BULK = {
+    "rejected": "Rejected %(done)s of %(total)s selected, without a mail",
+    "reject_with_template": "Rejected %(done)s of %(total)s selected with the rejection message",
+}
+# mail_language_changed records the language's code: named in the reader's language.
+LANGUAGES = {"en": "English", "da": "Danish"}
+# rights_request_assigned's "assignee 12", rights_request_extended's "due 2026-01-31".
+ASSIGNED = "Assigned to %(name)s"
+FORMER_ASSIGNEE = "staff member #%(id)s"
+DUE = "New deadline: %(day)s"

@@ -6,6 +6,7 @@ page reads them for a person who is allowed to see the log: staff by name and ro
 subject as a short reference to the record it is about while that record exists. Once the
 record is erased the reference is plain text, and nothing on the page names the person."""
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime
@@ -18,6 +19,8 @@ from app.privacy import audit
 from app.tables import Application, AuditEvent, Candidate, Position, RightsRequest, StaffMember
 
 PAGE_SIZE = 100
+# requests_queue.assign records the new assignee's staff id as "assignee 12".
+_ASSIGNEE = re.compile(r"^assignee (\d{1,9})$")
 EXPORT_BATCH = 1_000
 
 _COLUMNS = (
@@ -99,6 +102,7 @@ async def readable(rows: list[dict]) -> list[dict]:
     record it links to while that record exists (`target`), and whether it is erased."""
     staff_ids = {r["actor_id"] for r in rows if r["actor_kind"] == "staff" and r["actor_id"]}
     staff_ids |= {int(r["subject_ref"]) for r in rows if _staff_subject(r)}
+    staff_ids |= {a for r in rows if (a := assignee(r)) is not None}
     names = await _staff_names(staff_ids)
     uids = _uids({r["subject_ref"] for r in rows if r["subject_kind"] == "candidate"})
     applications = await _applications_of(uids)
@@ -108,6 +112,7 @@ async def readable(rows: list[dict]) -> list[dict]:
     for r in rows:
         r["staff_name"] = names.get(r["actor_id"]) if r["actor_kind"] == "staff" else None
         r["subject"] = _subject(r, names, applications, positions, requests)
+        r["assignee_name"] = names.get(assignee(r) or 0)
         if r["subject_kind"] == "candidate" and r["subject_ref"] in candidates:
             r["subject"]["erased"] = False  # kept without an application to link to
     return rows
@@ -143,6 +148,14 @@ def _subject(
         name = names.get(int(ref))
         return {"ref": name or ref, "target": ("staff",) if name else None, "erased": not name}
     return {"ref": (ref or obj)[:8], "target": None, "erased": False}
+
+
+def assignee(r: dict) -> int | None:
+    """The staff id a rights request was assigned to, from that event's reason."""
+    if r["action"] != "rights_request_assigned":
+        return None
+    found = _ASSIGNEE.match(r["reason"] or "")
+    return int(found[1]) if found else None
 
 
 def _position(r: dict) -> bool:

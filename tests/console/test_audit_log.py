@@ -4,6 +4,7 @@ filters by staff member, action and the company's days, pages of 100, and a CSV 
 filtered rows whose download is itself audited."""
 
 import csv
+import html
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from app.privacy.erasure import erase_candidate
 from app.recruiting import interviews, messages
 from app.tables import AuditEvent, StaffMember
 from tests.console.support import signed_in
-from tests.factories import consenting_application, open_position
+from tests.factories import consenting_application, open_position, staff_member
 
 
 def _table(html: str) -> str:
@@ -203,3 +204,76 @@ async def test_a_candidates_interview_answer_is_in_words_on_the_page_and_in_the_
     assert [r[7] for r in rows[1:]] == [danish]
     page = _table((await client.get("/console/audit?action=interview_answered&lang=en")).text)
     assert english in page
+
+
+# The reasons the code writes with a value in them, as written (bulk.apply, mail_language,
+# staff services.invite, candidate_rights, consent_renewal, requests_queue): the page showed
+# "reject_with_template: 3 of 4", "da", "hr", "purpose m", "assignee 12" and an ISO date.
+async def _worded_rows(client) -> tuple[int, int]:
+    admin = await signed_in(client, "admin")
+    colleague, _, _ = await staff_member("hr", email="helle@example.org")
+    await StaffMember.update({StaffMember.display_name: "Helle HR"}).where(
+        StaffMember.id == colleague
+    )
+    me = audit.Actor("staff", admin, "admin")
+    now = datetime(2026, 12, 4, 13, 5, tzinfo=UTC)
+    for action, reason in [
+        ("bulk_action", "reject_with_template: 3 of 4"),
+        ("bulk_action", "rejected: 1 of 2"),
+        ("bulk_action", "interview: 2 of 2"),
+        ("mail_language_changed", "da"),
+        ("staff.invited", "hr"),
+        ("consent_given", "purpose m"),
+        ("consent_withdrawn", "purpose n"),
+        ("consent_renewed", "m,talent_pool"),
+        ("rights_request_assigned", f"assignee {colleague}"),
+        ("rights_request_assigned", "assignee 987654"),
+        ("rights_request_extended", "due 2027-01-31"),
+        ("bulk_action", "teleport: 1 of 1"),  # unknown or legacy: as written, never a 500
+        ("rights_request_extended", "due 2027-13-45"),
+        ("mail_language_changed", "xx"),
+    ]:
+        await audit.record(me, action, now, reason=reason)
+    return admin, colleague
+
+
+WORDED = {
+    "en": [
+        "Rejected 3 of 4 selected with the rejection message",
+        "Rejected 1 of 2 selected, without a mail",
+        "Moved 2 of 2 selected to Interview",
+        "Danish", "HR",
+        "Reading the CV and background (m)", "Evaluation in interviews (n)",
+        "Reading the CV and background (m), Talent pool",
+        "Assigned to Helle HR", "Assigned to staff member #987654",
+        "New deadline: 31 January 2027",
+        "teleport: 1 of 1", "due 2027-13-45", "xx",
+    ],
+    "da": [
+        "Gav afslag til 3 af 4 valgte med afslagsbeskeden",
+        "Gav afslag til 1 af 2 valgte uden at sende en mail",
+        "Flyttede 2 af 2 valgte til Samtale",
+        "Dansk", "HR",
+        "Læsning af CV og baggrund (m)", "Vurdering ved samtaler (n)",
+        "Læsning af CV og baggrund (m), Talentbank",
+        "Tildelt Helle HR", "Tildelt medarbejder nr. 987654",
+        "Ny frist: 31. januar 2027",
+        "teleport: 1 of 1", "due 2027-13-45", "xx",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+async def test_reasons_with_values_are_in_words_on_the_page_and_in_the_csv(client, lang):
+    await _worded_rows(client)
+    page = _table((await client.get(f"/console/audit?lang={lang}")).text)
+    cells = [c.split("</td>")[0].strip() for c in page.split("<td>")[1:]]
+    for words in WORDED[lang]:
+        assert html.escape(words, quote=False) in cells, words
+    for raw in ("reject_with_template", "purpose m", "assignee ", "2027-01-31", ">da<", ">hr<"):
+        assert raw not in page, raw
+    rows = list(csv.reader(io.StringIO(
+        (await client.get("/console/audit.csv")).content.decode("utf-8-sig")
+    )))  # fmt: skip
+    reasons = [r[7] for r in rows[1:] if r[8] != "audit_log_exported"]
+    assert reasons[: len(WORDED[lang])] == list(reversed(WORDED[lang]))  # newest first

@@ -122,3 +122,24 @@ def test_every_interview_answer_has_words():
     """interview_answered records the candidate's choice as its reason: a new choice needs
     its words, or the log shows the code."""
     assert set(ANSWERS) <= REASON_WORDS.keys()
+
+
+def test_every_value_a_reason_can_hold_has_words_in_english_and_danish():
+    """The reasons written with a value in them are worded on the audit page and in its CSV:
+    a new bulk action, language, role or consent purpose needs its words, or the log shows
+    the code ("reject_with_template: 3 of 4", "da", "hr", "purpose m")."""
+    from app.privacy.audit_labels import BULK, BULK_MOVED, LANGUAGES, ROLES
+    from app.privacy.notices import CANDIDATE_PURPOSES
+    from app.privacy.statistics_report import CONSENT
+    from app.recruiting.bulk import ACTIONS as BULK_ACTIONS
+    from app.recruiting.pipeline import STAGES
+    from app.staff.services import ROLES as STAFF_ROLES
+    from app.web.i18n import LANGUAGE_NAMES
+
+    assert all(a in BULK or a in STAGES for a in BULK_ACTIONS)
+    assert set(LANGUAGE_NAMES) <= LANGUAGES.keys()
+    assert set(STAFF_ROLES) <= ROLES.keys()
+    assert set(CANDIDATE_PURPOSES) <= CONSENT.keys()
+    danish = translations("da").gettext
+    words = [*BULK.values(), BULK_MOVED, *LANGUAGES.values(), *CONSENT.values()]
+    assert [w for w in words if danish(w) == w] == []

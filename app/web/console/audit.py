@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 
 from litestar import Request, get
 from litestar.response import Stream, Template
@@ -12,6 +13,7 @@ from litestar.response import Stream, Template
 from app import dates
 from app.clock import utcnow
 from app.privacy import audit_labels, audit_log
+from app.privacy.statistics_report import CONSENT
 from app.recruiting.pipeline import STAGES
 from app.web.access import staff
 from app.web.console.chrome import actor, console_page, query
@@ -19,6 +21,9 @@ from app.web.console.review import _date
 from app.web.render import language, stage_label, translate_message
 
 _MOVE = re.compile(r"^([a-z]+)->([a-z]+)(?: \((.*)\))?$", re.DOTALL)
+_BULK = re.compile(r"^([a-z_]+): (\d+) of (\d+)$")
+_PURPOSE = re.compile(r"^purpose ([a-z_]+)$")
+_DUE = re.compile(r"^due (\d{4}-\d{2}-\d{2})$")
 _FILTERS = ("actor", "action", "from", "to", "subject")
 
 
@@ -67,9 +72,56 @@ async def audit_page(request: Request) -> Template:
         action_labels=audit_labels.ACTIONS,
         kind_labels=audit_labels.KINDS,
         link=link,
-        reason_text=lambda reason: _reason(lang, reason),
+        reason_text=lambda row: reason_text(lang, row),
         zone=dates.zone().key,
     )
+
+
+def reason_text(lang: str, row: dict) -> str:
+    """A row's reason in the reader's language: the reasons the code writes with a value in
+    them (a bulk action's tally, a language, a role, a purpose, an assignee, a date) in words;
+    what is stored stays as written, and anything else is shown as it is."""
+    reason = row["reason"] or ""
+    try:
+        worded = _worded(lang, row["action"], reason, row.get("assignee_name"))
+    except (KeyError, ValueError, TypeError):  # an old or odd row: shown as written
+        worded = None
+    return _reason(lang, reason) if worded is None else worded
+
+
+def _worded(lang: str, action: str, reason: str, assignee_name: str | None) -> str | None:
+    def said(message: str, **values: str) -> str:
+        text = translate_message(lang, message)
+        return text % values if values else text
+
+    if action == "bulk_action" and (bulk := _BULK.match(reason)):
+        what, done, total = bulk[1], bulk[2], bulk[3]
+        if what in audit_labels.BULK:
+            return said(audit_labels.BULK[what], done=done, total=total)
+        if what in STAGES:
+            return said(audit_labels.BULK_MOVED, done=done, total=total,
+                        stage=stage_label(lang, what))  # fmt: skip
+        return None
+    if action == "mail_language_changed" and reason in audit_labels.LANGUAGES:
+        return said(audit_labels.LANGUAGES[reason])
+    if action == "staff.invited" and reason in audit_labels.ROLES:
+        return said(audit_labels.ROLES[reason])
+    if action in ("consent_given", "consent_withdrawn") and (purpose := _PURPOSE.match(reason)):
+        return said(CONSENT[purpose[1]]) if purpose[1] in CONSENT else None
+    if action == "consent_renewed" and reason:
+        purposes = reason.split(",")
+        if all(p in CONSENT for p in purposes):
+            return ", ".join(said(CONSENT[p]) for p in purposes)
+        return None
+    if action == "rights_request_assigned":
+        staff_id = audit_log.assignee({"action": action, "reason": reason})
+        if staff_id is None:
+            return None
+        name = assignee_name or said(audit_labels.FORMER_ASSIGNEE, id=str(staff_id))
+        return said(audit_labels.ASSIGNED, name=name)
+    if action == "rights_request_extended" and (due := _DUE.match(reason)):
+        return said(audit_labels.DUE, day=dates.day(date.fromisoformat(due[1]), lang))
+    return None
 
 
 def _reason(lang: str, reason: str | None) -> str:
@@ -125,7 +177,7 @@ async def _csv(batches: AsyncIterator[list[dict]], lang: str) -> AsyncIterator[b
                 said(audit_labels.KINDS.get(r["subject_kind"], r["subject_kind"] or "")),
                 r["subject"]["ref"],
                 r["object_id"],
-                _reason(lang, r["reason"]),
+                reason_text(lang, r),
                 r["action"],
             ]
             for r in rows
