@@ -30,8 +30,10 @@ async def test_admin_sees_rules_due_records_and_job_runs(client):
     local_day = soon.astimezone(ZoneInfo("Europe/Copenhagen")).date()
     assert f"<td>{dates.day(local_day, 'en')}</td>" in html  # the day-by-day calendar
     assert soon.date().isoformat() not in html  # never ISO, never the UTC day
-    assert "visits: 1" in html
-    assert "expired sessions" in html
+    # Kinds, jobs and counts in words; the code's names with spaces were shown before.
+    assert "Visits: 1" in html and "visits: 1" not in html
+    assert "Clearing expired sessions and links" in html and ">expired sessions<" not in html
+    assert "Audit log entries" in html and "audit events" not in html
     assert 'href="/console/retention"' in html  # in the admin's navigation
     # Times carry their zone ("CET"); the page said they were in UTC. And the sweep counts
     # nothing since issue 20: the page said erased records were counted first.
@@ -58,6 +60,7 @@ async def test_the_page_speaks_danish(client):
     assert response.status_code == 200
     assert "Gældende regler" in response.text and "Jobkørsler" in response.text
     assert "blev talt, da tingene skete" in response.text and "UTC" not in response.text
+    assert "Poster i revisionsloggen" in response.text and "audit events" not in response.text
 
 
 async def test_job_runs_are_paged_fifty_at_a_time(client):
@@ -73,15 +76,15 @@ async def test_job_runs_are_paged_fifty_at_a_time(client):
 
     first = await client.get("/console/retention")
     assert first.status_code == 200
-    assert first.text.count("expired sessions") >= 50
-    assert "sessions: 1<" in first.text
-    assert "sessions: 60<" not in first.text
+    assert first.text.count("Clearing expired sessions and links") >= 50
+    assert "Sessions: 1<" in first.text
+    assert "Sessions: 60<" not in first.text
     assert "?runs_before=" in first.text and "Older runs" in first.text
     oldest_first_page = int(first.text.split("?runs_before=")[1].split("#")[0])
 
     second = await client.get(f"/console/retention?runs_before={oldest_first_page}")
     assert second.status_code == 200
-    assert "sessions: 60<" in second.text and "sessions: 1<" not in second.text
+    assert "Sessions: 60<" in second.text and "Sessions: 1<" not in second.text
     assert "?runs_before=" not in second.text  # ten left: the last page
     bad = await client.get("/console/retention?runs_before=x")
     assert bad.status_code == 400

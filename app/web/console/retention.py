@@ -6,6 +6,7 @@ from litestar.params import Parameter
 from litestar.response import Template
 
 from app.clock import utcnow
+from app.privacy.retention_labels import job_label, record_label
 from app.privacy.retention_report import overview
 from app.web.access import staff
 from app.web.console.chrome import console_page
@@ -15,7 +16,13 @@ from app.web.console.chrome import console_page
 async def retention_page(
     request: Request, runs_before: int | None = Parameter(default=None, ge=1)
 ) -> Template:
-    return console_page(request, "console/retention.html", **await overview(utcnow(), runs_before))
+    return console_page(
+        request,
+        "console/retention.html",
+        record_label=record_label,
+        job_label=job_label,
+        **await overview(utcnow(), runs_before),
+    )
 
 
 ROUTES = [retention_page]
