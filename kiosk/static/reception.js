@@ -44,46 +44,47 @@
   }
 })();
 
-/* Pre-registration: the default date is the chosen site's today (data-site-days, each site's
-   own date; near midnight two offices can be on different days). Choosing another site moves
-   the date along, unless reception has picked a date of its own. */
+/* Pre-registration follows the chosen site, as the kiosk does:
+   - the date: the default is the site's own today (data-site-days; near midnight two offices
+     can be on different days), moved along with the site unless reception picked its own;
+   - the host: only the site's hosts are offered (data-site-hosts, each site's host ids), and a
+     host chosen for another site is cleared, so reception picks again rather than sending a
+     host who is not there (the server refuses that too). */
 (function () {
   "use strict";
   var form = document.getElementById("expected-form");
-  if (!form || !form.getAttribute("data-site-days")) { return; }
-  var days = JSON.parse(form.getAttribute("data-site-days"));
-  var site = form.elements.namedItem("site_id");
-  var date = form.elements.namedItem("expected_on");
-  if (!site || !date || site.tagName !== "SELECT") { return; }
-  var shown = days[site.value];
-  site.addEventListener("change", function () {
-    var next = days[site.value];
-    if (next && date.value === shown) { date.value = next; }
-    shown = next;
-  });
-})();
+  var site = form && form.elements.namedItem("site_id");
+  if (!site || site.tagName !== "SELECT") { return; }
 
-/* Pre-registration: the host select offers the chosen site's hosts only (data-site-hosts, each
-   site's host ids), as the kiosk does. A host chosen for another site is cleared, so reception
-   picks again rather than sending a host who is not there (the server refuses that too). */
-(function () {
-  "use strict";
-  var form = document.getElementById("expected-form");
-  if (!form || !form.getAttribute("data-site-hosts")) { return; }
-  var hosts = JSON.parse(form.getAttribute("data-site-hosts"));
-  var site = form.elements.namedItem("site_id");
-  var host = form.elements.namedItem("host_id");
-  if (!site || !host || host.tagName !== "SELECT") { return; }
-
-  function follow() {
-    var here = (hosts[site.value] || []).map(String);
-    Array.prototype.forEach.call(host.options, function (option) {
-      var offered = option.value === "" || here.indexOf(option.value) !== -1;
-      option.hidden = !offered;
-      option.disabled = !offered;
-    });
-    if (host.selectedOptions.length && host.selectedOptions[0].disabled) { host.value = ""; }
+  function read(name) {
+    var value = form.getAttribute(name);
+    return value ? JSON.parse(value) : null;
   }
-  site.addEventListener("change", follow);
-  follow();
+
+  var days = read("data-site-days");
+  var date = form.elements.namedItem("expected_on");
+  if (days && date) {
+    var shown = days[site.value];
+    site.addEventListener("change", function () {
+      var next = days[site.value];
+      if (next && date.value === shown) { date.value = next; }
+      shown = next;
+    });
+  }
+
+  var hosts = read("data-site-hosts");
+  var host = form.elements.namedItem("host_id");
+  if (hosts && host && host.tagName === "SELECT") {
+    var follow = function () {
+      var here = (hosts[site.value] || []).map(String);
+      Array.prototype.forEach.call(host.options, function (option) {
+        var offered = option.value === "" || here.indexOf(option.value) !== -1;
+        option.hidden = !offered;
+        option.disabled = !offered;
+      });
+      if (host.selectedOptions.length && host.selectedOptions[0].disabled) { host.value = ""; }
+    };
+    site.addEventListener("change", follow);
+    follow();
+  }
 })();
