@@ -165,3 +165,19 @@ def test_every_setting_the_code_reads_is_documented_in_operators(tmp_path: Path)
     assert {"DATABASE_URL", "INTAKE_SECRET_KEY", "RETENTION_VISITS_DAYS", "SMTP_FROM"} <= read
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", OPERATORS.read_text()))
     assert sorted(read - documented) == [], "document these settings in docs/operators.md"
+
+
+def test_the_readme_states_a_ratio_target_for_every_benchmark():
+    """Issue 20: "state each ratio target beside it in the README". The benchmarks come from
+    bench/cases.py, so a benchmark added tomorrow fails here until the README states its
+    target."""
+    cases = {
+        case
+        for source in (ROOT / "bench").glob("*.py")
+        for case in re.findall(r'Result\(\s*"(B\d+)"', source.read_text())
+    }
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Performance targets"):]
+    section = section[: section.index("\n## ", 1)]
+    stated = set(re.findall(r"^\| (B\d+) ", section, flags=re.M))
+    assert len(cases) >= 8 and cases <= stated, sorted(cases - stated)
