@@ -193,6 +193,7 @@ async def api_sign_in(request: Request, data: JSONBody[SignInRequest]) -> Respon
         invitation_code=data.invitation_code,
         site_id=request.scope["state"]["kiosk"].site_id,
         site_timezone=request.scope["state"]["kiosk"].timezone,  # read with the kiosk
+        site_name=request.scope["state"]["kiosk"].site_name,  # so is this
     )
     try:
         badge = await sign_in(form, request.scope["state"]["kiosk"].id, utcnow())

@@ -30,7 +30,9 @@ class VisitorForm(msgspec.Struct):
     invitation_code: Code = ""
 
 
-def to_sign_in(form: VisitorForm, language: str, site_id: int, timezone: str = "") -> SignIn:
+def to_sign_in(
+    form: VisitorForm, language: str, site_id: int, timezone: str = "", site_name: str | None = None
+) -> SignIn:
     return SignIn(
         visitor_name=form.visitor_name,
         host_id=form.host_id,
@@ -42,6 +44,7 @@ def to_sign_in(form: VisitorForm, language: str, site_id: int, timezone: str = "
         invitation_code=form.invitation_code,
         site_id=site_id,
         site_timezone=timezone,
+        site_name=site_name,
     )
 
 

@@ -163,7 +163,9 @@ async def do_sign_in(request: Request) -> Template | Response[str]:
     lang = chosen_language(request, form.get("language"))
     try:
         kiosk_ = request.scope["state"]["kiosk"]  # its site's zone came with it: no query
-        data = to_sign_in(parse_form(form, VisitorForm), lang, kiosk_.site_id, kiosk_.timezone)
+        data = to_sign_in(
+            parse_form(form, VisitorForm), lang, kiosk_.site_id, kiosk_.timezone, kiosk_.site_name
+        )
         badge = await sign_in(data, request.scope["state"]["kiosk"].id, utcnow())
     except ValidationFailed as exc:
         if form.get("invitation_code"):

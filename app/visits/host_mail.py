@@ -8,9 +8,9 @@ mail: the first name, the purpose and the place, never surname, company or e-mai
 
 from datetime import datetime
 
+from app import dates
 from app.config import current
 from app.i18n import gettext_for
-from app.visits.local_time import local_time
 
 PURPOSE_LABELS = {
     "meeting": "Meeting",
@@ -25,27 +25,39 @@ IN_HOST_LANGUAGE = "CASE WHEN h.language = ? THEN ? ELSE ? END"
 
 
 def host_mail(
-    name: str, company: str, purpose: str, now: datetime, language: str, timezone: str = ""
+    name: str,
+    company: str,
+    purpose: str,
+    now: datetime,
+    language: str,
+    timezone: str = "",
+    site: str = "",
 ) -> tuple[str, str]:
     """Subject and body in `language`, the time on the site's clock (`timezone`, its own;
-    else the company's): the host works there."""
-    return _worded(purpose, _facts(name, company, now, timezone), language)
+    else the company's) with its zone ("09:15 CET"), and the site's name (`site`, given only
+    when the company has more than one): a host with offices in two zones knows which."""
+    return _worded(purpose, _facts(name, company, now, timezone, site), language)
 
 
-def _facts(name: str, company: str, now: datetime, timezone: str) -> dict[str, str]:
-    """What the mail says in every language: who and when."""
+def _facts(
+    name: str, company: str, now: datetime, timezone: str, site: str
+) -> dict[str, str | datetime]:
+    """What the mail says in every language: who, where and when."""
     visitor = f"{name} ({company})" if company else name
-    return {"visitor": visitor, "company": company, "time": local_time(now, timezone or None)}
+    return {"visitor": visitor, "company": company, "site": site, "now": now, "zone": timezone}
 
 
-def _worded(purpose: str, facts: dict[str, str], language: str) -> tuple[str, str]:
+def _worded(purpose: str, facts: dict, language: str) -> tuple[str, str]:
     _ = gettext_for(language)
+    # The app's one way to write a time: the language's clock and the zone's abbreviation.
+    facts = facts | {"time": dates.clock(facts["now"], language, facts["zone"] or None)}
+    where = "\n\n" + _("Site: %(site)s") % facts if facts["site"] else ""
     if purpose == "delivery":  # names only its company (issue 19.8)
         body = _("A delivery from %(company)s arrived for you at reception at %(time)s.") % facts
-        return _("A delivery has arrived for you"), body + "\n"
+        return _("A delivery has arrived for you"), body + where + "\n"
     body = _("%(visitor)s has signed in at reception at %(time)s and is waiting for you.") % facts
     label = _(PURPOSE_LABELS.get(purpose, "Other"))
-    body += "\n\n" + _("Purpose: %(purpose)s") % {"purpose": label} + "\n"
+    body += where + "\n\n" + _("Purpose: %(purpose)s") % {"purpose": label} + "\n"
     return _("Your visitor has arrived"), body
 
 
@@ -56,10 +68,10 @@ def other_language() -> str:
 
 
 def in_host_language_args(
-    name: str, company: str, purpose: str, now: datetime, timezone: str = ""
+    name: str, company: str, purpose: str, now: datetime, timezone: str = "", site: str = ""
 ) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
     """IN_HOST_LANGUAGE's values for the subject and for the body."""
-    facts = _facts(name, company, now, timezone)
+    facts = _facts(name, company, now, timezone, site)
     other = other_language()
     subject_o, body_o = _worded(purpose, facts, other)
     subject_f, body_f = _worded(purpose, facts, current().languages[0])

@@ -16,11 +16,6 @@ def local_date(at: datetime, timezone: str | None = None) -> date:
     return at.astimezone(zone(timezone)).date()
 
 
-def local_time(at: datetime, timezone: str | None = None) -> str:
-    """The company's clock at `at`, or a site's (`timezone`, its own)."""
-    return at.astimezone(zone(timezone)).strftime("%H:%M")
-
-
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The instants where local `day` starts and the next one starts."""
     start = datetime.combine(day, time.min, tzinfo=zone())

@@ -197,6 +197,19 @@ async def site_timezone(site_id: int | None) -> str:
     return str(rows[0]["timezone"]) if rows else current().timezone
 
 
+# A site's name for a host's mail, only when there is another site to tell it from.
+_NAME_AMONG_OTHERS = (
+    "SELECT s.name FROM site s WHERE s.id = ? AND EXISTS (SELECT 1 FROM site o WHERE o.id <> s.id)"
+)
+
+
+async def name_among_sites(site_id: int) -> str:
+    """The site's name when the company has more than one site, else "": the host's mail
+    says where the visitor waits only when it could be somewhere else."""
+    rows = await fetch(_NAME_AMONG_OTHERS, site_id)
+    return str(rows[0]["name"]) if rows else ""
+
+
 async def site_clocks() -> list[tuple[int, str, str]]:
     """Every site's id, time zone and end of day (the end-of-day sign-out's)."""
     rows = await Site.select(Site.id, Site.timezone, Site.end_of_day).order_by(Site.id)

@@ -27,7 +27,14 @@ from app.visits import chat, codes, uids
 from app.visits.host_mail import IN_HOST_LANGUAGE, host_mail, in_host_language_args
 from app.visits.hosts import AT_SITE, active_host
 from app.visits.local_time import last_end_of_day, local_date
-from app.visits.sites import first_site_id, in_scope, site_clocks, site_scope, site_timezone
+from app.visits.sites import (
+    first_site_id,
+    in_scope,
+    name_among_sites,
+    site_clocks,
+    site_scope,
+    site_timezone,
+)
 
 # Fixed purposes: the visitor taps one, and the anonymous statistics count per purpose
 # without free text that could name someone.
@@ -58,6 +65,10 @@ class SignIn(msgspec.Struct):
     # query on the sign-in's hot path, bench B1); empty: sign_in reads it. The visit's day
     # (its counter, its badge, an invitation's date) is the site's local day.
     site_timezone: str = ""
+    # The site's name for the host's mail when the company has more than one site, else "";
+    # None: sign_in reads it, except on the kiosk's one-statement path (bench B1: no query
+    # more), where the mail then gives the time with its zone but no site name.
+    site_name: str | None = None
 
 
 class Badge(msgspec.Struct, frozen=True):
@@ -254,6 +265,8 @@ async def sign_in(
         return badge
     if data.invitation_code and kiosk_id is not None:
         await throttle.ensure_allowed([_invite_key(kiosk_id)], now)
+    if data.site_name is None:
+        data.site_name = await name_among_sites(data.site_id)
     try:
         async with transaction():
             if kiosk_id is not None:  # counted with the visit, undone with it
@@ -310,7 +323,9 @@ async def _sign_in_at_once(
     visit_uid = uids.visit_uid(now)
     name, company = data.visitor_name.strip(), data.company.strip()
     sent = submission_hash(data.submission)
-    subject, body = in_host_language_args(name, company, data.purpose, now, data.site_timezone)
+    subject, body = in_host_language_args(
+        name, company, data.purpose, now, data.site_timezone, data.site_name or ""
+    )
     settings = current()
     cap = settings.caps.kiosk_sign_ins
     if settings.is_sqlite:
@@ -381,7 +396,9 @@ def _invite_key(kiosk_id: int) -> str:
 
 def _host_mail(data: SignIn, now: datetime, language: str) -> tuple[str, str]:
     name, company = data.visitor_name.strip(), data.company.strip()
-    return host_mail(name, company, data.purpose, now, language, data.site_timezone)
+    return host_mail(
+        name, company, data.purpose, now, language, data.site_timezone, data.site_name or ""
+    )
 
 
 async def sign_out_visit(where: Any, by: str, now: datetime) -> int:
