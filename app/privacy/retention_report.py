@@ -21,7 +21,7 @@ class Due(msgspec.Struct, frozen=True):
     count: int
     earliest: datetime | None  # the oldest due date among them
     latest: datetime | None
-    days: dict[str, int] = {}  # the company's day (ISO) -> how many fall due that day
+    days: dict[date, int] = {}  # the company's day -> how many fall due that day
 
 
 async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
@@ -36,7 +36,7 @@ async def _due(kind: Kind, at: datetime, after: datetime | None = None) -> Due:
     dates = sorted(_moment(r["d"]) for r in rows if r["d"] is not None)
     # The company's days (INTAKE_TIMEZONE), as the page shows every date: a record due at
     # 23:30 UTC falls due the next day in Copenhagen.
-    days = Counter(local.today(d).isoformat() for d in dates)
+    days = Counter(local.today(d) for d in dates)
     first, last = (dates[0], dates[-1]) if dates else (None, None)
     return Due(kind.name, len(rows), first, last, dict(sorted(days.items())))
 
@@ -94,14 +94,11 @@ def rules() -> list[tuple[str, str, int]]:
 
 def calendar(soon: list[Due]) -> list[dict[str, Any]]:
     """Per day of the horizon: what falls due, per kind (days with nothing are left out)."""
-    days: dict[str, dict[str, int]] = {}
+    days: dict[date, dict[str, int]] = {}
     for due in soon:
         for day, n in due.days.items():
             days.setdefault(day, {})[due.kind] = n
-    return [
-        {"day": date.fromisoformat(d), "kinds": days[d], "total": sum(days[d].values())}
-        for d in sorted(days)
-    ]
+    return [{"day": d, "kinds": days[d], "total": sum(days[d].values())} for d in sorted(days)]
 
 
 async def overview(now: datetime, runs_before: int | None = None) -> dict[str, Any]:
