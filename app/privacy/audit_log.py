@@ -102,7 +102,9 @@ async def readable(rows: list[dict]) -> list[dict]:
     record it links to while that record exists (`target`), and whether it is erased."""
     staff_ids = {r["actor_id"] for r in rows if r["actor_kind"] == "staff" and r["actor_id"]}
     staff_ids |= {int(r["subject_ref"]) for r in rows if _staff_subject(r)}
-    staff_ids |= {a for r in rows if (a := assignee(r)) is not None}
+    for r in rows:
+        r["assignee_id"] = assignee(r)
+    staff_ids |= {r["assignee_id"] for r in rows if r["assignee_id"] is not None}
     names = await _staff_names(staff_ids)
     uids = _uids({r["subject_ref"] for r in rows if r["subject_kind"] == "candidate"})
     applications = await _applications_of(uids)
@@ -112,7 +114,7 @@ async def readable(rows: list[dict]) -> list[dict]:
     for r in rows:
         r["staff_name"] = names.get(r["actor_id"]) if r["actor_kind"] == "staff" else None
         r["subject"] = _subject(r, names, applications, positions, requests)
-        r["assignee_name"] = names.get(assignee(r) or 0)
+        r["assignee_name"] = names.get(r["assignee_id"] or 0)
         if r["subject_kind"] == "candidate" and r["subject_ref"] in candidates:
             r["subject"]["erased"] = False  # kept without an application to link to
     return rows

@@ -83,13 +83,17 @@ def reason_text(lang: str, row: dict) -> str:
     what is stored stays as written, and anything else is shown as it is."""
     reason = row["reason"] or ""
     try:
-        worded = _worded(lang, row["action"], reason, row.get("assignee_name"))
+        worded = _worded(
+            lang, row["action"], reason, row.get("assignee_id"), row.get("assignee_name")
+        )
     except (KeyError, ValueError, TypeError):  # an old or odd row: shown as written
         worded = None
     return _reason(lang, reason) if worded is None else worded
 
 
-def _worded(lang: str, action: str, reason: str, assignee_name: str | None) -> str | None:
+def _worded(
+    lang: str, action: str, reason: str, assignee_id: int | None, assignee_name: str | None
+) -> str | None:
     def said(message: str, **values: str) -> str:
         text = translate_message(lang, message)
         return text % values if values else text
@@ -113,11 +117,10 @@ def _worded(lang: str, action: str, reason: str, assignee_name: str | None) -> s
         if all(p in CONSENT for p in purposes):
             return ", ".join(said(CONSENT[p]) for p in purposes)
         return None
-    if action == "rights_request_assigned":
-        staff_id = audit_log.assignee({"action": action, "reason": reason})
-        if staff_id is None:
+    if action == "rights_request_assigned":  # the id read from the reason by audit_log
+        if assignee_id is None:
             return None
-        name = assignee_name or said(audit_labels.FORMER_ASSIGNEE, id=str(staff_id))
+        name = assignee_name or said(audit_labels.FORMER_ASSIGNEE, id=str(assignee_id))
         return said(audit_labels.ASSIGNED, name=name)
     if action == "rights_request_extended" and (due := _DUE.match(reason)):
         return said(audit_labels.DUE, day=dates.day(date.fromisoformat(due[1]), lang))
