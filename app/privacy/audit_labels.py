@@ -132,3 +132,11 @@ LANGUAGES = {"en": "English", "da": "Danish"}
 ASSIGNED = "Assigned to %(name)s"
 FORMER_ASSIGNEE = "staff member #%(id)s"
 DUE = "New deadline: %(day)s"
+# app.visits.on_site's reads of visitors (the desk, the evacuation list, the visit log): "3 shown".
+VISITS_SHOWN = "%(n)s visits shown"
+VISITS_READ = (
+    "reception_desk_viewed",
+    "evacuation_list_viewed",
+    "visit_log_viewed",
+    "visit_log_searched",
+)

@@ -229,6 +229,7 @@ async def _worded_rows(client) -> tuple[int, int]:
         ("rights_request_assigned", f"assignee {colleague}"),
         ("rights_request_assigned", "assignee 987654"),
         ("rights_request_extended", "due 2027-01-31"),
+        ("reception_desk_viewed", "3 shown"),
         ("bulk_action", "teleport: 1 of 1"),  # unknown or legacy: as written, never a 500
         ("rights_request_extended", "due 2027-13-45"),
         ("mail_language_changed", "xx"),
@@ -246,7 +247,7 @@ WORDED = {
         "Reading the CV and background (m)", "Evaluation in interviews (n)",
         "Reading the CV and background (m), Talent pool",
         "Assigned to Helle HR", "Assigned to staff member #987654",
-        "New deadline: 31 January 2027",
+        "New deadline: 31 January 2027", "3 visits shown",
         "teleport: 1 of 1", "due 2027-13-45", "xx",
     ],
     "da": [
@@ -257,7 +258,7 @@ WORDED = {
         "Læsning af CV og baggrund (m)", "Vurdering ved samtaler (n)",
         "Læsning af CV og baggrund (m), Talentbank",
         "Tildelt Helle HR", "Tildelt medarbejder nr. 987654",
-        "Ny frist: 31. januar 2027",
+        "Ny frist: 31. januar 2027", "3 besøg vist",
         "teleport: 1 of 1", "due 2027-13-45", "xx",
     ],
 }  # fmt: skip
@@ -270,7 +271,7 @@ async def test_reasons_with_values_are_in_words_on_the_page_and_in_the_csv(clien
     cells = [c.split("</td>")[0].strip() for c in page.split("<td>")[1:]]
     for words in WORDED[lang]:
         assert html.escape(words, quote=False) in cells, words
-    for raw in ("reject_with_template", "purpose m", "assignee ", "2027-01-31", ">da<", ">hr<"):
+    for raw in ("reject_with_template", "purpose m", "assignee ", "2027-01-31", ">da<", ">hr<", ">3 shown<"):
         assert raw not in page, raw
     rows = list(csv.reader(io.StringIO(
         (await client.get("/console/audit.csv")).content.decode("utf-8-sig")

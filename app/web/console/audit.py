@@ -24,6 +24,7 @@ _MOVE = re.compile(r"^([a-z]+)->([a-z]+)(?: \((.*)\))?$", re.DOTALL)
 _BULK = re.compile(r"^([a-z_]+): (\d+) of (\d+)$")
 _PURPOSE = re.compile(r"^purpose ([a-z_]+)$")
 _DUE = re.compile(r"^due (\d{4}-\d{2}-\d{2})$")
+_SHOWN = re.compile(r"^(\d+) shown$")
 _FILTERS = ("actor", "action", "from", "to", "subject")
 
 
@@ -122,6 +123,8 @@ def _worded(
             return None
         name = assignee_name or said(audit_labels.FORMER_ASSIGNEE, id=str(assignee_id))
         return said(audit_labels.ASSIGNED, name=name)
+    if action in audit_labels.VISITS_READ and (shown := _SHOWN.match(reason)):
+        return said(audit_labels.VISITS_SHOWN, n=shown[1])
     if action == "rights_request_extended" and (due := _DUE.match(reason)):
         return said(audit_labels.DUE, day=dates.day(date.fromisoformat(due[1]), lang))
     return None
