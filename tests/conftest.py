@@ -4,6 +4,7 @@ app, so no rollback trick). The environment is fixed before anything of Intake i
 
 import asyncio
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -134,10 +135,24 @@ async def client(settings):  # type: ignore[no-untyped-def]
 # --- a real server process, for browser and process-level tests --------------------------
 
 
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port for a server this suite starts a moment later, chosen below the kernel's
+    ephemeral range. A port from bind(("127.0.0.1", 0)) comes from that range, which the
+    kernel also hands to outgoing connections (the suite's own, to PostgreSQL, Redis and the
+    servers): one could take the port in the second before the server binds it. Below the
+    range only another server of ours could, and the random choice makes that unlikely."""
+    low = int(EPHEMERAL_PORTS.read_text().split()[0]) if EPHEMERAL_PORTS.exists() else 32768
+    while True:
+        port = random.SystemRandom().randrange(max(1024, low - 12_000), low)  # unseeded
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use, or in TIME_WAIT
+            return port
 
 
 class LiveServer:
