@@ -128,15 +128,55 @@ BULK = {
 }
 # mail_language_changed records the language's code: named in the reader's language.
 LANGUAGES = {"en": "English", "da": "Danish"}
-# rights_request_assigned's "assignee 12", rights_request_extended's "due 2026-01-31".
+# rights_request_assigned's "assignee 12", rights_request_extended's "due 2026-01-31". A staff
+# member no longer there (an assignee, an export's staff filter) is named by their id.
 ASSIGNED = "Assigned to %(name)s"
 FORMER_ASSIGNEE = "staff member #%(id)s"
 DUE = "New deadline: %(day)s"
 # app.visits.on_site's reads of visitors (the desk, the evacuation list, the visit log): "3 shown".
-VISITS_SHOWN = "%(n)s visits shown"
+VISITS_SHOWN = ("%(n)s visit shown", "%(n)s visits shown")
 VISITS_READ = (
     "reception_desk_viewed",
     "evacuation_list_viewed",
     "visit_log_viewed",
     "visit_log_searched",
 )
+# Reasons the code writes whole, by action and reason: second_factor.reset_second_factor,
+# provider_sign_in (the company's OpenID Connect sign-in), requests_queue.carry_out_access,
+# and the erasures' reasons (candidate_rights.erase_me, requests_queue, visits.rights,
+# restore.REPLAY_REASON).
+FIXED = {
+    ("staff.totp_reset", "command line"): "Reset from the command line",
+    ("staff.signed_in", "identity provider"): "The company's sign-in",
+    ("staff.sign_in_refused", "identity provider: disabled"):
+        "The company's sign-in: the account is turned off",
+    ("staff.sign_in_refused", "identity provider: no mapped group"):
+        "The company's sign-in: in no group that gives access",
+    ("data_exported", "access request"): "For an access request",
+    ("erasure", "consent_withdrawn"): "Consent withdrawn",
+    ("erasure", "erasure_request"): "Erasure request",
+    ("erasure", "replayed after a restore"): "Replayed after a restore",
+}  # fmt: skip
+# A staff account's role and state (staff services.update_member "role=hr disabled=False",
+# " sso_only" when it signs in only through the company's sign-in; provider_sign_in's
+# "role=hr from the identity provider"; staff.provisioned's "role=hr"), from its parts.
+ROLE = "Role: %(role)s"
+ACCOUNT_ON = "account active"
+ACCOUNT_OFF = "account turned off"
+SSO_ONLY = "signs in only through the company's sign-in"
+FROM_PROVIDER = "from the company's sign-in"
+# Counts of visits (visits.rights: a visitor request's candidate visits, an access request's
+# export, an erasure), singular and plural.
+CANDIDATE_VISITS = ("%(n)s candidate visit", "%(n)s candidate visits")
+VISITOR_ACCESS = ("Visitor's access request: %(n)s visit", "Visitor's access request: %(n)s visits")
+VISITS = ("%(n)s visit", "%(n)s visits")
+# The audit log export's own row: its filters (audit_log.AuditFilter.described), or none.
+EXPORT_ALL = "Every entry, no filter"
+EXPORT_FILTER = "Filtered by %(parts)s"
+EXPORT_PARTS = {
+    "staff": "staff member %(value)s",
+    "action": "action %(value)s",
+    "from": "from %(value)s",
+    "to": "to %(value)s",
+    "subject": "subject id %(value)s",
+}

@@ -21,6 +21,14 @@ from app.tables import Application, AuditEvent, Candidate, Position, RightsReque
 PAGE_SIZE = 100
 # requests_queue.assign records the new assignee's staff id as "assignee 12".
 _ASSIGNEE = re.compile(r"^assignee (\d{1,9})$")
+# AuditFilter.described, read back: the parts in their order, each optional; an action has no
+# space in it (else the reason is shown as written), the subject id is the rest.
+_DESCRIBED = re.compile(
+    r"^(?:staff=(?P<staff>\d{1,9}))?(?: ?action=(?P<action>[^ ]+))?"
+    r"(?: ?from=(?P<from>\d{4}-\d{2}-\d{2}))?(?: ?to=(?P<to>\d{4}-\d{2}-\d{2}))?"
+    r"(?: ?subject=(?P<subject>.+))?$",
+    re.DOTALL,
+)
 EXPORT_BATCH = 1_000
 
 _COLUMNS = (
@@ -103,8 +111,9 @@ async def readable(rows: list[dict]) -> list[dict]:
     staff_ids = {r["actor_id"] for r in rows if r["actor_kind"] == "staff" and r["actor_id"]}
     staff_ids |= {int(r["subject_ref"]) for r in rows if _staff_subject(r)}
     for r in rows:
-        r["assignee_id"] = assignee(r)
-    staff_ids |= {r["assignee_id"] for r in rows if r["assignee_id"] is not None}
+        r["exported_filter"] = exported_filter(r)
+        r["reason_staff_id"] = reason_staff(r)
+    staff_ids |= {r["reason_staff_id"] for r in rows if r["reason_staff_id"] is not None}
     names = await _staff_names(staff_ids)
     uids = _uids({r["subject_ref"] for r in rows if r["subject_kind"] == "candidate"})
     applications = await _applications_of(uids)
@@ -114,7 +123,7 @@ async def readable(rows: list[dict]) -> list[dict]:
     for r in rows:
         r["staff_name"] = names.get(r["actor_id"]) if r["actor_kind"] == "staff" else None
         r["subject"] = _subject(r, names, applications, positions, requests)
-        r["assignee_name"] = names.get(r["assignee_id"] or 0)
+        r["reason_staff_name"] = names.get(r["reason_staff_id"] or 0)
         if r["subject_kind"] == "candidate" and r["subject_ref"] in candidates:
             r["subject"]["erased"] = False  # kept without an application to link to
     return rows
@@ -152,12 +161,27 @@ def _subject(
     return {"ref": (ref or obj)[:8], "target": None, "erased": False}
 
 
-def assignee(r: dict) -> int | None:
-    """The staff id a rights request was assigned to, from that event's reason."""
-    if r["action"] != "rights_request_assigned":
+def reason_staff(r: dict) -> int | None:
+    """The staff id an event's reason names: the colleague a rights request was assigned to,
+    or the staff member an export of this log was filtered by (`exported_filter` first)."""
+    if r["action"] == "rights_request_assigned":
+        found = _ASSIGNEE.match(r["reason"] or "")
+        return int(found[1]) if found else None
+    staff = (r.get("exported_filter") or {}).get("staff")
+    return int(staff) if staff else None
+
+
+def exported_filter(r: dict) -> dict[str, str] | None:
+    """An export's own row: the filters its reason names (AuditFilter.described read back,
+    by part: staff, action, from, to, subject), {} for every entry; None for any other row
+    or a reason that is not one."""
+    reason = r["reason"] or ""
+    if r["action"] != "audit_log_exported" or not reason:
         return None
-    found = _ASSIGNEE.match(r["reason"] or "")
-    return int(found[1]) if found else None
+    if reason == "all":
+        return {}
+    found = _DESCRIBED.match(reason)
+    return {k: v for k, v in found.groupdict().items() if v is not None} if found else None
 
 
 def _position(r: dict) -> bool:

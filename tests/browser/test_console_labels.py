@@ -23,6 +23,21 @@ SEEN = {
            "Oprydning i udløbne sessioner og links", "Besøg: 1",
            "Poster i revisionsloggen: 2"),
 }  # fmt: skip
+# The reasons written whole or from parts (review: still raw on the Danish page).
+SEEN_REASONS = {
+    "en": ("Reset from the command line",
+           "Role: HR, account active, signs in only through the company's sign-in",
+           "The company's sign-in", "1 candidate visit", "Visitor's access request: 3 visits",
+           "For an access request", "Consent withdrawn",
+           "Filtered by staff member #987654, action Queue read"),
+    "da": ("Nulstillet fra kommandolinjen",
+           "Rolle: HR, konto aktiv, logger kun ind gennem virksomhedens eget login",
+           "Virksomhedens eget login", "1 kandidatbesøg",
+           "Besøgendes anmodning om indsigt: 3 besøg", "Til en anmodning om indsigt",
+           "Samtykke trukket tilbage", "Filtreret efter medarbejder nr. 987654, handling Kø læst"),
+}  # fmt: skip
+RAW = ("command line", "sso_only", "identity provider", "candidate visits",
+       "visitor access request", "consent_withdrawn", "staff=", "action=")  # fmt: skip
 
 
 async def test_reasons_kinds_and_jobs_read_as_words(browser, live_server):
@@ -34,6 +49,14 @@ async def test_reasons_kinds_and_jobs_read_as_words(browser, live_server):
         ("consent_given", "purpose m"),
         ("rights_request_assigned", "assignee 987654"),
         ("rights_request_extended", f"due {(now + timedelta(days=40)).date().isoformat()}"),
+        ("staff.totp_reset", "command line"),
+        ("staff.updated", "role=hr disabled=False sso_only"),
+        ("staff.signed_in", "identity provider"),
+        ("visitor_visits_matched", "1 candidate visits"),
+        ("data_exported", "visitor access request: 3 visits"),
+        ("data_exported", "access request"),
+        ("erasure", "consent_withdrawn"),
+        ("audit_log_exported", "staff=987654 action=queue_viewed"),
     ]:
         await audit.record(audit.SYSTEM, action, now, reason=reason)
     await visit_row(signed_in_at=now, signed_out_at=now, erase_after=now + timedelta(days=3))
@@ -49,6 +72,10 @@ async def test_reasons_kinds_and_jobs_read_as_words(browser, live_server):
             for words in SEEN[lang][:2]:
                 assert words in audit_text, words
             assert "reject_with_template" not in audit_text and "purpose m" not in audit_text
+            for words in SEEN_REASONS[lang]:
+                assert words in audit_text, words
+            for raw in RAW if lang == "da" else RAW[1:]:  # "... from the command line"
+                assert raw not in audit_text, raw
             await _shot(page, f"labels-audit-{lang}")
             await page.goto(f"{live_server.url}/console/retention?lang={lang}")
             retention_text = await page.inner_text("main")

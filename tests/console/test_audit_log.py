@@ -4,12 +4,13 @@ filters by staff member, action and the company's days, pages of 100, and a CSV 
 filtered rows whose download is itself audited."""
 
 import csv
-import html
 import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from markupsafe import escape
 
+from app import dates
 from app.clock import utcnow
 from app.privacy import audit
 from app.privacy.erasure import erase_candidate
@@ -230,9 +231,34 @@ async def _worded_rows(client) -> tuple[int, int]:
         ("rights_request_assigned", "assignee 987654"),
         ("rights_request_extended", "due 2027-01-31"),
         ("reception_desk_viewed", "3 shown"),
+        ("evacuation_list_viewed", "1 shown"),
+        # Written whole or from parts (second_factor, staff services, provider_sign_in,
+        # visits.rights, requests_queue, erasures, the export's own filters): the Danish page
+        # showed "command line", "sso_only", "identity provider", "3 candidate visits"...
+        ("staff.totp_reset", "command line"),
+        ("staff.updated", "role=hr disabled=False sso_only"),
+        ("staff.updated", "role=reception disabled=True"),
+        ("staff.updated", "role=admin from the identity provider"),
+        ("staff.provisioned", "role=hr"),
+        ("staff.signed_in", "identity provider"),
+        ("staff.sign_in_refused", "identity provider: disabled"),
+        ("staff.sign_in_refused", "identity provider: no mapped group"),
+        ("visitor_visits_matched", "1 candidate visits"),
+        ("visitor_visits_matched", "3 candidate visits"),
+        ("data_exported", "visitor access request: 3 visits"),
+        ("data_exported", "access request"),
+        ("visitor_request_erased", "1 visits"),
+        ("erasure", "consent_withdrawn"),
+        ("erasure", "erasure_request"),
+        ("audit_log_exported", "all"),
+        ("audit_log_exported", f"staff={colleague} action=queue_viewed from=2026-12-01 "
+                               "to=2026-12-04 subject=3f2a9c1b"),
+        ("audit_log_exported", "staff=987654"),
         ("bulk_action", "teleport: 1 of 1"),  # unknown or legacy: as written, never a 500
         ("rights_request_extended", "due 2027-13-45"),
         ("mail_language_changed", "xx"),
+        ("staff.updated", "role=intern disabled=False"),
+        ("audit_log_exported", "action=a b"),
     ]:
         await audit.record(me, action, now, reason=reason)
     return admin, colleague
@@ -247,8 +273,20 @@ WORDED = {
         "Reading the CV and background (m)", "Evaluation in interviews (n)",
         "Reading the CV and background (m), Talent pool",
         "Assigned to Helle HR", "Assigned to staff member #987654",
-        "New deadline: 31 January 2027", "3 visits shown",
-        "teleport: 1 of 1", "due 2027-13-45", "xx",
+        "New deadline: 31 January 2027", "3 visits shown", "1 visit shown",
+        "Reset from the command line",
+        "Role: HR, account active, signs in only through the company's sign-in",
+        "Role: Reception, account turned off", "Role: Admin, from the company's sign-in",
+        "Role: HR", "The company's sign-in",
+        "The company's sign-in: the account is turned off",
+        "The company's sign-in: in no group that gives access",
+        "1 candidate visit", "3 candidate visits", "Visitor's access request: 3 visits",
+        "For an access request", "1 visit", "Consent withdrawn", "Erasure request",
+        "Every entry, no filter",
+        "Filtered by staff member Helle HR, action Queue read, from 1 December 2026, "
+        "to 4 December 2026, subject id 3f2a9c1b",
+        "Filtered by staff member #987654",
+        "teleport: 1 of 1", "due 2027-13-45", "xx", "role=intern disabled=False", "action=a b",
     ],
     "da": [
         "Gav afslag til 3 af 4 valgte med afslagsbeskeden",
@@ -258,10 +296,24 @@ WORDED = {
         "Læsning af CV og baggrund (m)", "Vurdering ved samtaler (n)",
         "Læsning af CV og baggrund (m), Talentbank",
         "Tildelt Helle HR", "Tildelt medarbejder nr. 987654",
-        "Ny frist: 31. januar 2027", "3 besøg vist",
-        "teleport: 1 of 1", "due 2027-13-45", "xx",
+        "Ny frist: 31. januar 2027", "3 besøg vist", "1 besøg vist",
+        "Nulstillet fra kommandolinjen",
+        "Rolle: HR, konto aktiv, logger kun ind gennem virksomhedens eget login",
+        "Rolle: Reception, konto slået fra", "Rolle: Administrator, fra virksomhedens eget login",
+        "Rolle: HR", "Virksomhedens eget login",
+        "Virksomhedens eget login: kontoen er slået fra",
+        "Virksomhedens eget login: i ingen gruppe, der giver adgang",
+        "1 kandidatbesøg", "3 kandidatbesøg", "Besøgendes anmodning om indsigt: 3 besøg",
+        "Til en anmodning om indsigt", "1 besøg", "Samtykke trukket tilbage",
+        "Anmodning om sletning",
+        "Alle poster, intet filter",
+        "Filtreret efter medarbejder Helle HR, handling Kø læst, fra 1. december 2026, "
+        "til 4. december 2026, registrerets id 3f2a9c1b",
+        "Filtreret efter medarbejder nr. 987654",
+        "teleport: 1 of 1", "due 2027-13-45", "xx", "role=intern disabled=False", "action=a b",
     ],
 }  # fmt: skip
+EVERY_ENTRY = {"en": "Every entry, no filter", "da": "Alle poster, intet filter"}
 
 
 @pytest.mark.parametrize("lang", ["en", "da"])
@@ -270,11 +322,90 @@ async def test_reasons_with_values_are_in_words_on_the_page_and_in_the_csv(clien
     page = _table((await client.get(f"/console/audit?lang={lang}")).text)
     cells = [c.split("</td>")[0].strip() for c in page.split("<td>")[1:]]
     for words in WORDED[lang]:
-        assert html.escape(words, quote=False) in cells, words
-    for raw in ("reject_with_template", "purpose m", "assignee ", "2027-01-31", ">da<", ">hr<", ">3 shown<"):
+        assert str(escape(words)) in cells, words  # as Jinja escapes it
+    for raw in ("reject_with_template", "purpose m", "assignee ", "2027-01-31", ">da<", ">hr<",
+                ">3 shown<", "sso_only", "identity provider", "staff=", "role=hr"):
         assert raw not in page, raw
+    for raw in ("command line", "consent_withdrawn", "erasure_request", "access request", "all",
+                "1 visits", "1 candidate visits"):
+        assert raw not in cells, raw
     rows = list(csv.reader(io.StringIO(
         (await client.get("/console/audit.csv")).content.decode("utf-8-sig")
     )))  # fmt: skip
-    reasons = [r[7] for r in rows[1:] if r[8] != "audit_log_exported"]
-    assert reasons[: len(WORDED[lang])] == list(reversed(WORDED[lang]))  # newest first
+    own, *rest = rows[1:]  # newest first: the download's own row, then the rows written above
+    assert own[8] == "audit_log_exported" and own[7] == EVERY_ENTRY[lang]
+    reasons = [r[7] for r in rest]
+    assert reasons[: len(WORDED[lang])] == list(reversed(WORDED[lang]))
+
+
+async def test_the_reasons_the_code_writes_read_in_danish_on_the_page_and_in_the_csv(
+    client, notices
+):
+    """The reasons above as the code itself writes them (a two-factor reset from the command
+    line, an account set to sign in only through the company's sign-in, a visitor's access
+    request looked up and exported, a withdrawal that erases, an export of this log with its
+    filters): if a format changes and the wording does not follow, the code's words show."""
+    from app.privacy.candidate_rights import change_consent
+    from app.staff.second_factor import reset_second_factor
+    from app.staff.services import update_member
+    from app.visits import rights as visitor_rights
+    from tests.visitor_requests.test_visitor_requests import visitor_asks, world
+
+    await world()
+    request_id = await visitor_asks(client, "access")
+    admin = await signed_in(client, "admin")
+    colleague, _, _ = await staff_member("hr", email="helle@example.org")
+    await StaffMember.update({StaffMember.display_name: "Helle HR"}).where(
+        StaffMember.id == colleague
+    )
+    me = audit.Actor("staff", admin, "admin")
+    now = utcnow()
+    await reset_second_factor(colleague, now)
+    await update_member(me, colleague, "reception", True, now, sso_only=True)
+    _, found = await visitor_rights.review(me, request_id, now)
+    await visitor_rights.export_visits(me, request_id, [v["id"] for v in found[:1]], now)
+    made = await consenting_application(await open_position(), n=False, cv=None)
+    await change_consent(made["candidate_id"], "m", False, language="da", ip_prefix="",
+                         now=now, confirm_erase=True)  # fmt: skip
+    await client.get("/console/audit?lang=da")
+    today = now.astimezone(dates.zone()).date()
+    answer = await client.get(f"/console/audit.csv?actor={colleague}&from={today}&to={today}")
+    assert answer.status_code == 200
+    day = dates.day(today, "da")
+    expected = {
+        "staff.totp_reset": "Nulstillet fra kommandolinjen",
+        "staff.updated": "Rolle: Reception, konto slået fra, logger kun ind gennem "
+                         "virksomhedens eget login",
+        "visitor_visits_matched": f"{len(found)} kandidatbesøg",
+        "data_exported": "Besøgendes anmodning om indsigt: 1 besøg",
+        "erasure": "Samtykke trukket tilbage",
+        "audit_log_exported": f"Filtreret efter medarbejder Helle HR, fra {day}, til {day}",
+    }  # fmt: skip
+    page = _table((await client.get("/console/audit")).text)
+    cells = [c.split("</td>")[0].strip() for c in page.split("<td>")[1:]]
+    for action, words in expected.items():
+        assert str(escape(words)) in cells, (action, words)
+    rows = list(csv.reader(io.StringIO(
+        (await client.get("/console/audit.csv")).content.decode("utf-8-sig")
+    )))  # fmt: skip
+    reasons = {r[8]: r[7] for r in rows[2:]}  # newest first: the oldest of each action
+    assert {action: reasons[action] for action in expected} == expected
+
+
+def test_an_exports_filters_are_read_back_from_the_reason_it_wrote():
+    """audit_log.exported_filter is AuditFilter.described read back, part by part; a filter it
+    cannot read back unambiguously (an action with a space) stays as written."""
+    from datetime import date
+
+    from app.privacy.audit_log import AuditFilter, exported_filter
+
+    def read(f: AuditFilter) -> dict[str, str] | None:
+        return exported_filter({"action": "audit_log_exported", "reason": f.described()})
+
+    assert read(AuditFilter()) == {}
+    assert read(AuditFilter(actor_id=12, action="staff.updated", since=date(2026, 12, 1),
+                            until=date(2026, 12, 4), subject_ref="3f2a 9c=1b")) == {
+        "staff": "12", "action": "staff.updated", "from": "2026-12-01", "to": "2026-12-04",
+        "subject": "3f2a 9c=1b"}  # fmt: skip
+    assert read(AuditFilter(until=date(2026, 12, 4))) == {"to": "2026-12-04"}
+    assert read(AuditFilter(action="a b")) is None

@@ -143,3 +143,19 @@ def test_every_value_a_reason_can_hold_has_words_in_english_and_danish():
     danish = translations("da").gettext
     words = [*BULK.values(), BULK_MOVED, *LANGUAGES.values(), *CONSENT.values()]
     assert [w for w in words if danish(w) == w] == []
+
+
+def test_the_reasons_written_whole_or_counted_have_danish_words():
+    """A reason worded whole ("command line"), from parts ("role=hr disabled=False sso_only"),
+    as a count ("3 candidate visits") or as an export's filters needs its Danish, or the
+    Danish page shows English; a count needs its singular and plural."""
+    from app.privacy import audit_labels as labels
+
+    catalogue = translations("da")
+    words = [*labels.FIXED.values(), labels.ROLE, labels.ACCOUNT_ON, labels.ACCOUNT_OFF,
+             labels.SSO_ONLY, labels.FROM_PROVIDER, labels.EXPORT_ALL, labels.EXPORT_FILTER,
+             *labels.EXPORT_PARTS.values()]  # fmt: skip
+    assert [w for w in words if catalogue.gettext(w) == w] == []
+    counts = [labels.VISITS_SHOWN, labels.CANDIDATE_VISITS, labels.VISITOR_ACCESS, labels.VISITS]
+    for one, many in counts:
+        assert catalogue.ngettext(one, many, 1) != one and catalogue.ngettext(one, many, 3) != many

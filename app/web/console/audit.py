@@ -12,6 +12,7 @@ from litestar.response import Stream, Template
 
 from app import dates
 from app.clock import utcnow
+from app.i18n import translations
 from app.privacy import audit_labels, audit_log
 from app.privacy.statistics_report import CONSENT
 from app.recruiting.pipeline import STAGES
@@ -24,7 +25,14 @@ _MOVE = re.compile(r"^([a-z]+)->([a-z]+)(?: \((.*)\))?$", re.DOTALL)
 _BULK = re.compile(r"^([a-z_]+): (\d+) of (\d+)$")
 _PURPOSE = re.compile(r"^purpose ([a-z_]+)$")
 _DUE = re.compile(r"^due (\d{4}-\d{2}-\d{2})$")
-_SHOWN = re.compile(r"^(\d+) shown$")
+_SHOWN = re.compile(r"^(\d{1,9}) shown$")
+_CANDIDATE_VISITS = re.compile(r"^(\d{1,9}) candidate visits$")
+_VISITOR_ACCESS = re.compile(r"^visitor access request: (\d{1,9}) visits$")
+_VISITS = re.compile(r"^(\d{1,9}) visits$")
+# staff services.update_member, provider_sign_in's role change and first sign-in.
+_ACCOUNT = re.compile(
+    r"^role=([a-z]+)(?: disabled=(True|False))?( sso_only)?( from the identity provider)?$"
+)
 _FILTERS = ("actor", "action", "from", "to", "subject")
 
 
@@ -80,25 +88,30 @@ async def audit_page(request: Request) -> Template:
 
 def reason_text(lang: str, row: dict) -> str:
     """A row's reason in the reader's language: the reasons the code writes with a value in
-    them (a bulk action's tally, a language, a role, a purpose, an assignee, a date) in words;
-    what is stored stays as written, and anything else is shown as it is."""
+    them (a bulk action's tally, a language, a role, a purpose, an assignee, a date, a count,
+    an export's filters) or whole (a reset from the command line, the company's sign-in, an
+    erasure's ground) in words; what is stored stays as written, and anything else is shown
+    as it is."""
     reason = row["reason"] or ""
     try:
-        worded = _worded(
-            lang, row["action"], reason, row.get("assignee_id"), row.get("assignee_name")
-        )
+        worded = _worded(lang, row, reason)
     except (KeyError, ValueError, TypeError):  # an old or odd row: shown as written
         worded = None
     return _reason(lang, reason) if worded is None else worded
 
 
-def _worded(
-    lang: str, action: str, reason: str, assignee_id: int | None, assignee_name: str | None
-) -> str | None:
+def _worded(lang: str, row: dict, reason: str) -> str | None:
+    action = row["action"]
+
     def said(message: str, **values: str) -> str:
         text = translate_message(lang, message)
         return text % values if values else text
 
+    def counted(messages: tuple[str, str], n: str) -> str:
+        return translations(lang).ngettext(*messages, int(n)) % {"n": n}
+
+    if (action, reason) in audit_labels.FIXED:
+        return said(audit_labels.FIXED[action, reason])
     if action == "bulk_action" and (bulk := _BULK.match(reason)):
         what, done, total = bulk[1], bulk[2], bulk[3]
         if what in audit_labels.BULK:
@@ -111,6 +124,8 @@ def _worded(
         return said(audit_labels.LANGUAGES[reason])
     if action == "staff.invited" and reason in audit_labels.ROLES:
         return said(audit_labels.ROLES[reason])
+    if action in ("staff.updated", "staff.provisioned") and (account := _ACCOUNT.match(reason)):
+        return _account(lang, *account.groups())
     if action in ("consent_given", "consent_withdrawn") and (purpose := _PURPOSE.match(reason)):
         return said(CONSENT[purpose[1]]) if purpose[1] in CONSENT else None
     if action == "consent_renewed" and reason:
@@ -119,15 +134,70 @@ def _worded(
             return ", ".join(said(CONSENT[p]) for p in purposes)
         return None
     if action == "rights_request_assigned":  # the id read from the reason by audit_log
-        if assignee_id is None:
+        if row.get("reason_staff_id") is None:
             return None
-        name = assignee_name or said(audit_labels.FORMER_ASSIGNEE, id=str(assignee_id))
-        return said(audit_labels.ASSIGNED, name=name)
+        return said(audit_labels.ASSIGNED, name=_staff(lang, row))
+    if action == "audit_log_exported" and (chosen := row.get("exported_filter")) is not None:
+        return _export_filter(lang, row, chosen)
     if action in audit_labels.VISITS_READ and (shown := _SHOWN.match(reason)):
-        return said(audit_labels.VISITS_SHOWN, n=shown[1])
+        return counted(audit_labels.VISITS_SHOWN, shown[1])
+    if action == "visitor_visits_matched" and (n := _CANDIDATE_VISITS.match(reason)):
+        return counted(audit_labels.CANDIDATE_VISITS, n[1])
+    if action == "data_exported" and (n := _VISITOR_ACCESS.match(reason)):
+        return counted(audit_labels.VISITOR_ACCESS, n[1])
+    if action == "visitor_request_erased" and (n := _VISITS.match(reason)):
+        return counted(audit_labels.VISITS, n[1])
     if action == "rights_request_extended" and (due := _DUE.match(reason)):
         return said(audit_labels.DUE, day=dates.day(date.fromisoformat(due[1]), lang))
     return None
+
+
+def _account(
+    lang: str, role: str, disabled: str | None, sso_only: str | None, from_provider: str | None
+) -> str | None:
+    """A staff account's role and state, from the parts of its reason."""
+    if role not in audit_labels.ROLES:
+        return None
+    parts = [audit_labels.ROLE, audit_labels.ROLES[role]]
+    if disabled:
+        parts.append(audit_labels.ACCOUNT_OFF if disabled == "True" else audit_labels.ACCOUNT_ON)
+    if sso_only:
+        parts.append(audit_labels.SSO_ONLY)
+    if from_provider:
+        parts.append(audit_labels.FROM_PROVIDER)
+    said = [translate_message(lang, p) for p in parts]
+    return ", ".join([said[0] % {"role": said[1]}, *said[2:]])
+
+
+def _staff(lang: str, row: dict) -> str:
+    """The staff member a reason names (read by audit_log.readable), by id once they are gone."""
+    name = row.get("reason_staff_name")
+    return name or translate_message(lang, audit_labels.FORMER_ASSIGNEE) % {
+        "id": str(row["reason_staff_id"])
+    }
+
+
+def _export_filter(lang: str, row: dict, chosen: dict[str, str]) -> str:
+    """An export's filters (audit_log.exported_filter), as the page's filter form names them."""
+    if not chosen:
+        return translate_message(lang, audit_labels.EXPORT_ALL)
+
+    def part(name: str, value: str) -> str:
+        return translate_message(lang, audit_labels.EXPORT_PARTS[name]) % {"value": value}
+
+    parts = []
+    if "staff" in chosen:  # a former colleague by id, "staff member #12"
+        name = row.get("reason_staff_name")
+        parts.append(part("staff", name) if name else _staff(lang, row))
+    if "action" in chosen:
+        code = chosen["action"]
+        parts.append(part("action", translate_message(lang, audit_labels.ACTIONS.get(code, code))))
+    for end in ("from", "to"):
+        if end in chosen:
+            parts.append(part(end, dates.day(date.fromisoformat(chosen[end]), lang)))
+    if "subject" in chosen:
+        parts.append(part("subject", chosen["subject"]))
+    return translate_message(lang, audit_labels.EXPORT_FILTER) % {"parts": ", ".join(parts)}
 
 
 def _reason(lang: str, reason: str | None) -> str:
