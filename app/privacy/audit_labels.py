@@ -23,7 +23,7 @@ ACTIONS = {
     "disclosure_recorded": "Disclosure recorded",
     "email_change_requested": "E-mail change asked for",
     "email_corrected": "E-mail corrected",
-    "erasure": "Erased",
+    "erasure": "Data erased",  # not "Erased": the retention page's column (Slettes)
     "evacuation_list_viewed": "Evacuation list read",
     "hris_handed_over": "Handed over to the HR system",
     "mail_language_changed": "Mail language changed",

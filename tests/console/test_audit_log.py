@@ -390,6 +390,8 @@ async def test_the_reasons_the_code_writes_read_in_danish_on_the_page_and_in_the
     )))  # fmt: skip
     reasons = {r[8]: r[7] for r in rows[2:]}  # newest first: the oldest of each action
     assert {action: reasons[action] for action in expected} == expected
+    # The action's own name: not "Slettes" ("is erased"), the retention page's column header
+    assert {r[3] for r in rows[2:] if r[8] == "erasure"} == {"Data slettet"}
 
 
 def test_an_exports_filters_are_read_back_from_the_reason_it_wrote():
