@@ -26,6 +26,12 @@ SMALL = 5
 LESS = "<5"  # a count from 1 to 4
 HIDDEN = "×"  # hidden so that a small count cannot be worked out (0, or 5 and more)
 TOTAL_COST = 1_000_000  # hide a total only when no cell can close the rectangle
+# Never hide a 0 to protect another count: a 0 protects nothing. Counts are never negative,
+# so a line whose hidden entries add up to 0 (a month still to come, all zeros, total 0) has
+# every one of them 0, and the rectangle through the small count falls apart: the quarter's
+# "A: <5, 9, ×, 12" beside a December total of 0 gave the <5 away as 3. A rectangle of
+# non-zero entries always exists (the small count's row total, column total and grand total).
+ZERO_COST = 10 * TOTAL_COST
 
 
 def primary(count: int) -> bool:
@@ -94,9 +100,12 @@ def suppress_grid(cells: Sequence[Sequence[int]]) -> Grid:
 
 
 def _cost(grid: Grid, cell: tuple[int, int]) -> int:
-    """What hiding the entry loses: its count (small counts first), totals last."""
+    """What hiding the entry loses: its count (small counts first), totals later, 0 never
+    (unless nothing else could close the rectangle)."""
     if cell in grid.hidden:
         return 0
+    if grid.value(*cell) == 0:
+        return ZERO_COST
     total = cell[0] == grid.rows or cell[1] == grid.columns
     return grid.value(*cell) + 1 + (TOTAL_COST if total else 0)
 
@@ -107,9 +116,15 @@ CANDIDATES = 12  # rows and columns tried per rectangle: the cheapest corners be
 def _cheapest_rectangle(costs: list[list[int]], i: int, j: int) -> list[tuple[int, int]]:
     """The corners (i, m), (k, j), (k, m) to hide that cost least, searched among the
     cheapest rows k beside (i, j) in its column and columns m beside it in its row (a full
-    search of a 200 x 13 table for each entry took most of the page's time)."""
+    search of a 200 x 13 table for each entry took most of the page's time). The totals'
+    row and column are always tried: through them a rectangle of non-zero entries exists."""
+    last_row, last_column = len(costs) - 1, len(costs[0]) - 1
     rows = sorted((costs[k][j], k) for k in range(len(costs)) if k != i)[:CANDIDATES]
     columns = sorted((costs[i][m], m) for m in range(len(costs[0])) if m != j)[:CANDIDATES]
+    if i != last_row and all(k != last_row for _c, k in rows):
+        rows.append((costs[last_row][j], last_row))
+    if j != last_column and all(m != last_column for _c, m in columns):
+        columns.append((costs[i][last_column], last_column))
     best_cost, best = -1, (0, 0)
     for row_cost, k in rows:
         for column_cost, m in columns:

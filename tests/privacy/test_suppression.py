@@ -112,3 +112,33 @@ def test_the_attacker_does_recover_what_plain_primary_suppression_leaves():
     assert recoverable(grid_equations(2, 2), known, [(0, 0)]) == {(0, 0)}
     grid = suppress_grid(cells)
     assert grid.shown(0, 0) == LESS and len(grid.hidden) >= 4
+
+
+def test_a_month_still_to_come_never_protects_a_small_count():
+    """Counts are never negative, so a line whose total is 0 has every entry 0, hidden or
+    not: the quarter's rectangle through October's 3 ran through December (all zeros, a month
+    still to come) and published 'A: <5, 9, ×, 12' beside a December total of 0, so the
+    attacker read × = 0 and <5 = 12 - 9 = 3."""
+    cells = [[3, 9, 0], [20, 30, 0]]  # October, November, December of two positions
+    grid = suppress_grid(cells)
+    assert grid.shown(0, 0) == LESS
+    assert [e for e in grid.hidden if grid.value(*e) == 0] == []
+    # The attacker's zeros: every entry of a line published with a total of 0 is 0.
+    extent = [(i, j) for i in range(3) for j in range(4)]
+    shown = {e: grid.shown(*e) for e in extent}
+    known = {e: int(t) for e, t in shown.items() if t not in (LESS, HIDDEN)}
+    for j in range(3):
+        if known.get((2, j)) == 0:
+            known.update({(i, j): 0 for i in range(2)})
+    hidden = [e for e in extent if e not in known]
+    assert recoverable(grid_equations(2, 3), known, hidden) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda c: st.lists(st.lists(counts, min_size=c, max_size=c),
+                                                     min_size=1, max_size=7)))
+def test_a_count_hidden_to_protect_another_is_never_0(cells):
+    """A hidden 0 protects nothing: where the other hidden entries of its line add up to 0,
+    it is known to be 0 and the rectangle through the small count falls apart."""
+    grid = suppress_grid(cells)
+    assert [e for e in grid.hidden if grid.value(*e) == 0] == []
