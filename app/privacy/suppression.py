@@ -29,7 +29,7 @@ TOTAL_COST = 1_000_000  # hide a total only when no cell can close the rectangle
 # Never hide a 0 to protect another count: a 0 protects nothing. Counts are never negative,
 # so a line whose hidden entries add up to 0 (a month still to come, all zeros, total 0) has
 # every one of them 0, and the rectangle through the small count falls apart: the quarter's
-# "A: <5, 9, ×, 12" beside a December total of 0 gave the <5 away as 3. A rectangle of
+# "A: <5, 9, HIDDEN, 12" beside a December total of 0 gave the <5 away as 3. A rectangle of
 # non-zero entries always exists (the small count's row total, column total and grand total).
 ZERO_COST = 10 * TOTAL_COST
 

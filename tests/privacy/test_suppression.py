@@ -117,8 +117,8 @@ def test_the_attacker_does_recover_what_plain_primary_suppression_leaves():
 def test_a_month_still_to_come_never_protects_a_small_count():
     """Counts are never negative, so a line whose total is 0 has every entry 0, hidden or
     not: the quarter's rectangle through October's 3 ran through December (all zeros, a month
-    still to come) and published 'A: <5, 9, ×, 12' beside a December total of 0, so the
-    attacker read × = 0 and <5 = 12 - 9 = 3."""
+    still to come) and published 'A: <5, 9, HIDDEN, 12' beside a December total of 0, so the
+    attacker read HIDDEN = 0 and <5 = 12 - 9 = 3."""
     cells = [[3, 9, 0], [20, 30, 0]]  # October, November, December of two positions
     grid = suppress_grid(cells)
     assert grid.shown(0, 0) == LESS
