@@ -1,8 +1,8 @@
 """Bar geometry for the statistics page's server-rendered SVG (no JavaScript, nothing for the
 CSP to refuse). A chart draws exactly the published values of its table: a hidden value
 ("<5" or the secondary mark) is drawn as 5, all alike, so a bar's height tells nothing a
-number would not (issue 20.4). Text is 13 px and never scaled down: a wide chart scrolls in
-its own box (labels at least 12 px, issue 20.5).
+number would not (issue 20.4). Text is 13 px and never scaled down (labels at least 12 px,
+issue 20.5): a bar chart is as wide as its card, and a wide column chart scrolls in its box.
 
 svg() writes a chart's markup by hand: the same elements and attributes the page's Jinja
 macro wrote, escaped as Jinja escapes them. The month's chart draws one bar per position
@@ -22,8 +22,8 @@ FONT = 13
 COLUMN_PLOT = 160  # height of a column chart's bars at most
 COLUMN_WIDTH = 26
 COLUMN_GAP = 10
-ROW_HEIGHT = 24
-BAR_PLOT = 360  # length of a bar chart's bars at most
+ROW_HEIGHT = 40  # a bar chart's row: its line of text, then its bar
+BAR_HEIGHT = 14
 MAX_LABEL = 36  # characters of a category label in a chart (the table has it whole)
 
 
@@ -68,33 +68,35 @@ def columns(points: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def bars(points: list[tuple[str, str]]) -> dict[str, Any]:
-    """Horizontal bars for categories (positions, purposes, sources, locations)."""
-    labels = [_short(label) for label, _ in points]
-    label_width = min(300, 16 + int(max([len(s) for s in labels] + [4]) * FONT * 0.6))
+    """Horizontal bars for categories (positions, purposes, sources, locations): each row a
+    line of text (the label at the left, the value at the right) over its bar, as wide as the
+    card. The bar's length is a share of the card's width (SVG percentages, no viewBox, so
+    text keeps its 13 px): the chart fits a phone and a half-width card with every value in
+    sight. Beside the label, a 360 px bar scrolled out of a 330 px card on a phone (only the
+    labels showed) and out of the laptop's half-width cards (the site chart read "Main office
+    12" for 126)."""
     top = max([drawn(v) for _, v in points] + [1])
     rows = []
-    for n, ((_, value), label) in enumerate(zip(points, labels, strict=True)):
-        length = round(BAR_PLOT * drawn(value) / top) if value != "0" else 0
-        y = 8 + n * ROW_HEIGHT
+    for n, (label, value) in enumerate(points):
+        share = round(100 * drawn(value) / top, 2) if value != "0" else 0
+        y = 4 + n * ROW_HEIGHT
         rows.append(
             {
-                "x": label_width,
-                "y": y,
-                "width": length,
-                "height": ROW_HEIGHT - 6,
-                "text_y": y + ROW_HEIGHT / 2 + 1,
-                "label": label,
+                "x": 0,
+                "y": y + FONT + 6,
+                "width": f"{share:g}%",
+                "height": BAR_HEIGHT,
+                "text_y": y + FONT,
+                "label": _short(label),
                 "value": value,
-                "value_x": label_width + length + 6,
                 "hidden": not value.isdigit(),
             }
         )
     return {
         "kind": "bars",
         "bars": rows,
-        "width": label_width + BAR_PLOT + 60,
-        "height": 16 + len(points) * ROW_HEIGHT,
-        "label_x": label_width - 8,
+        "width": "100%",
+        "height": 8 + len(points) * ROW_HEIGHT,
         "font": FONT,
     }
 
@@ -116,9 +118,11 @@ def svg(chart: dict[str, Any], title: str, key: str) -> Markup:
     """The chart as an SVG figure; `key` names it (data-chart) and its title's id."""
     key_, title_ = escape(key), escape(title)
     width, height = chart["width"], chart["height"]
+    # A bar chart is the card's width in pixels (no viewBox: nothing is scaled).
+    box = "" if chart["kind"] == "bars" else f'viewBox="0 0 {width} {height}" '
     out = [
         f'<figure class="chart" data-chart="{key_}">\n'
-        f'<svg role="img" aria-labelledby="chart-{key_}" viewBox="0 0 {width} {height}" '
+        f'<svg role="img" aria-labelledby="chart-{key_}" {box}'
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">\n'
         f'<title id="chart-{key_}">{title_}</title>\n'
     ]
@@ -145,15 +149,13 @@ def svg(chart: dict[str, Any], title: str, key: str) -> Markup:
                     f'class="label">{label}</text></g>\n'
                 )
     else:
-        label_x = chart["label_x"]
         for b in chart["bars"]:
             label, value, text_y = escape(b["label"]), escape(b["value"]), b["text_y"]
             out.append(
                 f'<g data-label="{label}" data-value="{value}">'
-                f'<text x="{label_x}" y="{text_y}" text-anchor="end" dominant-baseline="middle" '
-                f'class="label">{label}</text>{_rect(b)}'
-                f'<text x="{b["value_x"]}" y="{text_y}" dominant-baseline="middle" '
-                f'class="value">{value}</text></g>\n'
+                f'<text x="0" y="{text_y}" class="label">{label}</text>'
+                f'<text x="100%" y="{text_y}" text-anchor="end" class="value">{value}</text>'
+                f"{_rect(b)}</g>\n"
             )
     out.append("</svg>\n</figure>")
     return Markup("".join(out))  # noqa: S704 - every text escaped above, the rest our numbers

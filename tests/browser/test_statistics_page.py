@@ -14,6 +14,7 @@ from tests.portal.support import PDF, position_slug
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 
 
 async def _apply(page, base: str, title: str, name: str, email: str, cv: Path) -> None:
@@ -100,3 +101,62 @@ async def _shot(page, name: str) -> None:
     if folder:
         await page.screenshot(path=str(Path(folder) / name), full_page=False)
         await page.screenshot(path=str(Path(folder) / ("full-" + name)), full_page=True)
+
+
+# Every text and bar of the named charts that lies outside its figure's box (scrolled
+# out of sight), as "chart: text".
+OUT_OF_SIGHT = """keys => keys.map(k => document.querySelector(`figure[data-chart='${k}']`)).flatMap(f => {
+  const box = f.getBoundingClientRect();
+  return [...f.querySelectorAll('g[data-label] > *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+  }).map(e => f.dataset.chart + ': ' + (e.textContent || e.tagName));
+})"""
+
+
+BAR_CHARTS = ["applications", "sources", "consent", "requests_received", "visits_purpose",
+              "visits_location"]  # this month's applications: one bar per position
+
+
+async def test_every_bar_chart_shows_its_values_on_a_phone_and_in_a_half_width_card(
+    browser, live_server
+):
+    """A bar chart's 360 px bars beside their labels scrolled out of a phone's card (only the
+    labels showed) and out of a laptop's half-width card (the site chart read 'Main office
+    12' for 126). Every category chart's label, value and bar is now in sight, and the chart
+    does not scroll."""
+    from app.clock import utcnow
+    from app.privacy import statistics
+    from app.recruiting import sources
+    from tests.browser.test_kiosk_journey import signed_in_page
+
+    now = utcnow()
+    month, day = statistics.local_month(now), statistics.local_day(now)
+    await statistics.add("applications", month, "Warehouse operator (night shift, Aarhus)", 140)
+    await statistics.add("applications", month, "Backend developer", 9)
+    await statistics.add("consent", month, "m", 149, detail="given")
+    await sources.ensure_defaults()
+    await statistics.add("source", month, (await sources.listed("en"))[0][0], 120)
+    await statistics.add("rights_received", month, "access", 7)
+    await statistics.add("visits", day, "meeting", 1010, detail="Main office")
+    await statistics.add("visits", day, "delivery", 490, detail="Aarhus")
+    _, email, password = await staff_member("hr", email="bars@example.org")
+    for size in (PHONE, LAPTOP):
+        context, page = await signed_in_page(browser, live_server, email, password, size)
+        try:
+            for lang in ("en", "da"):
+                await page.goto(f"{live_server.url}/console/statistics?lang={lang}")
+                assert await page.evaluate(OUT_OF_SIGHT, BAR_CHARTS) == [], (size, lang)
+                for key in BAR_CHARTS:
+                    figure = page.locator(f"figure[data-chart='{key}']")
+                    assert await figure.evaluate("f => f.scrollWidth <= f.clientWidth"), key
+                    bars, table = await chart_and_table(page, key)
+                    column = -1 if key == "applications" else 0  # a long name is cut short
+                    rows = [(label, cells[column]) for label, cells in table.items()
+                            if label not in ("Total", "I alt")]  # fmt: skip
+                    assert len(bars) == len(rows), key
+                    for (label, value), (name, cell) in zip(bars, rows, strict=True):
+                        assert name.startswith(label.rstrip("…")) and value == cell, key
+                await _shot(page, f"bars-{size['width']}-{lang}.png")
+        finally:
+            await context.close()
