@@ -314,3 +314,23 @@ async def test_the_visits_of_one_site_are_shown_on_their_own(client):
     page = await client.get(f"/console/statistics?period={code}&site=Aarhus")
     assert '<option value="Aarhus" selected>' in page.text
     assert f"statistics.csv?period={code}&amp;site=Aarhus" in page.text
+
+
+async def test_the_picker_shows_the_period_the_arrows_reached_and_no_arrow_into_the_future(
+    client,
+):
+    """Thirteen months back by the arrows (or from a shared link), the picker showed this
+    month selected while the page showed the older one, so 'Show' jumped away from it; and
+    an arrow led on to next month, where nothing can have been counted yet."""
+    await signed_in(client, "hr")
+    today = statistics.local_day(utcnow())
+    old = Period("month", date(today.year - 3, today.month, 1))
+    page = await client.get(f"/console/statistics?period={old.code}")
+    picker = page.text.split('<select id="period"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="([^"]+)" selected>', picker) == [old.code]
+    assert f'period={old.after().code}"' in page.text  # the arrow on is there for the past
+    this_month = Period("month", statistics.local_month(utcnow()))
+    for period in (this_month, Period("year", date(today.year, 1, 1))):
+        page = await client.get(f"/console/statistics?period={period.code}")
+        assert f"period={period.after().code}" not in page.text
+        assert f"period={period.before().code}" in page.text

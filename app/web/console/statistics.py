@@ -50,7 +50,11 @@ async def statistics_page(request: Request) -> Template:
     lang = language(request)
     _ = gettext_for(lang)
     groups = {"month": _("Months"), "quarter": _("Quarters"), "year": _("Years")}
-    choices = statistics_periods.choices(local_day(utcnow()))
+    today = local_day(utcnow())
+    choices = statistics_periods.choices(today)
+    if period not in choices:  # reached by the arrows or a link: the picker shows it, and
+        choices = sorted([*choices, period], key=lambda p: p.first, reverse=True)  # keeps it
+    after = period.after() if period.end <= today else None  # nothing counted yet after today
     return console_page(
         request,
         "console/statistics.html",
@@ -63,9 +67,9 @@ async def statistics_page(request: Request) -> Template:
             for kind in statistics_periods.KINDS
         ],
         before=period.before(),
-        after=period.after(),
+        after=after,
         before_label=period_label(period.before(), lang),
-        after_label=period_label(period.after(), lang),
+        after_label=period_label(after, lang) if after else "",
         first_day=day_text(period.first, lang),
         last_day=day_text(date.fromordinal(period.end.toordinal() - 1), lang),
         site=query(request, "site", 120),
