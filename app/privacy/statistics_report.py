@@ -332,7 +332,12 @@ def build_report(
     received = apps["rows"][-1]["cells"][-1]
     tables = [apps, funnel(r, received), timings(r), sources(r, configured_sources),
               consent(r, received), *requests(r), *visits(r)]  # fmt: skip
-    return {"period": period, "tables": tables}
+    for table in tables:  # an axis with no bar on it says nothing the table's zeros do not
+        chart = table["chart"]
+        if chart and all(bar["value"] == "0" for bar in chart["bars"]):
+            table["chart"] = None
+    empty = not any(n for counts in r.totals.values() for n in counts.values())
+    return {"period": period, "tables": tables, "empty": empty}
 
 
 async def report(

@@ -212,6 +212,7 @@ async def test_each_chart_draws_its_tables_values_and_escapes_every_name(client)
     await statistics.add("applications", month, name, 7)
     await statistics.add("applications", month, "Design", 3)
     await statistics.add("applications", month, "Sales", 12)
+    await statistics.add("visits", statistics.local_day(utcnow()), "meeting", 6, detail="Lobby")
     await signed_in(client, "admin")
     text, tables = await page_tables(client, "/console/statistics")
     assert name not in text and "<b onclick" not in text
@@ -334,3 +335,18 @@ async def test_the_picker_shows_the_period_the_arrows_reached_and_no_arrow_into_
         page = await client.get(f"/console/statistics?period={period.code}")
         assert f"period={period.after().code}" not in page.text
         assert f"period={period.before().code}" in page.text
+
+
+async def test_a_period_with_nothing_counted_says_so_and_draws_no_empty_chart(client):
+    """A new company (or a month with nothing yet) saw ten empty axes and no word why."""
+    await signed_in(client, "admin")
+    for lang, words in (("en", "Nothing was counted in this period."),
+                        ("da", "Der er ikke talt noget i denne periode.")):  # fmt: skip
+        page = await client.get("/console/statistics", params={"lang": lang})
+        assert words in page.text and "<svg" not in page.text, lang
+        assert 'data-table="funnel"' in page.text  # the tables still say 0
+    await statistics.add("applications", statistics.local_month(utcnow()), "Backend", 7)
+    page = await client.get("/console/statistics")
+    assert "Nothing was counted" not in page.text
+    assert 'data-chart="applications"' in page.text and 'data-chart="funnel"' in page.text
+    assert 'data-chart="consent"' not in page.text  # no consent counted: no empty chart
