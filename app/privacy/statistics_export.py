@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from app.i18n import gettext_for
+
 
 def as_json(report: dict[str, Any]) -> bytes:
     period = report["period"]
@@ -33,10 +35,12 @@ def as_json(report: dict[str, Any]) -> bytes:
 
 
 def as_csv(report: dict[str, Any]) -> str:
-    """One line per published value: table, row, column, value."""
+    """One line per published value: table, row, column, value; the heading in the page's
+    language like the rest (the Danish file began with English words)."""
+    _ = gettext_for(report.get("language", "en"))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["period", "table", "row", "column", "value"])
+    writer.writerow([_("Period"), _("Table"), _("Row"), _("Column"), _("Value")])
     for table in report["tables"]:
         for row in table["rows"]:
             for column, value in zip(table["header"][1:], row["cells"], strict=True):

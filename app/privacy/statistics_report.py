@@ -337,7 +337,7 @@ def build_report(
         if chart and all(bar["value"] == "0" for bar in chart["bars"]):
             table["chart"] = None
     empty = not any(n for counts in r.totals.values() for n in counts.values())
-    return {"period": period, "tables": tables, "empty": empty}
+    return {"period": period, "tables": tables, "empty": empty, "language": language}
 
 
 async def report(

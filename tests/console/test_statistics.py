@@ -350,3 +350,18 @@ async def test_a_period_with_nothing_counted_says_so_and_draws_no_empty_chart(cl
     assert "Nothing was counted" not in page.text
     assert 'data-chart="applications"' in page.text and 'data-chart="funnel"' in page.text
     assert 'data-chart="consent"' not in page.text  # no consent counted: no empty chart
+
+
+async def test_the_danish_csv_is_danish_from_its_first_line(client):
+    """The download is in the page's language; its heading was English on the Danish page."""
+    month = statistics.local_month(utcnow())
+    await statistics.add("applications", month, "Udvikler", 9)
+    await signed_in(client, "hr")
+    lines = {}
+    for lang in ("en", "da"):
+        download = await client.get("/console/statistics.csv", params={"lang": lang})
+        lines[lang] = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert lines["en"][0] == ["Period", "Table", "Row", "Column", "Value"]
+    assert lines["da"][0] == ["Periode", "Tabel", "Række", "Kolonne", "Værdi"]
+    code = month.strftime("%Y-%m")
+    assert [code, "Ansøgninger pr. måned og stilling", "I alt", "I alt", "9"] in lines["da"]
