@@ -4,12 +4,15 @@ app.privacy.suppression: every table, chart and download is built from the table
 so each number is published one way everywhere (the applications' grand total is also the
 funnel's first stage; the visits' total closes all three visit lists).
 
-What may be worked out is decided per table, from what is published beside it:
-- applications: positions x months, with row, column and grand totals (suppress_grid); the
-  chart draws that table's month totals (or, for one month, its position totals);
-- visits (per day or month, purpose, location): three lists of the period's total
-  (suppress_list), that total published one way; sources: a list of those who answered;
-- rights requests answered: kinds x (on time, late) with all totals; received: a list;
+What is hidden is decided once per month (and, for visits, per site and month) by
+app.privacy.statistics_months, as that month's own page decides it; a quarter or a year
+shows sums of those counts, hidden when a part is (pages compared give nothing away):
+- applications: each month's positions, a list with the month's total (hide_list); the
+  period's table is positions x months with every total; the chart draws its month totals
+  (or, for one month, its position totals);
+- visits (per day or month, purpose, site): each site's month, two lists (days, purposes)
+  with one total; sources and rights requests received: a list per month;
+- rights requests answered: kinds x (on time, late) with all totals, per month (suppress_grid);
 - stages reached, consent: single counts with no total beside them (primary suppression);
 - times in stage and to hire: a median bucket only when 5 or more durations were counted,
   never the buckets' counts (their sum is a stage count shown elsewhere).
@@ -28,8 +31,9 @@ from app.db import fetch
 from app.i18n import gettext_for
 from app.privacy import statistics_charts as charts
 from app.privacy.statistics import BUCKET_LABELS, SMALL
+from app.privacy.statistics_months import TOTAL, Decided, keys
 from app.privacy.statistics_periods import Period
-from app.privacy.suppression import primary, published, suppress_grid, suppress_list
+from app.privacy.suppression import primary
 from app.recruiting.pipeline import STAGE_LABELS
 
 N_ = str  # marks a message for the catalogue; translated where it is shown
@@ -88,22 +92,33 @@ class Report:
     def __init__(self, rows: list[dict], period: Period, language: str, site: str = "") -> None:
         self.period, self.language = period, language
         self._ = gettext_for(language)
-        self.by_month: dict[tuple[str, str, date], int] = defaultdict(int)
-        self.days: dict[date, int] = defaultdict(int)
+        self.by_month: dict[tuple[str, str, str, date], int] = defaultdict(int)
+        self.visits: dict[tuple[str, date, str], int] = defaultdict(int)  # (site, day, purpose)
+        self.visit_days: dict[tuple[str, date], int] = defaultdict(int)
+        self.visit_purposes: dict[tuple[str, date, str], int] = defaultdict(int)  # by month
         self.totals: dict[str, Counts] = defaultdict(lambda: defaultdict(int))  # by metric
+        self.site = site
         first, end = period.first, period.end
         for r in rows:
             day = r["period"] if isinstance(r["period"], date) else date.fromisoformat(r["period"])
             if not first <= day < end:
                 continue
             metric, dimension, detail = r["metric"], r["dimension"] or "", r.get("detail") or ""
+            if metric == "visits":  # every site's: one site's counts are decided on its own
+                self.visits[(detail, day, dimension)] += r["total"]
+                self.visit_days[(detail, day)] += r["total"]
+                self.visit_purposes[(detail, date(day.year, day.month, 1), dimension)] += r["total"]
+            else:
+                self.by_month[(metric, dimension, detail, date(day.year, day.month, 1))] += r[
+                    "total"
+                ]
             if site and metric == "visits" and detail != site:  # one site's visits (issue 19.5)
                 continue
             self.totals[metric][(dimension, detail)] += r["total"]
-            if metric == "applications":
-                self.by_month[(metric, dimension, date(day.year, day.month, 1))] += r["total"]
-            elif metric == "visits":
-                self.days[day] += r["total"]
+        self.decided = Decided()
+
+    def count(self, metric: str, month: date, dimension: str, detail: str = "") -> int:
+        return self.by_month.get((metric, dimension, detail, month), 0)
 
     def label(self, names: dict[str, str], code: str) -> str:
         return self._(names[code]) if code in names else code or self._("Not given")
@@ -129,32 +144,41 @@ class Report:
 
 
 def applications(r: Report) -> dict:
-    """Positions x months with every total (the funnel starts at its grand total)."""
+    """Positions x months with every total (the funnel starts at its grand total). Each
+    month's column is decided as the month's page decides it (a list of positions with
+    the month's total); a position's total is hidden when one of its months is."""
     _ = r._
     positions = r.dimensions("applications")
     months = r.period.months
-    grid = suppress_grid([[r.by_month[("applications", p, m)] for m in months] for p in positions])
+    for m in months:
+        r.decided.list("applications", m, [(p, r.count("applications", m, p)) for p in positions])
+    shown = r.decided.shown
     month_names = [r.month_label(m) for m in months]
-    if positions:
-        totals = [grid.shown(len(positions), j) for j in range(len(months))]
-        if len(months) > 1:
-            chart = charts.columns(list(zip(month_names, totals, strict=True)))
-        else:
-            chart = charts.bars([(p, grid.shown(i, 1)) for i, p in enumerate(positions)])
-    else:
-        chart = None
     table = _table("applications", _("Applications per month and position"),
-                   [_("Position"), *month_names, _("Total")], chart)  # fmt: skip
-    for i, position in enumerate([*positions, None]):
-        cells = [grid.shown(i, j) for j in range(len(months) + 1)]
-        _row(table, position or "total", position or _("Total"), cells, position is None)
+                   [_("Position"), *month_names, _("Total")])  # fmt: skip
+    for position in [*positions, TOTAL]:
+        cells = [shown([("applications", m, position, "")]) for m in months]
+        cells.append(shown(keys("applications", months, position)))
+        total = position == TOTAL
+        _row(table, "total" if total else position, _("Total") if total else position, cells, total)
+    if positions:
+        totals = table["rows"][-1]["cells"]
+        if len(months) > 1:
+            table["chart"] = charts.columns(list(zip(month_names, totals, strict=False)))
+        else:
+            table["chart"] = charts.bars([(row["label"], row["cells"][-1])
+                                          for row in table["rows"][:-1]])  # fmt: skip
     return table
 
 
 def funnel(r: Report, received: str) -> dict:
     """Stages reached in the period; "received" is the applications' grand total as shown."""
     _ = r._
-    values = {s: published(r.sum("stage_reached", s), primary(r.sum("stage_reached", s)))
+    months = r.period.months
+    for stage in (*FUNNEL[1:], *DECISIONS[1:]):
+        for m in months:
+            r.decided.single("stage_reached", m, stage, r.count("stage_reached", m, stage))
+    values = {s: r.decided.shown(keys("stage_reached", months, s))
               for s in (*FUNNEL[1:], *DECISIONS[1:])}  # fmt: skip
     values["received"] = received
     points = [(r.label(STAGE, s), values[s]) for s in FUNNEL]
@@ -205,18 +229,23 @@ def timings(r: Report) -> dict:
 
 
 def partition(
-    r: Report, key: str, title: str, head: str, parts: list[tuple[str, str, int]],
-    total_hidden: bool | None, chart: Callable[[list[tuple[str, str]]], dict],
+    r: Report, key: str, title: str, head: str, parts: list[tuple[str, str, str]],
+    total: str, chart: Callable[[list[tuple[str, str]]], dict],
 ) -> dict:  # fmt: skip
-    """A list of (key, label, count) that adds up to a total shown with it."""
+    """A list of (key, label, published count) that adds up to a total shown with it."""
     _ = r._
-    shown, total = suppress_list([n for _k, _l, n in parts], total_hidden)
-    points = [(label, value) for (_k, label, _n), value in zip(parts, shown, strict=True)]
+    points = [(label, value) for _k, label, value in parts]
     table = _table(key, title, [head, _("Count")], chart(points) if parts else None)
-    for (code, label, _n), value in zip(parts, shown, strict=True):
+    for code, label, value in parts:
         _row(table, code, label, [value])
     _row(table, "total", _("Total"), [total], True)
     return table
+
+
+def monthly_list(r: Report, table: str, metric: str, codes: list[str]) -> None:
+    """Each month's list of `metric` over `codes` with its total, as its page decides it."""
+    for m in r.period.months:
+        r.decided.list(table, m, [(c, r.count(metric, m, c)) for c in codes])
 
 
 def sources(r: Report, configured: Sequence[tuple[str, str]]) -> dict:
@@ -225,9 +254,11 @@ def sources(r: Report, configured: Sequence[tuple[str, str]]) -> dict:
     _ = r._
     labels = dict(configured)
     codes = [c for c, _l in configured] + [c for c in r.dimensions("source") if c not in labels]
-    parts = [(c, labels.get(c, c), r.sum("source", c)) for c in codes]
+    monthly_list(r, "sources", "source", codes)
+    months = r.period.months
+    parts = [(c, labels.get(c, c), r.decided.shown(keys("sources", months, c))) for c in codes]
     return partition(r, "sources", _("How candidates heard about us"), _("Source"), parts,
-                     None, charts.bars)  # fmt: skip
+                     r.decided.shown(keys("sources", months, TOTAL)), charts.bars)  # fmt: skip
 
 
 def consent(r: Report, received: str) -> dict:
@@ -238,9 +269,14 @@ def consent(r: Report, received: str) -> dict:
         [_("Purpose"), _("Given"), _("Withdrawn"), _("Given per 100 applications")],
     )
     points = []
+    months = r.period.months
     for code in CONSENT:
-        given, withdrawn = r.sum("consent", code, "given"), r.sum("consent", code, "withdrawn")
-        g, w = published(given, primary(given)), published(withdrawn, primary(withdrawn))
+        for action in ("given", "withdrawn"):
+            for m in months:
+                r.decided.single("consent", m, f"{code}|{action}",
+                                 r.count("consent", m, code, action))  # fmt: skip
+        g = r.decided.shown(keys("consent", months, f"{code}|given"))
+        w = r.decided.shown(keys("consent", months, f"{code}|withdrawn"))
         rate = _rate({"g": g, "r": received}, "g", "r")
         _row(table, code, r.label(CONSENT, code), [g, w, rate])
         points.append((r.label(CONSENT, code), g))
@@ -251,63 +287,76 @@ def consent(r: Report, received: str) -> dict:
 def requests(r: Report) -> list[dict]:
     _ = r._
     kinds = list(REQUEST)
+    months = r.period.months
+    monthly_list(r, "requests_received", "rights_received", kinds)
     received = partition(
         r, "requests_received", _("Rights requests received"), _("Kind"),
-        [(k, r.label(REQUEST, k), r.sum("rights_received", k)) for k in kinds], None, charts.bars,
+        [(k, r.label(REQUEST, k), r.decided.shown(keys("requests_received", months, k)))
+         for k in kinds],
+        r.decided.shown(keys("requests_received", months, TOTAL)), charts.bars,
     )  # fmt: skip
-    grid = suppress_grid(
-        [[r.sum("rights_answered", k, t) for t in ("on_time", "late")] for k in kinds]
-    )
-    chart = charts.columns([(_("On time"), grid.shown(len(kinds), 0)),
-                            (_("Late"), grid.shown(len(kinds), 1))])  # fmt: skip
+    timings = ("on_time", "late")
+    for m in months:
+        counts = [[r.count("rights_answered", m, k, t) for t in timings] for k in kinds]
+        r.decided.grid("requests_answered", m, kinds, timings, counts)
     answered = _table("requests_answered", _("Rights requests answered"),
-                      [_("Kind"), _("On time"), _("Late"), _("Total")], chart)  # fmt: skip
-    for i, kind in enumerate([*kinds, None]):
-        _row(answered, kind or "total", r.label(REQUEST, kind) if kind else _("Total"),
-             [grid.shown(i, j) for j in range(3)], kind is None)  # fmt: skip
+                      [_("Kind"), _("On time"), _("Late"), _("Total")])  # fmt: skip
+    for kind in [*kinds, TOTAL]:
+        cells = [r.decided.shown(keys("requests_answered", months, f"{kind}|{t}"))
+                 for t in (*timings, TOTAL)]  # fmt: skip
+        total = kind == TOTAL
+        _row(answered, "total" if total else kind,
+             _("Total") if total else r.label(REQUEST, kind), cells, total)  # fmt: skip
+    totals = answered["rows"][-1]["cells"]
+    answered["chart"] = charts.columns([(_("On time"), totals[0]), (_("Late"), totals[1])])
     return [received, answered]
 
 
 def visits(r: Report) -> list[dict]:
     """Three lists of the period's visits (per day or month, purpose, site), each with
-    the same total, published one way in all three."""
+    the same total, published one way in all three. Decided for each site's month as its
+    own page decides it (the page of one site, issue 19.5); the page of every site shows
+    their sums."""
     _ = r._
-    total = r.sum("visits")
-    hidden = primary(total)
+    months = r.period.months
+    sites = sorted({s for s, _d, _p in r.visits})
+    purposes = list(PURPOSE) + sorted({p for _s, _d, p in r.visits if p not in PURPOSE})
+    for site in sites:
+        for m in months:
+            days = [m.replace(day=d) for d in range(1, 32) if _valid(m, d)]
+            per_day = [(d.isoformat(), r.visit_days.get((site, d), 0)) for d in days]
+            per_purpose = [(p, r.visit_purposes.get((site, m, p), 0)) for p in purposes]
+            hidden = primary(sum(n for _d, n in per_day))
+            hidden = r.decided.list("visits_day", m, per_day, hidden, site) or hidden
+            if r.decided.list("visits_purpose", m, per_purpose, hidden, site) and not hidden:
+                r.decided.list("visits_day", m, per_day, True, site)  # one total, one way
+    shown = r.decided.shown
+    chosen = [r.site] if r.site else sites
     if r.period.kind == "month":
-        days = [r.period.first.replace(day=d) for d in range(1, 32) if _valid(r.period.first, d)]
-        when = [(d.isoformat(), str(d.day), r.days[d]) for d in days]
+        m = months[0]
+        days = [m.replace(day=d) for d in range(1, 32) if _valid(m, d)]
+        when = [(d.isoformat(), str(d.day), shown(keys("visits_day", [m], d.isoformat(), chosen)))
+                for d in days]  # fmt: skip
         title, head = _("Visits per day"), _("Day")
     else:
-        when = [(m.isoformat(), r.month_label(m), sum(n for d, n in r.days.items()
-                 if (d.year, d.month) == (m.year, m.month))) for m in r.period.months]  # fmt: skip
+        when = [(m.isoformat(), r.month_label(m), shown(keys("visits_day", [m], TOTAL, chosen)))
+                for m in months]  # fmt: skip
         title, head = _("Visits per month"), _("Month")
-    purposes = [(p, r.label(PURPOSE, p), r.sum("visits", p)) for p in PURPOSE]
-    purposes += [(p, p or _("Not given"), r.sum("visits", p)) for p in r.dimensions("visits")
-                 if p not in PURPOSE]  # fmt: skip
+    names = {**PURPOSE}
+    seen = {p for (s, _d, p), n in r.visits.items() if n and s in chosen}
+    listed = [p for p in purposes if p in PURPOSE or p in seen]
+    by_purpose = [(p, r.label(names, p) if p in names else (p or _("Not given")),
+                   shown(keys("visits_purpose", months, p, chosen))) for p in listed]  # fmt: skip
     # Each visit's site (issue 19.5); counted before sites, a kiosk's location or nothing.
-    places = [(x, x or _("No site"), r.sum("visits", None, x)) for x in r.details("visits")]
-    return [
-        partition(r, "visits_when", title, head, when, hidden, charts.columns),
-        partition(
-            r,
-            "visits_purpose",
-            _("Visits per purpose"),
-            _("Purpose"),
-            purposes,
-            hidden,
-            charts.bars,
-        ),
-        partition(
-            r,
-            "visits_location",
-            _("Visits per site"),
-            _("Site"),
-            places,
-            hidden,
-            charts.bars,
-        ),
+    places = [(x, x or _("No site"), shown(keys("visits_day", months, TOTAL, [x])))
+              for x in chosen if any(n for (s, _d, _p), n in r.visits.items() if s == x)]  # fmt: skip
+    total = shown(keys("visits_day", months, TOTAL, chosen))
+    lists = [
+        ("visits_when", title, head, when, charts.columns),
+        ("visits_purpose", _("Visits per purpose"), _("Purpose"), by_purpose, charts.bars),
+        ("visits_location", _("Visits per site"), _("Site"), places, charts.bars),
     ]
+    return [partition(r, key, t, h, parts, total, c) for key, t, h, parts, c in lists]
 
 
 def _valid(first: date, day: int) -> bool:

@@ -142,3 +142,40 @@ def test_a_count_hidden_to_protect_another_is_never_0(cells):
     it is known to be 0 and the rectangle through the small count falls apart."""
     grid = suppress_grid(cells)
     assert [e for e in grid.hidden if grid.value(*e) == 0] == []
+
+
+def _possible(shown: list[str], total: int) -> list[tuple[int, ...]]:
+    """Every set of values a reader could put behind a published list whose total is shown:
+    "<5" is 1 to 4, HIDDEN is 0 or 5 and more, the rest as printed."""
+    free = [i for i, t in enumerate(shown) if t in (LESS, HIDDEN)]
+    rest = total - sum(int(t) for t in shown if t not in (LESS, HIDDEN))
+    found: list[tuple[int, ...]] = []
+
+    def walk(k: int, left: int, chosen: tuple[int, ...]) -> None:
+        if k == len(free):
+            if left == 0:
+                found.append(chosen)
+            return
+        small = shown[free[k]] == LESS
+        for v in range(1, 5) if small else [0, *range(SMALL, left + 1)]:
+            if v <= left:
+                walk(k + 1, left - v, (*chosen, v))
+
+    walk(0, rest, ())
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 9), st.integers(0, 25)), min_size=1, max_size=6))
+def test_a_reader_who_knows_the_ranges_cannot_work_out_a_small_count(values):
+    """"HIDDEN, <5, total 6" could only be 5 and 1 (statistics review): a hidden partner of 5
+    left no room. Now no small count of a list published with its total can be worked out
+    reasoning from the total and the ranges: each could be two values or more."""
+    cells, total = suppress_list(values)
+    if total in (LESS, HIDDEN):
+        return  # no equation: each hidden count is anything in its range
+    free = [i for i, c in enumerate(cells) if c in (LESS, HIDDEN)]
+    small = [k for k, i in enumerate(free) if cells[i] == LESS]
+    worlds = _possible(cells, int(total))
+    for k in small:
+        assert len({w[k] for w in worlds}) >= 2, (values, cells, total)
