@@ -108,6 +108,9 @@ async def test_the_sign_out_code_and_done_are_in_sight_without_scrolling(
     staff_context, tablet_context, tablet = await _printed_badge(
         browser, live_server, "none", lang, size)
     try:
+        # The QR code is drawn by a deferred script after the page is there: measured before,
+        # the layout was not yet the visitor's (a helper saw this fail once under load).
+        await tablet.wait_for_selector(".visitor-badge .qr svg")
         for selector in ("#signout-code", "#done", ".visitor-badge .qr"):
             box = await tablet.locator(selector).bounding_box()
             assert box is not None and box["y"] >= 0, selector

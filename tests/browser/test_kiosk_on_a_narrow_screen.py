@@ -30,15 +30,20 @@ async def test_the_kiosk_screens_fit_a_narrow_screen(browser, live_server, notic
     tablet_context, tablet = await paired_tablet(browser, live_server, staff, PHONE)
     try:
         await _fits(tablet, "welcome")
+        # Each check waits for its screen: measured mid-navigation, the document was gone
+        # ("Cannot read properties of null (reading 'scrollWidth')", once under load).
         await tablet.click("#start-sign-in")
+        await tablet.wait_for_selector(f".choices a[hreflang={lang}]")
         await _fits(tablet, "language")
         await tablet.click(f".choices a[hreflang={lang}]")
+        await tablet.wait_for_selector("#read-notice")
         await _fits(tablet, "notice")
         invitation = await tablet.get_attribute("#have-code", "href")
         await tablet.click("#read-notice")
         await tablet.wait_for_selector("#visitor_name")
         await _fits(tablet, "details")
         await tablet.goto(f"{live_server.url}{invitation}")
+        await tablet.wait_for_load_state()
         await _fits(tablet, "invitation")
     finally:
         await staff_context.close()
