@@ -18,7 +18,7 @@ tests/console/test_statistics.py attacks a quarter, its months and its sites tog
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from app.privacy.suppression import hide_list, primary, published, suppress_grid
+from app.privacy.suppression import hide_list, primary, published
 
 TOTAL = "\x00total"  # a list's total among its items' keys (no code or name is this)
 Key = tuple[str, date, str, str]  # (table, month, item, site); site "" outside visits
@@ -50,17 +50,6 @@ class Decided:
         self.value[(table, month, code, "")] = count
         if primary(count):
             self.hidden.add((table, month, code, ""))
-
-    def grid(self, table: str, month: date, rows: Sequence[str], columns: Sequence[str],
-             cells: Sequence[Sequence[int]]) -> None:  # fmt: skip
-        """A month's table with every total (suppress_grid); its totals are TOTAL items."""
-        grid = suppress_grid(cells)
-        for i, row in enumerate([*rows, TOTAL]):
-            for j, column in enumerate([*columns, TOTAL]):
-                key = (table, month, f"{row}|{column}", "")
-                self.value[key] = grid.value(i, j)
-                if (i, j) in grid.hidden:
-                    self.hidden.add(key)
 
     def shown(self, keys: Iterable[Key]) -> str:
         """The sum of month-level counts as a page publishes it: hidden when a part is."""

@@ -63,8 +63,9 @@ def published_system(report: dict) -> tuple[list[dict], dict, list]:
     tables = {t["id"]: t for t in report["tables"]}
     grand = {"applications": "applications total",
              "visits_when": "visits total", "visits_purpose": "visits total",
-             "visits_location": "visits total"}  # fmt: skip
-    for key in ("applications", "requests_answered"):  # grids with every total
+             "visits_location": "visits total", "requests_answered": "answered total",
+             "requests_on_time": "answered total"}  # fmt: skip
+    for key in ("applications",):  # a grid with every total
         t = tables[key]
         width = len(t["header"]) - 1
         names = [[(key, r, c) for c in range(width)] for r in range(len(t["rows"]))]
@@ -77,7 +78,8 @@ def published_system(report: dict) -> tuple[list[dict], dict, list]:
         for c in range(width):
             column = {names[r][c]: 1 for r in range(len(names) - 1)}
             equations.append({**column, names[-1][c]: -1})
-    for key in ("sources", "requests_received", "visits_when", "visits_purpose", "visits_location"):
+    for key in ("sources", "requests_received", "requests_answered", "requests_on_time",
+                "visits_when", "visits_purpose", "visits_location"):  # fmt: skip
         t = tables[key]
         parts = [item((key, r["key"]), r["cells"][0]) for r in t["rows"][:-1]]
         total = item(grand.get(key, (key, "total")), t["rows"][-1]["cells"][0])

@@ -71,11 +71,12 @@ def supports(table: dict, period: Period, site: str) -> dict[tuple, frozenset]:
             codes = ["job_board", "friend"] if key == "sources" else ["access", "erasure"]
             chosen = codes if k == "total" else [k]
             put(k, 0, [(metric, c, m) for c in chosen for m in months])
-        elif key == "requests_answered":
-            chosen = ["access", "erasure"] if k == "total" else [k]
-            for j, timing in enumerate((["on_time"], ["late"], ["on_time", "late"])):
-                put(k, j, [("rights_answered", c, t, m) for c in chosen for t in timing
-                           for m in months])  # fmt: skip
+        elif key in ("requests_answered", "requests_on_time"):
+            kinds, timings = ["access", "erasure"], ["on_time", "late"]
+            if k != "total":
+                kinds, timings = (kinds, [k]) if key == "requests_on_time" else ([k], timings)
+            put(k, 0, [("rights_answered", c, t, m) for c in kinds for t in timings
+                       for m in months])  # fmt: skip
         elif key.startswith("visits_"):
             ds, ps, ss = days, PURPOSES, sites
             if k != "total" and key == "visits_when":
